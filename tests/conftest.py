@@ -1,0 +1,65 @@
+"""Test-wide guards: no test may reach the internet.
+
+Every socket connection and name lookup is checked: loopback addresses (127.0.0.0/8,
+::1, "localhost") pass, anything else fails loudly. Integration tests start real
+servers on loopback; unit tests use respx, which never opens a socket.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import typing as t
+
+import pytest
+
+_real_getaddrinfo = socket.getaddrinfo
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _is_loopback(host: t.Any) -> bool:
+    if host in ("localhost", "localhost.", b"localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host if isinstance(host, str) else host.decode()).is_loopback
+    except (ValueError, AttributeError):
+        return False
+
+
+class InternetAccessError(RuntimeError):
+    """Raised when a test tries to leave the machine."""
+
+
+def _guarded_getaddrinfo(host: t.Any, *args: t.Any, **kwargs: t.Any) -> t.Any:
+    if host is not None and not _is_loopback(host):
+        raise socket.gaierror(socket.EAI_NONAME, f"tests may not resolve {host!r}")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+def _guarded_connect(self: socket.socket, address: t.Any) -> t.Any:
+    if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
+        raise InternetAccessError(f"tests may not connect to {address!r}")
+    return _real_connect(self, address)
+
+
+def _guarded_connect_ex(self: socket.socket, address: t.Any) -> t.Any:
+    if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
+        raise InternetAccessError(f"tests may not connect to {address!r}")
+    return _real_connect_ex(self, address)
+
+
+@pytest.fixture(autouse=True)
+def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket, "getaddrinfo", _guarded_getaddrinfo)
+    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: t.Any) -> None:
+    """Keep tests away from the developer's tokens, endpoints and cache."""
+    for var in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_ENDPOINT", "GITHUB_TOKEN",
+                "GITHUB_API_URL", "GITHUB_STEP_SUMMARY", "GITHUB_ACTIONS"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("VALIDATOR_CACHE_DIR", str(tmp_path / "validator-cache"))

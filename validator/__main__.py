@@ -1,0 +1,5 @@
+"""Allow ``python -m validator``."""
+
+from validator.cli import main
+
+main()

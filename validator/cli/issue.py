@@ -1,0 +1,1 @@
+"""The `issue` command(s): placeholder until its owner lands it."""

@@ -1,0 +1,1 @@
+"""The `links` command(s): placeholder until its owner lands it."""

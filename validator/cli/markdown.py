@@ -1,0 +1,1 @@
+"""The `markdown` command(s): placeholder until its owner lands it."""

@@ -1,0 +1,209 @@
+"""Results as plain data: what every check produces and every reporter consumes.
+
+Nothing here does I/O or formatting. A finding says *what* is wrong and *where*;
+reporters (``validator.report``) decide how it looks. Link results carry one verdict
+per distinct URL and every place the URL occurs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import typing as t
+
+
+class Severity(enum.IntEnum):
+    """How much a finding matters; ordered so ``max()`` and comparisons work."""
+
+    INFO = 10
+    WARNING = 20
+    ERROR = 30
+
+    @property
+    def label(self) -> str:
+        """Lower-case name used in every output format."""
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, value: str) -> Severity:
+        """Read ``"error"``/``"warning"``/``"info"`` (as in config files and options)."""
+        return cls[value.upper()]
+
+
+@dataclasses.dataclass(frozen=True)
+class Finding:
+    """One problem found in one place.
+
+    ``file`` is a path as the user gave it (relative paths stay relative), ``line`` and
+    ``column`` are 1-based (0 means "the whole file"), ``entry`` is the catalog entry id
+    when the finding belongs to one. ``evidence`` holds the facts behind the finding
+    (catalog value, remote value, source URL...) as JSON-compatible data.
+    """
+
+    rule: str
+    severity: Severity
+    message: str
+    file: str
+    line: int = 0
+    column: int = 0
+    entry: str | None = None
+    hint: str | None = None
+    path: str | None = None
+    """JSON path of the offending value inside the file, e.g. ``$.checkpoints[1].url``."""
+    evidence: t.Mapping[str, t.Any] = dataclasses.field(default_factory=dict)
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Stable order for every report: file, position, rule, message."""
+        return (self.file, self.line, self.column, self.rule, self.message)
+
+    def to_dict(self) -> dict[str, t.Any]:
+        """JSON form (the ``findings`` items of the JSON report, version 1)."""
+        return {
+            "rule": self.rule,
+            "severity": self.severity.label,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "entry": self.entry,
+            "path": self.path,
+            "hint": self.hint,
+            "evidence": dict(self.evidence),
+        }
+
+
+class Verdict(enum.StrEnum):
+    """The one verdict each checked URL gets (names are part of the JSON contract)."""
+
+    OK = "ok"
+    REDIRECTED = "redirected"
+    """Permanent redirect: alive, but the catalog should carry the new URL."""
+    DEAD = "dead"
+    """404, 410 or an unknown domain."""
+    ERROR = "error"
+    """Any other failure after retries."""
+    TIMEOUT = "timeout"
+    BLOCKED = "blocked"
+    """The host refuses robots (bot wall, 999, cf-mitigated...): unverifiable, not dead."""
+    FRAGMENT_MISSING = "fragment-missing"
+    SKIPPED = "skipped"
+    """Excluded by configuration."""
+
+    @property
+    def is_failure(self) -> bool:
+        """Whether this verdict means the link needs a person's attention."""
+        return self in (Verdict.DEAD, Verdict.ERROR, Verdict.TIMEOUT, Verdict.FRAGMENT_MISSING)
+
+
+@dataclasses.dataclass(frozen=True)
+class Location:
+    """One place a URL occurs: file, 1-based line/column, entry id and field kind.
+
+    ``field`` is one of ``checkpoint``, ``paper``, ``try-it``, ``context-length-source``,
+    ``license``, ``dataset``, ``eval``, ``link`` (Markdown / text inputs).
+    """
+
+    file: str
+    line: int
+    column: int
+    entry: str | None = None
+    field: str = "link"
+    path: str | None = None
+
+    def to_dict(self) -> dict[str, t.Any]:
+        """JSON form."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "entry": self.entry,
+            "field": self.field,
+            "path": self.path,
+        }
+
+
+@dataclasses.dataclass(frozen=True)
+class LinkResult:
+    """The outcome of checking one distinct URL."""
+
+    url: str
+    verdict: Verdict
+    status: int | None = None
+    final_url: str | None = None
+    redirects: tuple[tuple[int, str], ...] = ()
+    """The chain followed: ``(status, location)`` per hop."""
+    attempts: int = 0
+    elapsed_ms: int = 0
+    error: str | None = None
+    locations: tuple[Location, ...] = ()
+    history: t.Mapping[str, t.Any] = dataclasses.field(default_factory=dict)
+    """Failure history from the cache: ``first_failed``, ``consecutive_failures``."""
+
+    def to_dict(self) -> dict[str, t.Any]:
+        """JSON form (the ``links`` items of the JSON report, version 1)."""
+        return {
+            "url": self.url,
+            "verdict": self.verdict.value,
+            "status": self.status,
+            "final_url": self.final_url,
+            "redirects": [{"status": s, "url": u} for s, u in self.redirects],
+            "attempts": self.attempts,
+            "elapsed_ms": self.elapsed_ms,
+            "error": self.error,
+            "history": dict(self.history),
+            "locations": [loc.to_dict() for loc in self.locations],
+        }
+
+
+@dataclasses.dataclass
+class Report:
+    """Everything one run found: the accumulator that reporters read.
+
+    ``links`` is ``None`` when no crawl ran (offline validation), so reporters can tell
+    "not checked" from "checked, nothing found".
+    """
+
+    findings: list[Finding] = dataclasses.field(default_factory=list)
+    links: list[LinkResult] | None = None
+    files_checked: int = 0
+    entries_checked: int = 0
+    network_unavailable: str | None = None
+    """Set to a sentence when an online check could reach nothing at all."""
+
+    def add(self, finding: Finding) -> None:
+        """Record one finding."""
+        self.findings.append(finding)
+
+    def extend(self, findings: t.Iterable[Finding]) -> None:
+        """Record several findings."""
+        self.findings.extend(findings)
+
+    def sorted_findings(self) -> list[Finding]:
+        """Findings in the stable order every reporter uses."""
+        return sorted(self.findings, key=Finding.sort_key)
+
+    def count(self, severity: Severity) -> int:
+        """How many findings have exactly this severity."""
+        return sum(1 for f in self.findings if f.severity is severity)
+
+    def failed(self, fail_on: Severity) -> bool:
+        """Whether any finding is at or above ``fail_on``."""
+        return any(f.severity >= fail_on for f in self.findings)
+
+    def summary(self) -> dict[str, t.Any]:
+        """Counts for the JSON ``summary`` object and the one-line text summary."""
+        out: dict[str, t.Any] = {
+            "files": self.files_checked,
+            "entries": self.entries_checked,
+            "errors": self.count(Severity.ERROR),
+            "warnings": self.count(Severity.WARNING),
+            "infos": self.count(Severity.INFO),
+        }
+        if self.links is not None:
+            verdicts: dict[str, int] = {v.value: 0 for v in Verdict}
+            for link in self.links:
+                verdicts[link.verdict.value] += 1
+            out["links"] = {"checked": len(self.links), "verdicts": verdicts}
+        if self.network_unavailable:
+            out["network_unavailable"] = self.network_unavailable
+        return out
