@@ -1,1 +1,124 @@
-"""The `markdown` command(s): placeholder until its owner lands it."""
+"""The ``import`` and ``render`` commands: the page <-> catalog bridge on the command line.
+
+Both commands only read and write files; the work happens in ``validator.markdown``.
+Every expected failure (missing page, unreadable catalog file, a file that would be
+overwritten) becomes one line on stderr and exit code 2, so scripts and CI logs show
+the file to fix instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing as t
+from pathlib import Path
+
+import click
+
+from validator.cli import main
+from validator.exitcodes import ExitCode
+from validator.markdown.importer import ImportProblem, import_page
+from validator.markdown.page import PageError
+from validator.markdown.render import RenderError, render_folder
+from validator.markdown.values import CellValueError
+
+MAX_DIFF_LINES = 40
+"""A stale page shows this much of the diff; the rest is one `render --out` away."""
+
+
+def _fail(message: str) -> t.NoReturn:
+    click.echo(message, err=True)
+    raise SystemExit(ExitCode.USAGE)
+
+
+def _read(path: Path, what: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        _fail(f"{path}: {what} not found")
+    except IsADirectoryError:
+        _fail(f"{path}: is a folder, expected a {what}")
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(f"{path}: cannot read {what}: {exc}")
+
+
+@main.command("import")
+@click.argument("page", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Catalog folder to write (created if missing).",
+)
+@click.option("--force", is_flag=True, help="Overwrite catalog files that already exist.")
+def import_command(page: Path, out: Path, force: bool) -> None:
+    """Turn PAGE (Markdown in the seed page's format) into catalog YAML files."""
+    text = _read(page, "page")
+    try:
+        result = import_page(text)
+    except (ImportProblem, PageError, CellValueError) as exc:
+        _fail(f"{page}: {exc}")
+    targets = {out / name: content for name, content in sorted(result.files.items())}
+    existing = [path for path in targets if path.exists()]
+    if existing and not force:
+        _fail(
+            f"{existing[0]}: already exists ({len(existing)} of {len(targets)} files would be "
+            "overwritten); use --force to replace them"
+        )
+    try:
+        for path, content in targets.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"{exc.filename or out}: cannot write: {exc.strerror or exc}")
+    click.echo(f"wrote {len(targets)} files to {out}")
+
+
+@main.command("render")
+@click.option(
+    "--catalog",
+    "catalog",
+    default=Path("catalog"),
+    show_default=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Catalog folder to render.",
+)
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write the page here.")
+@click.option(
+    "--check",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Compare with this page instead; exit 1 when it is stale.",
+)
+def render_command(catalog: Path, out: Path | None, check: Path | None) -> None:
+    """Write the Markdown page from the catalog, or check that a page is up to date."""
+    if (out is None) == (check is None):
+        _fail("render: give exactly one of --out PATH or --check PATH")
+    try:
+        text = render_folder(catalog)
+    except RenderError as exc:
+        _fail(str(exc))
+    if out is not None:
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"{out}: cannot write: {exc.strerror or exc}")
+        click.echo(f"wrote {out}")
+        return
+    assert check is not None
+    current = _read(check, "page")
+    if current == text:
+        click.echo(f"{check} is up to date with {catalog}")
+        return
+    diff = list(
+        difflib.unified_diff(
+            current.splitlines(),
+            text.splitlines(),
+            fromfile=str(check),
+            tofile=f"rendered from {catalog}",
+            lineterm="",
+        )
+    )
+    click.echo(f"{check} is stale: run `validator render --catalog {catalog} --out {check}`")
+    click.echo("\n".join(diff[:MAX_DIFF_LINES]))
+    if len(diff) > MAX_DIFF_LINES:
+        click.echo(f"... {len(diff) - MAX_DIFF_LINES} more diff lines")
+    raise SystemExit(ExitCode.FINDINGS)
