@@ -169,6 +169,8 @@ class Report:
     entries_checked: int = 0
     network_unavailable: str | None = None
     """Set to a sentence when an online check could reach nothing at all."""
+    waived: int = 0
+    """Findings silenced by waivers with a reason (counted, not listed)."""
 
     def add(self, finding: Finding) -> None:
         """Record one finding."""
@@ -198,6 +200,7 @@ class Report:
             "errors": self.count(Severity.ERROR),
             "warnings": self.count(Severity.WARNING),
             "infos": self.count(Severity.INFO),
+            "waived": self.waived,
         }
         if self.links is not None:
             verdicts: dict[str, int] = {v.value: 0 for v in Verdict}

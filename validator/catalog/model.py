@@ -82,6 +82,16 @@ class Entry:
         """1-based (line, column) of a value, or of its nearest ancestor."""
         return self.source.position(path)
 
+    def value_at(self, path: t.Sequence[str | int]) -> t.Any:
+        """The value at a JSON path inside the entry, or ``None`` when absent."""
+        node: t.Any = self.data
+        for part in path:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return node
+
     def waived_rules(self) -> dict[str, str]:
         """Rules this entry waives, mapped to the written reason ("" when missing)."""
         out: dict[str, str] = {}

@@ -1,0 +1,86 @@
+"""The YAML reader: data, positions, and a one-line error with a place for each bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from validator.catalog.source import MAX_FILE_BYTES, SourceError, json_path, load, parse_text
+
+
+def parse(text: str):  # noqa: ANN201 - test helper
+    return parse_text(text, Path("x.yaml"), "x.yaml")
+
+
+def test_positions_are_one_based_and_point_at_keys_and_items() -> None:
+    source = parse("id: a\ncheckpoints:\n  - name: x\n    url: https://e.org\n")
+    assert source.data == {"id": "a", "checkpoints": [{"name": "x", "url": "https://e.org"}]}
+    assert source.position(("id",)) == (1, 1)
+    assert source.position(("checkpoints", 0)) == (3, 5)
+    assert source.position(("checkpoints", 0, "url")) == (4, 5)
+    # A missing path falls back to its nearest ancestor.
+    assert source.position(("checkpoints", 0, "license")) == (3, 5)
+
+
+def test_dates_stay_strings_and_numbers_stay_numbers() -> None:
+    source = parse("released: 2023-05-04\nmonth: 2023-05\nparams: 0.111\nctx: 2048\nok: true\n")
+    assert source.data == {
+        "released": "2023-05-04",
+        "month": "2023-05",
+        "params": 0.111,
+        "ctx": 2048,
+        "ok": True,
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "line", "column", "words"),
+    [
+        ("a: 1\nb: [\n", "yaml-syntax", 3, 1, "YAML syntax error"),
+        ("a: 1\nb: 2\na: 3\n", "yaml-duplicate-key", 3, 1, "duplicate key 'a' (first defined at line 1)"),
+        ("a: &x 1\nb: *x\n", "yaml-anchor", 1, 4, "anchor 'x'"),
+        ("base: {c: 1}\nother:\n  <<: {c: 2}\n", "yaml-anchor", 3, 3, "merge keys"),
+        ("", "yaml-empty", 1, 1, "empty"),
+        ("# only a comment\n", "yaml-empty", 1, 1, "no YAML document"),
+        ("a: 1\n---\nb: 2\n", "yaml-syntax", 2, 1, "another document"),
+    ],
+)
+def test_bad_yaml_gives_rule_place_and_one_line(
+    text: str, rule: str, line: int, column: int, words: str
+) -> None:
+    with pytest.raises(SourceError) as info:
+        parse(text)
+    error = info.value
+    assert (error.rule, error.line, error.column) == (rule, line, column)
+    assert words in error.message
+    assert "\n" not in error.message
+
+
+def test_non_utf8_file_names_the_byte_and_place(tmp_path: Path) -> None:
+    path = tmp_path / "latin.yaml"
+    path.write_bytes(b"id: a\nname: caf\xe9\n")
+    with pytest.raises(SourceError) as info:
+        load(path)
+    assert (info.value.rule, info.value.line, info.value.column) == ("file-encoding", 2, 10)
+    assert "0xe9" in info.value.message
+
+
+def test_oversize_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"a: " + b"x" * MAX_FILE_BYTES + b"\n")
+    with pytest.raises(SourceError) as info:
+        load(path)
+    assert info.value.rule == "file-too-large"
+    assert f"{MAX_FILE_BYTES:,}" in info.value.message
+
+
+def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "bom.yaml"
+    path.write_bytes("\ufeffid: a\n".encode())
+    assert load(path).data == {"id": "a"}
+
+
+def test_json_path_rendering() -> None:
+    assert json_path(()) == "$"
+    assert json_path(("checkpoints", 1, "url")) == "$.checkpoints[1].url"

@@ -1,0 +1,1 @@
+"""The catalog layer: reading files with positions, and the in-memory model."""

@@ -1,0 +1,130 @@
+"""Finding catalog files on disk and loading them, one bad file never stopping the rest.
+
+A path may be a folder (searched recursively for ``*.yaml``/``*.yml``) or a file.
+Files that cannot be read or parsed become findings at their place; every other file is
+still loaded, so one run reports everything that is wrong.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+from validator.catalog.model import Catalog, Entry, LicenseBook
+from validator.catalog.source import Source, SourceError, load
+from validator.findings import Finding, Severity
+
+LICENSES_FILE = "licenses.yaml"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+class CatalogPathError(Exception):
+    """A path given on the command line does not exist: a usage error, not a finding."""
+
+
+@dataclasses.dataclass
+class LoadResult:
+    """The catalog that could be loaded, the findings about files that could not."""
+
+    catalog: Catalog
+    findings: list[Finding]
+    sources: list[Source]
+    """Every parsed file (entries and the license book), for the schema check."""
+    files: int
+    """How many files were looked at, parsed or not."""
+
+
+def display_path(path: Path) -> str:
+    """A path as people want to see it: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(path) if path.is_absolute() else str(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def discover(paths: list[Path]) -> list[Path]:
+    """All YAML files under ``paths``, sorted, each once."""
+    found: dict[Path, None] = {}
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.suffix in YAML_SUFFIXES and child.is_file():
+                    found.setdefault(child, None)
+        elif path.exists():
+            found.setdefault(path, None)
+        else:
+            raise CatalogPathError(f"{path}: no such file or directory")
+    return list(found)
+
+
+def _source_finding(display: str, error: SourceError) -> Finding:
+    return Finding(
+        rule=error.rule,
+        severity=Severity.ERROR,
+        message=error.message,
+        file=display,
+        line=error.line,
+        column=error.column,
+        hint=_SOURCE_HINTS.get(error.rule),
+    )
+
+
+_SOURCE_HINTS = {
+    "yaml-anchor": "anchors and aliases hide values from reviewers; repeat the value instead",
+    "yaml-duplicate-key": "remove one of the two keys; YAML would silently keep the last one",
+    "file-encoding": "save the file as UTF-8",
+    "yaml-empty": "delete the file or fill in the entry",
+    "file-too-large": "split the file: one catalog entry per file",
+}
+
+
+def find_licenses_file(paths: list[Path], files: list[Path]) -> Path | None:
+    """The glossary: among the files given, else in a catalog root above them."""
+    for file in files:
+        if file.name == LICENSES_FILE:
+            return file
+    for path in paths:
+        start = path if path.is_dir() else path.parent
+        for folder in (start, *start.resolve().parents):
+            candidate = folder / LICENSES_FILE
+            if candidate.is_file():
+                return candidate
+            if (folder / "pyproject.toml").exists() or (folder / ".git").exists():
+                break
+    return None
+
+
+def load_catalog(paths: list[Path]) -> LoadResult:
+    """Load every catalog file under ``paths``; the license book is found even if not given."""
+    files = discover(paths)
+    findings: list[Finding] = []
+    sources: list[Source] = []
+    entries: list[Entry] = []
+    book: LicenseBook | None = None
+    licenses_path = find_licenses_file(paths, files)
+    to_load = list(files)
+    if licenses_path is not None and licenses_path not in files:
+        to_load.append(licenses_path)  # needed for lookups; not itself reported on
+    for file in to_load:
+        shown = display_path(file)
+        try:
+            source = load(file, shown)
+        except SourceError as exc:
+            if file in files:
+                findings.append(_source_finding(shown, exc))
+            continue
+        if file == licenses_path:
+            book = LicenseBook.from_source(source)
+            if file in files:
+                sources.append(source)
+            continue
+        sources.append(source)
+        entries.append(Entry(source))
+    root = licenses_path.parent if licenses_path else None
+    return LoadResult(
+        catalog=Catalog(entries=entries, licenses=book, root=root),
+        findings=findings,
+        sources=sources,
+        files=len(files),
+    )

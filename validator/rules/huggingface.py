@@ -1,0 +1,162 @@
+"""Hugging Face URL rules, offline: the links have the shape the Hub check needs.
+
+A checkpoint on huggingface.co should name one repo (``/{org}/{name}``): an
+organisation page (``huggingface.co/cerebras``) gives nothing to cross-check. A
+context-length source on the Hub should be about this entry's own models: the seed's
+OpenLLaMA row cites ``huggingface.co/h2oai``, another organisation entirely.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from urllib.parse import urlsplit
+
+from validator.catalog.model import Entry
+from validator.findings import Finding, Severity
+from validator.rules import RuleContext
+
+HF_HOSTS = ("huggingface.co", "www.huggingface.co", "hf.co")
+# First path segments that are Hub pages, not organisations.
+_RESERVED = {"datasets", "spaces", "docs", "blog", "api", "models", "papers", "collections",
+             "organizations", "settings", "join", "login", "pricing", "tasks", "learn"}
+
+
+def hf_repo(url: str) -> tuple[str, str, str | None] | None:
+    """``(repo type, org, name or None)`` for a huggingface.co URL, else ``None``.
+
+    The repo type is ``model``, ``dataset`` or ``space``; ``name`` is ``None`` for an
+    organisation link. Paths below the repo (``/blob/main/config.json``) are allowed.
+    """
+    parts = urlsplit(url)
+    if parts.hostname not in HF_HOSTS:
+        return None
+    segments = [s for s in parts.path.split("/") if s]
+    kind = "model"
+    if segments and segments[0] in ("datasets", "spaces"):
+        kind = segments[0][:-1]
+        segments = segments[1:]
+    if not segments or segments[0] in _RESERVED:
+        return None
+    return kind, segments[0], segments[1] if len(segments) > 1 else None
+
+
+def _github_owner(url: str) -> str | None:
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    return segments[0].lower() if parts.hostname == "github.com" and segments else None
+
+
+def check(context: RuleContext) -> t.Iterator[Finding]:
+    """``hf-url-malformed``, ``hf-org-only`` and ``context-source-mismatch``."""
+    by_id = {entry.id: entry for entry in context.entries()}
+    for entry in context.entries():
+        yield from _checkpoint_shapes(entry)
+        yield from _dataset_shapes(entry)
+        yield from _context_source(entry, by_id)
+
+
+def _checkpoint_shapes(entry: Entry) -> t.Iterator[Finding]:
+    for i, checkpoint in enumerate(entry.data.get("checkpoints") or []):
+        url = checkpoint.get("url") if isinstance(checkpoint, dict) else None
+        if not isinstance(url, str) or urlsplit(url).hostname not in HF_HOSTS:
+            continue
+        repo = hf_repo(url)
+        path = ("checkpoints", i, "url")
+        segments = [s for s in urlsplit(url).path.split("/") if s]
+        if repo is None or repo[0] != "model" or len(segments) not in (1, 2):
+            yield entry.finding(
+                "hf-url-malformed",
+                Severity.ERROR,
+                f"checkpoint URL {url} is not of the form https://huggingface.co/{{org}}/{{name}}",
+                path,
+                hint="link the model repo itself; put file or section links elsewhere",
+            )
+        elif repo[2] is None:
+            yield entry.finding(
+                "hf-org-only",
+                Severity.WARNING,
+                f"checkpoint URL {url} is an organisation page: nothing to cross-check",
+                path,
+                hint=f"list the checkpoints themselves (https://huggingface.co/{repo[1]}/<model>)",
+            )
+
+
+def _dataset_shapes(entry: Entry) -> t.Iterator[Finding]:
+    for i, dataset in enumerate(entry.data.get("datasets") or []):
+        url = dataset.get("url") if isinstance(dataset, dict) else None
+        if not isinstance(url, str) or urlsplit(url).hostname not in HF_HOSTS:
+            continue
+        repo = hf_repo(url)
+        segments = [s for s in urlsplit(url).path.split("/") if s]
+        if repo is None or repo[0] != "dataset" or repo[2] is None or len(segments) != 3:
+            yield entry.finding(
+                "hf-url-malformed",
+                Severity.ERROR,
+                f"dataset URL {url} is not of the form "
+                "https://huggingface.co/datasets/{org}/{name}",
+                ("datasets", i, "url"),
+                hint="link the dataset repo itself",
+            )
+
+
+def _identities(entry: Entry) -> tuple[set[str], set[tuple[str, str]], set[str]]:
+    """(orgs, (org, name) repos, org-only orgs) of an entry's checkpoints, lower-cased."""
+    orgs: set[str] = set()
+    repos: set[tuple[str, str]] = set()
+    org_only: set[str] = set()
+    for checkpoint in entry.data.get("checkpoints") or []:
+        url = checkpoint.get("url") if isinstance(checkpoint, dict) else None
+        if not isinstance(url, str):
+            continue
+        repo = hf_repo(url)
+        if repo is not None:
+            orgs.add(repo[1].lower())
+            if repo[2] is None:
+                org_only.add(repo[1].lower())
+            else:
+                repos.add((repo[1].lower(), repo[2].lower()))
+        elif owner := _github_owner(url):
+            orgs.add(owner)
+    return orgs, repos, org_only
+
+
+def _context_source(entry: Entry, by_id: dict[str, Entry]) -> t.Iterator[Finding]:
+    source = entry.value_at(("context_length", "source"))
+    if not isinstance(source, str):
+        return
+    cited = hf_repo(source)
+    if cited is None or cited[0] != "model":
+        return
+    orgs, repos, org_only = _identities(entry)
+    for base in entry.data.get("based_on") or []:
+        if isinstance(base, str) and base in by_id:
+            base_orgs, base_repos, base_org_only = _identities(by_id[base])
+            orgs |= base_orgs
+            repos |= base_repos
+            org_only |= base_org_only
+    if not orgs:
+        return
+    org = cited[1].lower()
+    name = cited[2].lower() if cited[2] else None
+    path = ("context_length", "source")
+    if org not in orgs:
+        yield entry.finding(
+            "context-source-mismatch",
+            Severity.WARNING,
+            f"context-length source {source} is about the organisation '{cited[1]}', "
+            f"not this entry's checkpoints ({', '.join(sorted(orgs))})",
+            path,
+            hint="cite the model card or config.json of one of this entry's checkpoints",
+            evidence={"source": source, "checkpoint_orgs": sorted(orgs)},
+        )
+    elif name and org not in org_only and (org, name) not in repos:
+        yield entry.finding(
+            "context-source-mismatch",
+            Severity.WARNING,
+            f"context-length source {source} is about '{cited[1]}/{cited[2]}', "
+            "which is not one of this entry's checkpoints",
+            path,
+            hint="cite one of this entry's checkpoints, or add `based_on` naming the entry "
+            "whose card you cite",
+            evidence={"source": source, "checkpoints": sorted(f"{o}/{n}" for o, n in repos)},
+        )

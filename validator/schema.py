@@ -1,0 +1,220 @@
+"""JSON Schema validation of catalog files, with errors a person can act on.
+
+The schemas (draft 2020-12) live in the repository's ``schema/`` folder, one file per
+entry kind plus shared ``$defs``; they reference each other by ``$id`` through a
+``referencing.Registry`` built from the folder, so validation never fetches anything.
+jsonschema's messages are written for schema authors ("Additional properties are not
+allowed ('nmae' was unexpected)"); :func:`describe` rewrites the common ones for the
+people who edit catalog files, and suggests the nearest known key for a typo.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+import typing as t
+from pathlib import Path
+
+import jsonschema
+import referencing
+from jsonschema.exceptions import ValidationError, best_match
+
+from validator.catalog.loader import LICENSES_FILE
+from validator.catalog.model import KIND_FOLDERS
+from validator.catalog.source import Source, json_path
+from validator.findings import Finding, Severity
+
+SCHEMA_FOR_KIND = {
+    "language-model": "model.schema.json",
+    "code-model": "model.schema.json",
+    "pretraining-dataset": "dataset.schema.json",
+    "instruction-dataset": "dataset.schema.json",
+    "alignment-dataset": "dataset.schema.json",
+    "eval": "eval.schema.json",
+}
+LICENSES_SCHEMA = "licenses.schema.json"
+
+
+class SchemaSetupError(Exception):
+    """The schema folder is missing or broken: a configuration error, not a finding."""
+
+
+def default_schema_dir() -> Path:
+    """``schema/`` shipped with the package, else the one in the source checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "schemas", here.parent / "schema"):
+        if (candidate / "defs.schema.json").is_file():
+            return candidate
+    raise SchemaSetupError(f"no schema folder found next to {here}")
+
+
+class SchemaSet:
+    """All schemas of one folder, ready to validate entries by kind."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        resources: list[tuple[str, referencing.Resource[t.Any]]] = []
+        self._by_name: dict[str, dict[str, t.Any]] = {}
+        files = sorted(folder.glob("*.json"))
+        if not files:
+            raise SchemaSetupError(f"{folder}: no *.json schema files")
+        for file in files:
+            try:
+                contents = json.loads(file.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise SchemaSetupError(f"{file}: cannot read schema: {exc}") from None
+            self._by_name[file.name] = contents
+            resource = referencing.Resource.from_contents(
+                contents, default_specification=referencing.jsonschema.DRAFT202012
+            )
+            resources.append((contents.get("$id", file.name), resource))
+        self._registry: referencing.Registry[t.Any] = referencing.Registry().with_resources(
+            resources
+        )
+
+    @functools.cache  # noqa: B019 - one SchemaSet per run; the cache dies with it
+    def validator_for(self, name: str) -> jsonschema.Draft202012Validator:
+        """A validator for one schema file, built once per run."""
+        try:
+            schema = self._by_name[name]
+        except KeyError:
+            raise SchemaSetupError(f"{self.folder}: missing {name}") from None
+        return jsonschema.Draft202012Validator(schema, registry=self._registry)
+
+    def schema_name_for(self, source: Source) -> str | None:
+        """Which schema a file is checked against: by ``kind``, else by its folder."""
+        if source.path.name == LICENSES_FILE:
+            return LICENSES_SCHEMA
+        data = source.data
+        kind = data.get("kind") if isinstance(data, dict) else None
+        if isinstance(kind, str) and kind in SCHEMA_FOR_KIND:
+            return SCHEMA_FOR_KIND[kind]
+        posix = source.path.resolve().as_posix()
+        for folder_kind, folder in KIND_FOLDERS.items():
+            if f"/{folder}/" in posix:
+                return SCHEMA_FOR_KIND[folder_kind]
+        return None
+
+    def check(self, source: Source) -> list[Finding]:
+        """Schema findings for one parsed file (empty when it conforms)."""
+        name = self.schema_name_for(source)
+        if name is None:
+            line, column = source.position(("kind",))
+            kind = source.data.get("kind") if isinstance(source.data, dict) else None
+            return [
+                Finding(
+                    rule="schema",
+                    severity=Severity.ERROR,
+                    message=f"unknown entry kind {kind!r}; expected one of "
+                    + ", ".join(SCHEMA_FOR_KIND),
+                    file=source.display,
+                    line=line,
+                    column=column,
+                    entry=_entry_id(source),
+                    path="$.kind",
+                    hint="set `kind`, or put the file in its kind's folder (docs/catalog-format.md)",
+                )
+            ]
+        validator = self.validator_for(name)
+        findings = []
+        for error in validator.iter_errors(source.data):
+            findings.append(self._finding(source, error, name))
+        return findings
+
+    def _finding(self, source: Source, error: ValidationError, schema_name: str) -> Finding:
+        if error.validator in ("oneOf", "anyOf") and error.context:
+            deepest = best_match(error.context)
+            if deepest is not None and len(deepest.absolute_path) > len(error.absolute_path):
+                error = deepest
+        path, message, hint = describe(error)
+        line, column = source.position(path)
+        return Finding(
+            rule="schema",
+            severity=Severity.ERROR,
+            message=message,
+            file=source.display,
+            line=line,
+            column=column,
+            entry=_entry_id(source),
+            path=json_path(path),
+            hint=hint,
+            evidence={"schema": schema_name, "keyword": str(error.validator)},
+        )
+
+
+def _entry_id(source: Source) -> str | None:
+    if isinstance(source.data, dict) and isinstance(source.data.get("id"), str):
+        return t.cast(str, source.data["id"])
+    return None if source.path.name == LICENSES_FILE else source.path.stem
+
+
+def _known_keys(schema: t.Any) -> list[str]:
+    if not isinstance(schema, dict):
+        return []
+    keys = list(schema.get("properties", {}))
+    for sub in ("allOf", "anyOf", "oneOf"):
+        for part in schema.get(sub, []):
+            keys.extend(_known_keys(part))
+    return keys
+
+
+_TYPE_WORDS = {
+    "string": "a string",
+    "integer": "a whole number",
+    "number": "a number",
+    "array": "a list",
+    "object": "a mapping",
+    "boolean": "true or false",
+    "null": "empty",
+}
+
+
+def describe(error: ValidationError) -> tuple[tuple[str | int, ...], str, str | None]:
+    """(path of the offending value, message for people, hint) for one schema error."""
+    path = tuple(error.absolute_path)
+    where = json_path(path)
+    keyword = error.validator
+    hint: str | None = None
+    if keyword in ("additionalProperties", "unevaluatedProperties"):
+        instance = error.instance if isinstance(error.instance, dict) else {}
+        known = _known_keys(error.schema)
+        extras = [k for k in instance if k not in known]
+        key = extras[0] if extras else "?"
+        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(known)
+        return (*path, key), f"unknown key '{key}' in {where}", hint
+    if keyword == "required":
+        missing = str(error.message).split("'")[1] if "'" in error.message else error.message
+        return path, f"missing required key '{missing}' in {where}", None
+    if keyword == "type":
+        wanted = error.validator_value
+        words = (
+            " or ".join(_TYPE_WORDS.get(w, w) for w in wanted)
+            if isinstance(wanted, list)
+            else _TYPE_WORDS.get(str(wanted), str(wanted))
+        )
+        return path, f"{where} must be {words}, not {error.instance!r}", None
+    if keyword == "enum":
+        options = ", ".join(repr(v) for v in error.validator_value)
+        return path, f"{where} is {error.instance!r}; expected one of {options}", None
+    if keyword == "const":
+        return path, f"{where} must be {error.validator_value!r}, not {error.instance!r}", None
+    if keyword in ("pattern", "format"):
+        described = error.schema.get("description") if isinstance(error.schema, dict) else None
+        hint = described if isinstance(described, str) else None
+        return path, f"{where} value {error.instance!r} is not in the expected form", hint
+    if keyword in ("minItems", "minLength"):
+        return path, f"{where} must not be empty", None
+    if keyword in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        return path, f"{where} value {error.instance!r} is out of range ({error.message})", None
+    if keyword == "uniqueItems":
+        return path, f"{where} lists the same item twice", None
+    if keyword == "not":
+        return path, f"{where} is not allowed here", _not_hint(error)
+    return path, f"{where}: {error.message}", None
+
+
+def _not_hint(error: ValidationError) -> str | None:
+    described = error.schema.get("description") if isinstance(error.schema, dict) else None
+    return described if isinstance(described, str) else None
