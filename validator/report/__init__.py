@@ -6,12 +6,20 @@ A new format is one class, one line in :data:`REPORTERS` and one exact-output te
 from __future__ import annotations
 
 from validator.report.base import Reporter
+from validator.report.github import GithubReporter
 from validator.report.json import JsonReporter
+from validator.report.junit import JunitReporter
+from validator.report.markdown import MarkdownReporter
+from validator.report.sarif import SarifReporter
 from validator.report.text import TextReporter
 
 REPORTERS: dict[str, type[Reporter]] = {
     "text": TextReporter,
     "json": JsonReporter,
+    "markdown": MarkdownReporter,
+    "github": GithubReporter,
+    "sarif": SarifReporter,
+    "junit": JunitReporter,
 }
 
 

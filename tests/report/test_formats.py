@@ -1,0 +1,90 @@
+"""Shape checks beyond exact output: SARIF required fields, JUnit well-formedness, folding."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from validator.findings import Finding, LinkResult, Location, Report, Severity, Verdict
+from validator.report.junit import JunitReporter
+from validator.report.markdown import DETAILS_AFTER, MarkdownReporter
+from validator.report.sarif import SarifReporter
+
+
+def test_sarif_has_what_code_scanning_requires(report: Report) -> None:
+    # check-jsonschema ships no SARIF schema offline, so the fields GitHub's
+    # "SARIF support for code scanning" table requires are asserted one by one.
+    log = json.loads(SarifReporter(root=Path("/repo")).format(report))
+    assert log["$schema"] == "https://json.schemastore.org/sarif-2.1.0.json"
+    assert log["version"] == "2.1.0"
+    (run,) = log["runs"]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "validator" and driver["semanticVersion"]
+    ids = [rule["id"] for rule in driver["rules"]]
+    assert ids == sorted(set(ids))
+    for rule in driver["rules"]:
+        assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
+        assert rule["help"]["text"]
+        assert rule["defaultConfiguration"]["level"] in ("error", "warning", "note")
+    assert len(run["results"]) == 6
+    for result in run["results"]:
+        assert result["ruleId"] == ids[result["ruleIndex"]]
+        assert result["level"] in ("error", "warning", "note")
+        assert result["message"]["text"]
+        physical = result["locations"][0]["physicalLocation"]
+        assert not physical["artifactLocation"]["uri"].startswith("/")
+        assert physical["region"]["startLine"] >= 1
+
+
+def test_sarif_makes_absolute_paths_relative() -> None:
+    report = Report()
+    report.add(Finding("r", Severity.ERROR, "m", "/repo/catalog/x.yaml", 2, 1))
+    log = json.loads(SarifReporter(root=Path("/repo")).format(report))
+    uri = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert uri == {"uri": "catalog/x.yaml"}
+
+
+def test_junit_strips_xml_illegal_characters_and_parses(report: Report) -> None:
+    report.add(
+        Finding("r", Severity.ERROR, 'bad \x00\x1b[31mbyte\x7f <&">', "c.yaml", 1, 1, "e\x0b")
+    )
+    out = JunitReporter().format(report)
+    root = ET.fromstring(out.encode("utf-8"))
+    assert root.tag == "testsuites"
+    assert root.get("tests") == "4" and root.get("failures") == "3"
+    case = root.find("./testsuite[@name='c.yaml']/testcase")
+    assert case is not None and case.get("name") == "e"
+    failure = case.find("failure")
+    assert failure is not None and failure.get("message") == 'bad [31mbyte\x7f <&">'
+
+
+def test_junit_lists_entries_whose_links_all_pass() -> None:
+    link = LinkResult("https://x.test", Verdict.OK, 200, locations=(Location("m.yaml", 3, 1, "m"),))
+    root = ET.fromstring(JunitReporter().format(Report(links=[link])))
+    case = root.find("./testsuite/testcase")
+    assert case is not None
+    assert (case.get("name"), case.get("classname"), list(case)) == ("m", "m.yaml", [])
+
+
+def test_markdown_folds_long_lists_into_details() -> None:
+    report = Report(links=[])
+    report.extend(
+        Finding("r", Severity.ERROR, f"m{i}", "a.yaml", i + 1, 1, entry="a")
+        for i in range(DETAILS_AFTER + 3)
+    )
+    report.links = [
+        LinkResult(f"https://x.test/{i:02}", Verdict.DEAD, 404, locations=()) for i in range(12)
+    ]
+    out = MarkdownReporter().format(report)
+    assert "<details><summary>3 more findings</summary>" in out
+    assert "<details><summary>12 failing links</summary>" in out
+    assert out.count("</details>") == 2
+    # The folded finding still links to its line.
+    assert "[line 13](a.yaml#L13): m12" in out
+
+
+def test_markdown_escapes_html_and_table_breaks() -> None:
+    report = Report()
+    report.add(Finding("r", Severity.ERROR, "<script>|x\ny", "a.yaml", 1, 1, entry="a"))
+    assert "&lt;script&gt;\\|x y" in MarkdownReporter().format(report)
