@@ -1,0 +1,153 @@
+"""Where reports go: ``--output FORMAT[:PATH]`` (repeatable) and the job summary.
+
+One run can write terminal text, annotations, a JSON artifact and a Markdown summary
+together, so each ``--output`` names a format and optionally a file (no path, or ``-``,
+means stdout). Reporters only return strings; this module is the one place that writes
+them. Inside GitHub Actions (``GITHUB_STEP_SUMMARY`` set) the Markdown report is
+appended to the step summary unless a Markdown output was asked for explicitly; GitHub
+refuses a step summary over 1 MiB, so it is cut on a line boundary below that, with a
+closing "truncated, N more lines" note.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+import typing as t
+from pathlib import Path
+
+from validator.findings import Report
+from validator.report import REPORTERS, get_reporter
+
+STEP_SUMMARY_LIMIT = 1024 * 1024
+"""GitHub's per-step summary limit, in bytes (workflow-commands docs)."""
+
+STEP_SUMMARY_BUDGET = 1_000_000
+"""What we write at most, leaving room under the limit for other steps' appends."""
+
+
+class OutputError(Exception):
+    """An output file could not be written: carries a one-line message."""
+
+
+@dataclasses.dataclass(frozen=True)
+class OutputSpec:
+    """One ``--output``: a registered format name and a file, or ``None`` for stdout."""
+
+    format: str
+    path: Path | None = None
+
+
+def parse_output_spec(text: str) -> OutputSpec:
+    """Read ``FORMAT`` or ``FORMAT:PATH``; raise ``ValueError`` with a one-line message."""
+    name, sep, path = text.partition(":")
+    name = name.strip().lower()
+    if name not in REPORTERS:
+        known = ", ".join(REPORTERS)
+        raise ValueError(f"unknown output format {name!r} in {text!r} (known: {known})")
+    if sep and not path:
+        raise ValueError(f"empty path in {text!r}: write FORMAT or FORMAT:PATH")
+    return OutputSpec(name, None if not sep or path == "-" else Path(path))
+
+
+def blob_base_url(environ: t.Mapping[str, str]) -> str | None:
+    """``$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/blob/$GITHUB_SHA`` inside Actions, else None."""
+    repo, sha = environ.get("GITHUB_REPOSITORY"), environ.get("GITHUB_SHA")
+    if not repo or not sha:
+        return None
+    server = environ.get("GITHUB_SERVER_URL") or "https://github.com"
+    return f"{server.rstrip('/')}/{repo}/blob/{sha}"
+
+
+def cap_markdown(text: str, limit: int = STEP_SUMMARY_BUDGET) -> str:
+    """``text`` cut on a line boundary to fit ``limit`` UTF-8 bytes, with a closing note.
+
+    An open ``<details>`` block is closed so the rest of the summary still renders.
+    """
+    if len(text.encode("utf-8")) <= limit:
+        return text
+    lines = text.splitlines(keepends=True)
+    # Reserve room for the note and a closing tag; the count has at most 7 digits.
+    reserve = len("\n</details>\n\n_Report truncated, 9999999 more lines not shown._\n")
+    kept: list[str] = []
+    size = 0
+    for line in lines:
+        n = len(line.encode("utf-8"))
+        if size + n > limit - reserve:
+            break
+        kept.append(line)
+        size += n
+    more = len(lines) - len(kept)
+    body = "".join(kept)
+    if body.count("<details>") > body.count("</details>"):
+        body += "\n</details>\n"
+    return body + f"\n_Report truncated, {more} more lines not shown._\n"
+
+
+def _options(name: str, environ: t.Mapping[str, str], color: bool) -> dict[str, t.Any]:
+    options: dict[str, t.Any] = {"color": color}
+    if name == "markdown":
+        options["blob_base_url"] = blob_base_url(environ)
+    return options
+
+
+def _write(path: Path, text: str, *, append: bool = False) -> None:
+    try:
+        if path.parent != Path():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a" if append else "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+    except OSError as e:
+        raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    return os.path.abspath(a) == os.path.abspath(b)
+
+
+def write_outputs(
+    report: Report,
+    specs: t.Sequence[OutputSpec],
+    *,
+    color: bool,
+    environ: t.Mapping[str, str],
+    stdout: t.TextIO | None = None,
+) -> None:
+    """Render ``report`` once per spec and write each, in order; then the step summary.
+
+    ``color`` applies to stdout only (files never get escape codes). With
+    ``GITHUB_STEP_SUMMARY`` in ``environ`` and no Markdown spec, the Markdown report is
+    appended there, capped. A spec whose path *is* the step summary is appended and
+    capped too. Raises :class:`OutputError` when a file cannot be written.
+    """
+    out = stdout if stdout is not None else sys.stdout
+    summary_env = environ.get("GITHUB_STEP_SUMMARY")
+    summary = Path(summary_env) if summary_env else None
+    for spec in specs:
+        to_summary = (
+            summary is not None and spec.path is not None and _same_file(spec.path, summary)
+        )
+        options = _options(spec.format, environ, color and spec.path is None)
+        text = get_reporter(spec.format, **options).format(report)
+        if spec.path is None:
+            out.write(text)
+            out.flush()
+        elif to_summary:
+            _write(spec.path, cap_markdown(text), append=True)
+        else:
+            _write(spec.path, text)
+    if summary is not None and not any(s.format == "markdown" for s in specs):
+        text = get_reporter("markdown", **_options("markdown", environ, False)).format(report)
+        _write(summary, cap_markdown(text), append=True)
+
+
+__all__ = [
+    "STEP_SUMMARY_BUDGET",
+    "OutputError",
+    "OutputSpec",
+    "blob_base_url",
+    "cap_markdown",
+    "parse_output_spec",
+    "write_outputs",
+]
