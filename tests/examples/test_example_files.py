@@ -1,0 +1,116 @@
+"""Positive and negative example files, driven through the real CLI.
+
+Adding a case is adding a file (and, for a negative one, its expected findings below).
+Every negative file must report its rule at the exact place, in one line, with no
+traceback, while the other files of the same run are still checked.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from validator.catalog.source import MAX_FILE_BYTES
+from validator.cli import main
+
+HERE = Path(__file__).parent
+POSITIVE = sorted((HERE / "positive").glob("*.yaml"))
+NEGATIVE = HERE / "negative"
+
+# file (relative to negative/) -> findings that must be reported: (rule, line, column)
+EXPECTED: dict[str, list[tuple[str, int, int]]] = {
+    "yaml-syntax.yaml": [("yaml-syntax", 3, 7)],
+    "duplicate-key.yaml": [("yaml-duplicate-key", 10, 1)],
+    "anchor.yaml": [("yaml-anchor", 4, 7)],
+    "empty.yaml": [("yaml-empty", 1, 1)],
+    "comments-only.yaml": [("yaml-empty", 1, 1)],
+    "not-utf8.yaml": [("file-encoding", 3, 10)],
+    "unknown-key.yaml": [("schema", 4, 1), ("schema", 2, 1)],
+    "ftp-url.yaml": [("schema", 8, 5)],
+    "bad-month.yaml": [("schema", 5, 1)],
+    "missing-released.yaml": [("schema", 2, 1)],
+    "tokens-on-instruction.yaml": [("schema", 6, 1)],
+    "future-date.yaml": [("release-date-future", 5, 1)],
+    "impossible-day.yaml": [("release-date-invalid", 5, 1)],
+    "range-inverted.yaml": [("range-inverted", 10, 12)],
+    "unknown-license.yaml": [("license-unknown", 9, 12)],
+    "hf-malformed.yaml": [("hf-url-malformed", 8, 5)],
+    "hf-org-only.yaml": [("hf-org-only", 8, 5)],
+    "context-source-mismatch.yaml": [("context-source-mismatch", 12, 3)],
+    "release-vs-url.yaml": [("release-date-vs-url", 5, 1)],
+    "waiver-no-reason.yaml": [("waiver-missing-reason", 11, 5)],
+    "waiver-unused.yaml": [("waiver-unused", 11, 5)],
+    "waiver-unknown-rule.yaml": [("waiver-unknown-rule", 11, 5)],
+    "id-filename-mismatch.yaml": [("id-filename-mismatch", 2, 1)],
+    "duplicates/dup-b.yaml": [("duplicate-id", 2, 1), ("duplicate-url", 8, 5)],
+}
+
+# Messages that also carry a hint worth keeping exact.
+HINTS = {
+    "unknown-key.yaml": "did you mean 'name'?",
+    "unknown-license.yaml": "did you mean 'apache-2.0'?",
+    "waiver-unknown-rule.yaml": "did you mean 'hf-org-only'?",
+}
+
+
+def run_json(*args: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+    result = CliRunner().invoke(main, ["validate", "--format", "json", *args])
+    assert "Traceback" not in result.output
+    return result.exit_code, json.loads(result.output)
+
+
+def test_every_negative_file_has_an_expectation() -> None:
+    files = {p.relative_to(NEGATIVE).as_posix() for p in NEGATIVE.rglob("*.yaml")}
+    assert files - {"duplicates/dup-a.yaml"} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_negative_file_reports_rule_at_place(name: str) -> None:
+    # A case in a sub-folder needs its neighbours (e.g. the first of two duplicates).
+    target = NEGATIVE / name if "/" not in name else (NEGATIVE / name).parent
+    code, report = run_json(str(target), "--fail-on", "warning")
+    assert code == 1
+    found = {(f["rule"], f["line"], f["column"]) for f in report["findings"]}
+    for expected in EXPECTED[name]:
+        assert expected in found, f"{name}: {expected} not in {sorted(found)}"
+    for f in report["findings"]:
+        assert "\n" not in f["message"]
+        assert Path(f["file"]).resolve().is_relative_to(target.resolve())
+    if name in HINTS:
+        assert HINTS[name] in {f["hint"] for f in report["findings"]}
+
+
+def test_one_run_over_all_negatives_reports_every_file() -> None:
+    code, report = run_json(str(NEGATIVE))
+    assert code == 1
+    assert report["summary"]["files"] == len(list(NEGATIVE.rglob("*.yaml")))
+    reported = {f["file"].split("negative/")[-1] for f in report["findings"]}
+    assert set(EXPECTED) <= reported
+
+
+@pytest.mark.parametrize("path", POSITIVE, ids=lambda p: p.name)
+def test_positive_file_is_clean(path: Path) -> None:
+    code, report = run_json(str(path), "--fail-on", "info")
+    assert report["findings"] == []
+    assert code == 0
+
+
+def test_oversize_file_is_one_finding_and_others_still_checked(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"id: big\nnotes: " + b"x" * MAX_FILE_BYTES + b"\n")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: [\n", encoding="utf-8")
+    code, report = run_json(str(big), str(bad))
+    assert code == 1
+    rules = sorted((f["rule"], Path(f["file"]).name) for f in report["findings"])
+    assert rules == [("file-too-large", "big.yaml"), ("yaml-syntax", "bad.yaml")]
+
+
+def test_missing_path_is_a_usage_error_in_one_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert result.output.strip().count("\n") == 0
+    assert "no such file or directory" in result.output
