@@ -1,0 +1,111 @@
+"""Consistency rules on small in-memory catalogs (the example files cover the CLI path)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from validator.catalog.model import Catalog, Entry
+from validator.catalog.source import parse_text
+from validator.findings import Severity
+from validator.rules import run_offline
+from validator.rules.dates import url_month
+from validator.rules.huggingface import hf_repo
+from validator.rules.identity import normalize_url
+from validator.rules.waivers import apply_waivers
+
+TODAY = dt.date(2026, 11, 28)
+
+
+def entry(text: str, name: str = "m.yaml") -> Entry:
+    return Entry(parse_text(text, Path(name), name))
+
+
+def model(extra: str = "", *, id: str = "m", url: str = "https://huggingface.co/org/m") -> str:
+    return (
+        f"id: {id}\nkind: language-model\nname: {id}\nreleased: 2023-05\n"
+        f"checkpoints:\n  - name: c\n    url: {url}\nlicenses: [apache-2.0]\n{extra}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "month"),
+    [
+        ("https://arxiv.org/abs/2304.01373", (2023, 4)),
+        ("https://arxiv.org/pdf/2304.01373.pdf", (2023, 4)),
+        ("https://arxiv.org/abs/2305.02309v2", (2023, 5)),
+        ("https://ai.googleblog.com/2022/10/ul2-20b.html", (2022, 10)),
+        ("https://www.databricks.com/blog/2023/04/12/dolly", (2023, 4)),
+        ("https://github.com/BlinkDL/RWKV-LM", None),
+        ("https://example.org/2023/13/x", None),
+    ],
+)
+def test_dates_carried_by_urls(url: str, month: tuple[int, int] | None) -> None:
+    assert url_month(url) == month
+
+
+@pytest.mark.parametrize(
+    ("url", "repo"),
+    [
+        ("https://huggingface.co/mosaicml/mpt-7b", ("model", "mosaicml", "mpt-7b")),
+        ("https://huggingface.co/cerebras", ("model", "cerebras", None)),
+        ("https://huggingface.co/datasets/laion/OIG", ("dataset", "laion", "OIG")),
+        ("https://huggingface.co/spaces/bigcode/x", ("space", "bigcode", "x")),
+        ("https://huggingface.co/blog/starcoder", None),
+        ("https://discuss.huggingface.co/t/x/3602", None),
+    ],
+)
+def test_hugging_face_url_parts(url: str, repo: tuple[str, str, str | None] | None) -> None:
+    assert hf_repo(url) == repo
+
+
+def test_url_normalisation_ignores_trailing_slash_www_and_scheme_case() -> None:
+    assert normalize_url("HTTPS://www.Example.org/a/") == normalize_url("https://example.org/a")
+    assert normalize_url("https://example.org/a") != normalize_url("https://example.org/b")
+
+
+def test_context_source_of_a_base_model_is_accepted_with_based_on() -> None:
+    base = entry(model(id="starcoder", url="https://huggingface.co/bigcode/starcoder"), "starcoder.yaml")
+    ctx = "context_length:\n  value: 8192\n  source: https://huggingface.co/bigcode/starcoder\n"
+    chat = model(ctx, id="chat", url="https://huggingface.co/HuggingFaceH4/chat")
+    without = run_offline(Catalog([base, entry(chat, "chat.yaml")]), TODAY)
+    assert [f.rule for f in without] == ["context-source-mismatch"]
+    with_base = run_offline(
+        Catalog([base, entry(chat + "based_on: [starcoder]\n", "chat.yaml")]), TODAY
+    )
+    assert with_base == []
+
+
+def test_context_source_of_another_model_in_the_same_org_is_flagged() -> None:
+    ctx = "context_length:\n  value: 2048\n  source: https://huggingface.co/org/other#x\n"
+    findings = run_offline(Catalog([entry(model(ctx))]), TODAY)
+    assert [(f.rule, f.line) for f in findings] == [("context-source-mismatch", 11)]
+    assert "org/other" in findings[0].message
+
+
+def test_unknown_reference_is_an_error() -> None:
+    findings = run_offline(Catalog([entry(model("based_on: [nowhere]\n"))]), TODAY)
+    assert [(f.rule, f.severity) for f in findings] == [("reference-unknown", Severity.ERROR)]
+
+
+def test_waiver_with_reason_silences_and_is_counted() -> None:
+    text = model(
+        "waivers:\n  - rule: hf-org-only\n    reason: the page links the org\n",
+        url="https://huggingface.co/org",
+    )
+    e = entry(text)
+    findings = run_offline(Catalog([e]), TODAY)
+    assert [f.rule for f in findings] == ["hf-org-only"]
+    outcome = apply_waivers(findings, [e], lambda rule, entry: True)
+    assert outcome.findings == []
+    assert outcome.waived == 1
+
+
+def test_waiver_for_an_online_rule_is_not_unused_in_an_offline_run() -> None:
+    e = entry(model("waivers:\n  - rule: hub-license-mismatch\n    reason: card is wrong\n"))
+    offline = apply_waivers([], [e], lambda rule, entry: rule.startswith("hf-"))
+    assert offline.findings == []
+    online = apply_waivers([], [e], lambda rule, entry: True)
+    assert [f.rule for f in online.findings] == ["waiver-unused"]
