@@ -1,0 +1,90 @@
+"""ETag revalidation cache for Hub responses, one SQLite table.
+
+A nightly run asks the Hub the same ~60 questions every time and the answers rarely
+change. The API's JSON answers carry a weak ``ETag`` and ``config.json`` carries its git
+blob sha as ``ETag`` (reference §2.2), so each repeat request sends ``If-None-Match`` and
+a ``304`` costs no body. Only ``200`` answers are stored; errors are always asked again.
+
+The table is ours alone (``hub_etags``) in a file next to the crawler's cache, keyed by
+URL and by whether a token was sent: a gated repo answers differently with and without
+one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS hub_etags (
+    url TEXT NOT NULL,
+    auth INTEGER NOT NULL,
+    etag TEXT NOT NULL,
+    body BLOB NOT NULL,
+    headers TEXT NOT NULL DEFAULT '',
+    stored_at REAL NOT NULL,
+    PRIMARY KEY (url, auth)
+)
+"""
+
+
+@dataclasses.dataclass(frozen=True)
+class CachedResponse:
+    """A stored ``200``: its validator, body and the few headers we re-read."""
+
+    etag: str
+    body: bytes
+    link: str = ""
+    """The ``Link`` header (commit-list pagination must survive a 304)."""
+
+
+class EtagCache:
+    """A tiny thread-safe key/value store over SQLite."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        # check_same_thread=False: anyio may resume us on another worker thread; the
+        # lock above serialises access instead.
+        self._db = sqlite3.connect(str(path), timeout=10, check_same_thread=False)
+        with contextlib.suppress(sqlite3.DatabaseError):
+            self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(_SCHEMA)
+        self._db.commit()
+
+    def get(self, url: str, auth: bool) -> CachedResponse | None:
+        """The stored answer for ``url``, if any."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT etag, body, headers FROM hub_etags WHERE url = ? AND auth = ?",
+                (url, int(auth)),
+            ).fetchone()
+        if row is None:
+            return None
+        return CachedResponse(etag=row[0], body=bytes(row[1]), link=row[2] or "")
+
+    def put(self, url: str, auth: bool, response: CachedResponse) -> None:
+        """Store (or replace) the answer for ``url``."""
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO hub_etags (url, auth, etag, body, headers, stored_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (url, int(auth), response.etag, response.body, response.link, time.time()),
+            )
+            self._db.commit()
+
+    def close(self) -> None:
+        """Close the database (idempotent)."""
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> EtagCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

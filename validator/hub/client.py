@@ -1,0 +1,343 @@
+"""An async client for the three Hub questions the cross-check asks.
+
+``GET /api/{models|datasets}/{id}`` (card metadata, ``safetensors``, ``gated``),
+``GET /{id}/resolve/main/config.json`` (the context length) and
+``GET /api/{models|datasets}/{id}/commits/main`` (the first commit). The client is
+deliberately thin and does four things the Hub needs and plain httpx does not:
+
+* **Redirects by hand.** A renamed repo answers ``307`` with a *relative* ``Location``
+  (reference §1.5); we follow it, keep the chain so callers can report the new id, and
+  send the token only while the request stays on the endpoint's origin.
+* **Retries with the Hub's own back-off signals** for 408/429/5xx and transport errors
+  (reference §2.3): on 429 the ``RateLimit`` header's ``t`` when ``r=0``, else
+  ``Retry-After``, else exponential back-off; a wait longer than ``max_wait`` gives up
+  and reports ``rate-limited`` rather than stalling the run.
+* **Host limits shared with the crawler**: an injected limiter with
+  ``async with limiter.slot(host)`` and ``limiter.back_off(host, seconds)``; a small
+  local one is used when running standalone.
+* **ETag revalidation** through :class:`~validator.hub.cache.EtagCache`.
+
+Status codes are *not* interpreted here beyond retrying; :func:`problem_of` turns a
+final answer into a verdict so the rules stay free of HTTP details.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import email.utils
+import inspect
+import json
+import re
+import time
+import typing as t
+
+import anyio
+import httpx
+
+from validator.hub.cache import CachedResponse, EtagCache
+from validator.hub.settings import HubSettings
+
+MAX_REDIRECTS = 5
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# HFH _DEFAULT_RETRY_ON_STATUS_CODES (reference §2.3)
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+BACKOFF_BASE = 1.0
+BACKOFF_MAX = 8.0
+"""HFH ``http_backoff``: base 1 s, doubling, at most 8 s (reference §2.3)."""
+
+# HFH parse_ratelimit_headers (reference §2.4): '"api";r=0;t=55'
+_RATELIMIT = re.compile(r'"(?P<bucket>\w+)"\s*;\s*r\s*=\s*(?P<r>\d+)\s*;\s*t\s*=\s*(?P<t>\d+)')
+_RATELIMIT_POLICY_Q = re.compile(r"\bq\s*=\s*(\d+)")
+_RATELIMIT_POLICY_W = re.compile(r"\bw\s*=\s*(\d+)")
+
+Sleep = t.Callable[[float], t.Awaitable[None]]
+
+
+class Limiter(t.Protocol):
+    """The crawler's per-host limiter (``validator.http.HostLimiter``) as we use it."""
+
+    def slot(self, host: str) -> t.AsyncContextManager[t.Any]:
+        """Hold one of the host's concurrent slots."""
+        ...
+
+    def back_off(self, host: str, seconds: float) -> t.Any:
+        """Make every user of ``host`` wait ``seconds`` (may be sync or async)."""
+        ...
+
+
+class LocalLimiter:
+    """Standalone stand-in for the crawler's limiter: a semaphore per host plus a
+    shared "not before" time per host that 429 answers push forward."""
+
+    def __init__(self, per_host: int = 4) -> None:
+        self._per_host = per_host
+        self._semaphores: dict[str, anyio.Semaphore] = {}
+        self._not_before: dict[str, float] = {}
+
+    @contextlib.asynccontextmanager
+    async def slot(self, host: str) -> t.AsyncIterator[None]:
+        """Wait for the host's back-off to pass, then hold one slot."""
+        semaphore = self._semaphores.setdefault(host, anyio.Semaphore(self._per_host))
+        async with semaphore:
+            delay = self._not_before.get(host, 0.0) - time.monotonic()
+            if delay > 0:
+                await anyio.sleep(delay)
+            yield
+
+    def back_off(self, host: str, seconds: float) -> None:
+        """Nobody talks to ``host`` for ``seconds``."""
+        until = time.monotonic() + seconds
+        self._not_before[host] = max(self._not_before.get(host, 0.0), until)
+
+
+@dataclasses.dataclass(frozen=True)
+class RateLimit:
+    """The IETF-draft ``RateLimit``/``RateLimit-Policy`` pair the Hub sends (§2.4)."""
+
+    bucket: str
+    remaining: int
+    reset: int
+    """Seconds until the window resets."""
+    quota: int | None = None
+    window: int | None = None
+
+    @classmethod
+    def parse(cls, headers: httpx.Headers) -> RateLimit | None:
+        """Read the headers; ``None`` when absent or malformed."""
+        match = _RATELIMIT.search(headers.get("ratelimit", ""))
+        if not match:
+            return None
+        policy = headers.get("ratelimit-policy", "")
+        q = _RATELIMIT_POLICY_Q.search(policy)
+        w = _RATELIMIT_POLICY_W.search(policy)
+        return cls(
+            bucket=match["bucket"],
+            remaining=int(match["r"]),
+            reset=int(match["t"]),
+            quota=int(q[1]) if q else None,
+            window=int(w[1]) if w else None,
+        )
+
+    def describe(self) -> str:
+        """Human text, after HFH's 429 message (reference §2.4)."""
+        text = f"'{self.bucket}' rate limit: retry after {self.reset} s"
+        if self.quota is not None and self.window is not None:
+            text += f" ({self.remaining}/{self.quota} requests left in the {self.window} s window)"
+        return text
+
+
+def retry_after(headers: httpx.Headers, now: float | None = None) -> float | None:
+    """``Retry-After`` as seconds: an integer, or an HTTP date."""
+    value = headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    # TypeError/ValueError: not a date either; the header is ignored
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+def wait_for(response: httpx.Response, attempt: int) -> float:
+    """How long to wait before retrying ``response`` (attempt counts from 0)."""
+    if response.status_code == 429:
+        limit = RateLimit.parse(response.headers)
+        if limit is not None and limit.remaining == 0:
+            return float(limit.reset + 1)  # HFH waits t+1 (reference §2.3)
+        after = retry_after(response.headers)
+        if after is not None:
+            return after
+    elif (after := retry_after(response.headers)) is not None:
+        return after
+    return backoff(attempt)
+
+
+def backoff(attempt: int) -> float:
+    """Exponential back-off for attempt ``attempt`` (from 0), capped (reference §2.3)."""
+    return float(min(BACKOFF_BASE * 2.0**attempt, BACKOFF_MAX))
+
+
+@dataclasses.dataclass(frozen=True)
+class HubResponse:
+    """The final answer to one GET, after retries and redirects."""
+
+    url: str
+    """What was asked for."""
+    final_url: str
+    status: int | None
+    """``None`` when no HTTP answer came back at all (see ``transport_error``)."""
+    body: bytes = b""
+    headers: httpx.Headers = dataclasses.field(default_factory=httpx.Headers)
+    redirects: tuple[tuple[int, str], ...] = ()
+    attempts: int = 1
+    transport_error: str | None = None
+    connect_failed: bool = False
+    """The failure was reaching the host at all (DNS, refused, no route)."""
+    gave_up_wait: float | None = None
+    """Set when a 429/503 asked us to wait longer than ``max_wait``."""
+    from_cache: bool = False
+
+    @property
+    def error_code(self) -> str | None:
+        """``X-Error-Code`` (``RepoNotFound``, ``GatedRepo``, ``EntryNotFound``... §1.4)."""
+        code: str | None = self.headers.get("x-error-code")
+        return code
+
+    @property
+    def error_message(self) -> str | None:
+        """``X-Error-Message``, or the JSON body's ``error`` (reference §1.4)."""
+        message: str | None = self.headers.get("x-error-message")
+        if message:
+            return message
+        data = self.json()
+        if isinstance(data, dict) and isinstance(data.get("error"), str):
+            return t.cast(str, data["error"])
+        return None
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        """Parsed ``RateLimit`` headers of the last answer."""
+        return RateLimit.parse(self.headers)
+
+    def json(self) -> t.Any:
+        """The body as JSON, or ``None`` when it is not JSON."""
+        try:
+            return json.loads(self.body)
+        except ValueError:  # JSONDecodeError and UnicodeDecodeError both subclass it
+            return None
+
+    def link(self, rel: str) -> str | None:
+        """A ``Link`` header target by relation, resolved against ``final_url``."""
+        value = self.headers.get("link")
+        if not value:
+            return None
+        for part in value.split(","):
+            match = re.match(r"\s*<([^>]*)>\s*;(.*)", part)
+            if match and re.search(rf'rel\s*=\s*"?{re.escape(rel)}"?(\s|;|$)', match[2]):
+                return str(httpx.URL(self.final_url).join(match[1]))
+        return None
+
+
+class HubClient:
+    """GET with the Hub's redirect, auth, retry, limit and cache rules (see module doc)."""
+
+    def __init__(
+        self,
+        settings: HubSettings,
+        client: httpx.AsyncClient,
+        *,
+        limiter: Limiter | None = None,
+        cache: EtagCache | None = None,
+        sleep: Sleep | None = None,
+    ) -> None:
+        self.settings = settings
+        self.client = client
+        self.limiter: Limiter = limiter or LocalLimiter(settings.concurrency)
+        self.cache = cache
+        self._sleep: Sleep = sleep or anyio.sleep
+        self.requests = 0
+        """Requests actually sent (for tests and the run summary)."""
+
+    def url(self, path: str) -> str:
+        """``path`` under the endpoint."""
+        return f"{self.settings.endpoint}/{path.lstrip('/')}"
+
+    async def get(self, url: str, *, use_cache: bool = True) -> HubResponse:
+        """GET ``url``, following redirects (reference §1.5) and retrying (§2.3)."""
+        current = httpx.URL(url)
+        chain: list[tuple[int, str]] = []
+        attempts = 0
+        while True:
+            answer = await self._get_with_retries(current, use_cache)
+            attempts += answer.attempts
+            location = answer.headers.get("location")
+            if answer.status in REDIRECT_STATUSES and location and len(chain) < MAX_REDIRECTS:
+                nxt = current.join(location)
+                chain.append((t.cast(int, answer.status), str(nxt)))
+                current = nxt
+                continue
+            return dataclasses.replace(answer, url=url, redirects=tuple(chain), attempts=attempts)
+
+    def _headers(self, url: httpx.URL, cached: CachedResponse | None) -> dict[str, str]:
+        headers = {"user-agent": self.settings.user_agent, "accept": "application/json"}
+        if self.settings.sends_token_to(url):
+            headers["authorization"] = f"Bearer {self.settings.token}"
+        if cached is not None:
+            headers["if-none-match"] = cached.etag
+        return headers
+
+    async def _get_with_retries(self, url: httpx.URL, use_cache: bool) -> HubResponse:
+        auth = self.settings.sends_token_to(url)
+        cached = self.cache.get(str(url), auth) if self.cache and use_cache else None
+        headers = self._headers(url, cached)
+        host = url.host
+        last_error: Exception | None = None
+        for attempt in range(self.settings.max_retries + 1):
+            try:
+                async with self.limiter.slot(host):
+                    self.requests += 1
+                    response = await self.client.get(
+                        url, headers=headers, follow_redirects=False, timeout=self.settings.timeout
+                    )
+            except httpx.TransportError as exc:
+                # ConnectError: DNS, refused, no route; TimeoutException, ReadError...:
+                # the host answered nothing usable. All retried alike.
+                last_error = exc
+                if attempt < self.settings.max_retries:
+                    await self._sleep(backoff(attempt))
+                    continue
+                break
+            if response.status_code == 304 and cached is not None:
+                return HubResponse(
+                    url=str(url), final_url=str(url), status=200, body=cached.body,
+                    headers=_with_link(response.headers, cached.link),
+                    attempts=attempt + 1, from_cache=True,
+                )  # fmt: skip
+            if response.status_code in RETRY_STATUSES:
+                wait = wait_for(response, attempt)
+                if response.status_code == 429:
+                    await _maybe_await(self.limiter.back_off(host, wait))
+                if wait > self.settings.max_wait:
+                    return self._answer(url, response, attempt, gave_up=wait)
+                if attempt >= self.settings.max_retries:
+                    return self._answer(url, response, attempt)
+                await self._sleep(wait)
+                continue
+            answer = self._answer(url, response, attempt)
+            etag = response.headers.get("etag")
+            if self.cache is not None and use_cache and response.status_code == 200 and etag:
+                link = response.headers.get("link", "")
+                self.cache.put(str(url), auth, CachedResponse(etag, response.content, link))
+            return answer
+        return HubResponse(
+            url=str(url), final_url=str(url), status=None,
+            attempts=self.settings.max_retries + 1,
+            transport_error=f"{type(last_error).__name__}: {last_error}" if last_error else None,
+            connect_failed=isinstance(last_error, httpx.ConnectError),
+        )  # fmt: skip
+
+    @staticmethod
+    def _answer(
+        url: httpx.URL, response: httpx.Response, attempt: int, gave_up: float | None = None
+    ) -> HubResponse:
+        return HubResponse(
+            url=str(url), final_url=str(url), status=response.status_code,
+            body=response.content, headers=response.headers, attempts=attempt + 1,
+            gave_up_wait=gave_up,
+        )  # fmt: skip
+
+
+def _with_link(headers: httpx.Headers, link: str) -> httpx.Headers:
+    out = httpx.Headers(headers)
+    if link and "link" not in out:
+        out["link"] = link
+    return out
+
+
+async def _maybe_await(value: t.Any) -> None:
+    if inspect.isawaitable(value):
+        await value

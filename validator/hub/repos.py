@@ -1,0 +1,124 @@
+"""Which catalog links name a Hugging Face repo, and which repo.
+
+Only checkpoint links (``checkpoints[].url``) and dataset links (``datasets[].url``)
+are cross-checked: a paper or "try it" link that happens to live on the Hub (a blog
+post, a Space) says nothing about the entry's facts. A link to an organisation alone
+(``huggingface.co/cerebras``) names no repo; it becomes an ``org-only`` reference so the
+check can say once that there is nothing to compare.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import typing as t
+from urllib.parse import unquote, urlsplit
+
+from validator.catalog.model import Entry
+
+HUB_HOSTS = frozenset({"huggingface.co", "www.huggingface.co", "hf.co"})
+
+# First path segments that are site sections, not user or organisation names.
+_RESERVED = frozenset(
+    {
+        "api", "blog", "docs", "spaces", "papers", "organizations", "settings", "join",
+        "login", "pricing", "models", "tasks", "learn", "posts", "collections", "chat",
+        "enterprise", "inference-endpoints", "search", "new", "new-dataset", "new-space",
+    }
+)  # fmt: skip
+
+# Sub-paths inside a repo page: /{org}/{name}/blob/main/README.md and friends.
+_REPO_SUBPAGES = frozenset({"blob", "tree", "resolve", "raw", "commit", "commits", "discussions"})
+
+_LIST_FIELDS = ("checkpoints", "datasets")
+
+
+class RepoKind(enum.StrEnum):
+    """What a Hub link points at."""
+
+    MODEL = "model"
+    DATASET = "dataset"
+    ORG = "org"
+    """An organisation or user page: no repo to check."""
+
+
+@dataclasses.dataclass(frozen=True)
+class RepoId:
+    """A repo on the Hub: kind plus ``owner/name`` (or just ``owner`` for ``ORG``)."""
+
+    kind: RepoKind
+    id: str
+
+    @property
+    def api_kind(self) -> str:
+        """The path segment of the API: ``models`` or ``datasets`` (reference §1.1)."""
+        return "datasets" if self.kind is RepoKind.DATASET else "models"
+
+    def __str__(self) -> str:
+        return f"datasets/{self.id}" if self.kind is RepoKind.DATASET else self.id
+
+
+@dataclasses.dataclass(frozen=True)
+class RepoRef:
+    """One link in one entry that names a Hub repo."""
+
+    entry: Entry = dataclasses.field(compare=False)
+    repo: RepoId
+    url: str
+    path: tuple[str | int, ...]
+    """JSON path of the URL, e.g. ``("checkpoints", 1, "url")``."""
+
+    @property
+    def item(self) -> dict[str, t.Any]:
+        """The checkpoint / dataset item the link sits in."""
+        items = self.entry.data.get(str(self.path[0]))
+        index = self.path[1]
+        if isinstance(items, list) and isinstance(index, int) and index < len(items):
+            item = items[index]
+            return item if isinstance(item, dict) else {}
+        return {}
+
+
+def parse_hub_url(url: str) -> RepoId | None:
+    """The repo a Hub URL names, or ``None`` when it is not a repo or org link.
+
+    The kind comes from the URL itself (``/datasets/`` prefix), as the Hub routes it.
+    """
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or (parts.hostname or "") not in HUB_HOSTS:
+        return None
+    segments = [unquote(s) for s in parts.path.split("/") if s]
+    if not segments:
+        return None
+    if segments[0] == "datasets":
+        if len(segments) >= 3:
+            return RepoId(RepoKind.DATASET, f"{segments[1]}/{segments[2]}")
+        return None  # /datasets or /datasets/{org}: a listing, not a repo
+    if segments[0] in _RESERVED:
+        return None
+    if len(segments) == 1:
+        return RepoId(RepoKind.ORG, segments[0])
+    if len(segments) == 2 or segments[2] in _REPO_SUBPAGES:
+        return RepoId(RepoKind.MODEL, f"{segments[0]}/{segments[1]}")
+    return None
+
+
+def collect_refs(entries: t.Iterable[Entry]) -> list[RepoRef]:
+    """Every checkpoint and dataset link of ``entries`` that names a Hub repo or org."""
+    refs: list[RepoRef] = []
+    for entry in entries:
+        for list_key in _LIST_FIELDS:
+            items = entry.data.get(list_key)
+            if not isinstance(items, list):
+                continue
+            for i, item in enumerate(items):
+                url = item.get("url") if isinstance(item, dict) else None
+                if not isinstance(url, str):
+                    continue
+                repo = parse_hub_url(url)
+                if repo is not None:
+                    refs.append(RepoRef(entry, repo, url, (list_key, i, "url")))
+    return refs

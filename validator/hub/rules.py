@@ -1,0 +1,484 @@
+"""The comparisons: catalog facts against what the Hub says, as findings.
+
+Each function here is pure: it gets an entry, the Hub data fetched for the entry's
+repos (:class:`RepoFacts`) and returns findings. No HTTP, no I/O, so every rule is
+tested with plain dicts shaped like the reference's recorded responses.
+
+Every finding carries ``evidence`` with at least ``catalog`` (our value), ``hub`` (the
+Hub's value) and ``url`` (where the Hub said it), and, when the Hub's value can be
+written back as-is, ``fix = {"old": ..., "new": ...}`` for ``--fix-from-hub``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import typing as t
+
+from validator.catalog.model import Entry, LicenseBook
+from validator.findings import Finding, Severity
+from validator.hub.configs import ConfigLength, context_from_config
+from validator.hub.repos import RepoRef
+
+# rule id -> (severity, one-line description); the lead registers these with family "hub".
+HUB_RULES: dict[str, tuple[Severity, str]] = {
+    "hub-license-mismatch": (Severity.ERROR, "the Hub card's license differs from the catalog's"),
+    "hub-license-ambiguous": (
+        Severity.WARNING,
+        "the row lists several licenses and the checkpoints do not say which is theirs",
+    ),
+    "hub-context-mismatch": (
+        Severity.WARNING,
+        "config.json's trained context length differs from the catalog's",
+    ),
+    "hub-context-trained": (
+        Severity.INFO,
+        "config.json states the trained length of a model whose catalog value is extrapolated",
+    ),
+    "hub-params-mismatch": (
+        Severity.WARNING,
+        "safetensors parameter count is more than 10% away from the catalog's size",
+    ),
+    "hub-release-before-repo": (
+        Severity.WARNING,
+        "the catalog's release month is before the first commit of every Hub repo of the entry",
+    ),
+    "hub-repo-missing": (Severity.ERROR, "the linked Hub repo does not exist (401/404)"),
+    "hub-repo-gated": (Severity.INFO, "the linked repo is gated: its files could not be read"),
+    "hub-repo-disabled": (Severity.WARNING, "the linked repo has been disabled by the Hub"),
+    "hub-repo-renamed": (Severity.WARNING, "the linked repo redirects to a new id"),
+    "hub-org-only": (Severity.INFO, "the link names an organisation: nothing to cross-check"),
+    "hub-unavailable": (
+        Severity.WARNING,
+        "the Hub could not answer for this repo (rate limited or errors after retries)",
+    ),
+}
+
+PARAMS_TOLERANCE = 0.10
+"""Rows write rounded sizes ("7" for 6.65e9): within 10% of a listed value is a match."""
+
+PLACEHOLDER_CREATED_AT = "2022-03-02T23:29:04.000Z"
+"""``createdAt`` for every repo older than the Hub's creation tracking (reference §1.2);
+the reason the release check reads the commit history instead."""
+
+
+@dataclasses.dataclass
+class RepoFacts:
+    """What the Hub said about one repo, as the rules need it."""
+
+    repo_id: str
+    """The id the Hub uses now (the new one after a rename)."""
+    api_url: str
+    info: t.Mapping[str, t.Any] | None = None
+    config: t.Mapping[str, t.Any] | None = None
+    config_url: str | None = None
+    first_commit: str | None = None
+    """ISO date-time of the repo's first commit."""
+    commits_url: str | None = None
+
+
+Pair = tuple[RepoRef, RepoFacts]
+
+
+def _f(entry: Entry, rule: str, message: str, path: t.Sequence[str | int], *,
+       hint: str, evidence: t.Mapping[str, t.Any]) -> Finding:  # fmt: skip
+    return entry.finding(rule, HUB_RULES[rule][0], message, path, hint=hint, evidence=evidence)
+
+
+def _label(ref: RepoRef, facts: RepoFacts) -> str:
+    return facts.repo_id if ref.repo.kind.value != "dataset" else f"datasets/{facts.repo_id}"
+
+
+# --------------------------------------------------------------------------- license
+
+
+@dataclasses.dataclass(frozen=True)
+class HubLicense:
+    """A card's license as the rules compare it."""
+
+    ids: tuple[str, ...]
+    """Comparable ids, lower case: ``cardData.license`` values, with ``other`` replaced
+    by ``license_name`` when the card gives one."""
+    raw: t.Any
+    """Exactly what the card says (string or list), for evidence."""
+    name: str | None = None
+    link: str | None = None
+
+
+def hub_license(info: t.Mapping[str, t.Any] | None) -> HubLicense | None:
+    """Read ``cardData.license`` (string or list, §1.2/§3.3); fall back to the Hub's
+    ``license:`` tags. ``None`` when nothing comparable is stated (absent, ``unknown``,
+    or ``other`` without ``license_name``)."""
+    if not info:
+        return None
+    card = info.get("cardData")
+    card = card if isinstance(card, dict) else {}
+    raw = card.get("license")
+    values: list[str]
+    if isinstance(raw, str):
+        values = [raw]
+    elif isinstance(raw, list):
+        values = [v for v in raw if isinstance(v, str)]
+    else:
+        tags = info.get("tags")
+        values = [
+            tag.removeprefix("license:")
+            for tag in (tags if isinstance(tags, list) else [])
+            if isinstance(tag, str) and tag.startswith("license:")
+        ]
+        raw = values[0] if len(values) == 1 else values or None
+    name = card.get("license_name") if isinstance(card.get("license_name"), str) else None
+    link = card.get("license_link") if isinstance(card.get("license_link"), str) else None
+    ids: list[str] = []
+    for value in values:
+        low = value.strip().lower()
+        if low == "other":
+            if name:  # §3.3: license: other + license_name: my-license-1.0
+                ids.append(name.strip().lower())
+        elif low and low != "unknown":
+            ids.append(low)
+    if not ids:
+        return None
+    return HubLicense(tuple(dict.fromkeys(ids)), raw, name, link)
+
+
+def _map_license(hub_id: str, book: LicenseBook | None) -> str | None:
+    """The catalog license id a Hub id means (``hub_ids``, then names and aliases)."""
+    if book is None:
+        return None
+    found = book.by_hub_id(hub_id) or book.by_name(hub_id)
+    return found.id if found else None
+
+
+def _matches(hub: HubLicense, catalog_ids: t.Sequence[str], book: LicenseBook | None) -> bool:
+    wanted = {c.lower() for c in catalog_ids}
+    for hub_id in hub.ids:
+        mapped = _map_license(hub_id, book)
+        if (mapped and mapped.lower() in wanted) or hub_id in wanted:
+            return True
+    return False
+
+
+def _hub_license_text(hub: HubLicense, book: LicenseBook | None) -> str:
+    parts = []
+    for hub_id in hub.ids:
+        mapped = _map_license(hub_id, book)
+        parts.append(f"'{hub_id}'" + (f" (= {mapped})" if mapped and mapped != hub_id else ""))
+    return " or ".join(parts)
+
+
+def license_findings(
+    entry: Entry, pairs: t.Sequence[Pair], book: LicenseBook | None
+) -> list[Finding]:
+    """``hub-license-mismatch`` per checkpoint/dataset, ``hub-license-ambiguous`` per entry."""
+    out: list[Finding] = []
+    entry_ids = entry.license_ids()
+    unassigned: list[tuple[str, str]] = []
+    for ref, facts in pairs:
+        hub = hub_license(facts.info)
+        if hub is None:
+            continue
+        own = ref.item.get("license") if ref.path[0] == "checkpoints" else None
+        path: tuple[str | int, ...]
+        if isinstance(own, str):
+            catalog_ids, path = [own], (ref.path[0], ref.path[1], "license")
+        else:
+            catalog_ids = entry_ids
+            path = ("licenses", 0) if len(entry_ids) == 1 else ("licenses",)
+            if len(entry_ids) > 1:
+                unassigned.append((str(ref.item.get("name") or facts.repo_id),
+                                   _hub_license_text(hub, book)))  # fmt: skip
+        if not catalog_ids or _matches(hub, catalog_ids, book):
+            continue
+        mapped = [m for m in (_map_license(h, book) for h in hub.ids) if m]
+        label = _label(ref, facts)
+        evidence: dict[str, t.Any] = {
+            "repo": label,
+            "catalog": catalog_ids[0] if len(catalog_ids) == 1 else list(catalog_ids),
+            "hub": hub.raw,
+            "hub_catalog_ids": mapped,
+            "url": facts.api_url,
+        }
+        if hub.name or hub.link:
+            evidence["license_name"] = hub.name
+            evidence["license_link"] = hub.link
+        if len(mapped) == 1 and len(catalog_ids) == 1 and len(hub.ids) == 1:
+            evidence["fix"] = {"old": catalog_ids[0], "new": mapped[0]}
+            hint = (
+                f"if the Hub is right, use '{mapped[0]}' here (--fix-from-hub "
+                "hub-license-mismatch); if the card is wrong, waive the rule with the reason"
+            )
+        elif not mapped:
+            hint = (
+                f"'{hub.ids[0]}' is in no license's hub_ids in catalog/licenses.yaml: add the "
+                "license to the glossary (or the id to the matching license) and use it here"
+            )
+        else:
+            hint = "use the license the Hub card states, or waive the rule with the reason"
+        which = "checkpoint's license" if path[-1] == "license" else "entry's license"
+        out.append(_f(
+            entry, "hub-license-mismatch",
+            f"{label}: the Hub card says {_hub_license_text(hub, book)}, the {which} is "
+            f"{', '.join(catalog_ids)}",
+            path, hint=hint, evidence=evidence,
+        ))  # fmt: skip
+    if unassigned:
+        listing = "; ".join(f"{name}: {text}" for name, text in unassigned)
+        out.append(_f(
+            entry, "hub-license-ambiguous",
+            f"the entry lists {len(entry_ids)} licenses ({', '.join(entry_ids)}) but its "
+            f"checkpoints do not say which is theirs; on the Hub: {listing}",
+            ("licenses",),
+            hint="give each checkpoint its own `license:` (a license id from licenses.yaml)",
+            evidence={"catalog": entry_ids, "hub": dict(unassigned),
+                      "url": [f.api_url for _r, f in pairs]},
+        ))  # fmt: skip
+    return out
+
+
+# --------------------------------------------------------------------------- context
+
+
+@dataclasses.dataclass(frozen=True)
+class CatalogContext:
+    """``context_length`` as written: value, and how to read it."""
+
+    value: t.Any
+    mechanism: str | None = None
+    trained: int | None = None
+    uncertain: bool = False
+
+    @classmethod
+    def of(cls, entry: Entry) -> CatalogContext | None:
+        """Read an entry's ``context_length`` (mapping form, or a bare value)."""
+        raw = entry.data.get("context_length")
+        if raw is None:
+            return None
+        if not isinstance(raw, dict):
+            return cls(raw)
+        trained = raw.get("trained")
+        return cls(
+            raw.get("value"),
+            raw.get("mechanism") if isinstance(raw.get("mechanism"), str) else None,
+            trained if isinstance(trained, int) and not isinstance(trained, bool) else None,
+            raw.get("uncertain") is True,
+        )
+
+    @property
+    def extrapolated(self) -> bool:
+        """The value is reached beyond training (ALiBi, RNN, or "infinity")."""
+        return bool(self.mechanism) or self.value == "infinity"
+
+    def text(self) -> str:
+        """The value as the catalog renders it, e.g. ``84000 (ALiBi)``."""
+        value = self.value
+        if isinstance(value, dict):
+            shown = f"{value.get('min')} - {value.get('max')}"
+        elif isinstance(value, list):
+            shown = ", ".join(str(v) for v in value)
+        else:
+            shown = str(value)
+        if self.uncertain:
+            shown += "?"
+        if self.mechanism:
+            shown += {"alibi": " (ALiBi)", "rnn": " (RNN)"}.get(
+                self.mechanism, f" ({self.mechanism})"
+            )
+        return shown
+
+
+def context_matches(catalog: t.Any, hub: int) -> bool:
+    """Equal, in the list, or inside the ``{min, max}`` range.
+
+    A value written in thousands (``8000``, shown as ``8k``) also matches the power-of-two
+    length people round that way (8192).
+    """
+    if isinstance(catalog, bool):
+        return False
+    if isinstance(catalog, int):
+        if catalog == hub:
+            return True
+        return catalog % 1000 == 0 and catalog in {hub // 1024 * 1000, hub // 1000 * 1000}
+    if isinstance(catalog, list):
+        return any(context_matches(v, hub) for v in catalog)
+    if isinstance(catalog, dict):
+        low, high = catalog.get("min"), catalog.get("max")
+        if isinstance(low, int) and isinstance(high, int):
+            return low <= hub <= high
+    return False
+
+
+def context_findings(entry: Entry, pairs: t.Sequence[Pair]) -> list[Finding]:
+    """``hub-context-mismatch`` / ``hub-context-trained``, one per distinct config value."""
+    ctx = CatalogContext.of(entry)
+    if ctx is None:
+        return []
+    by_value: dict[int, list[tuple[str, ConfigLength, RepoFacts]]] = {}
+    for ref, facts in pairs:
+        if facts.config is None:
+            continue
+        length = context_from_config(facts.config)
+        if length.value is not None:
+            by_value.setdefault(length.value, []).append((_label(ref, facts), length, facts))
+    out: list[Finding] = []
+    for hub_value, sources in by_value.items():
+        repos = ", ".join(dict.fromkeys(f"{label} ({length.key})" for label, length, _ in sources))
+        urls = [facts.config_url for _l, _c, facts in sources]
+        evidence: dict[str, t.Any] = {
+            "repos": [label for label, _c, _f in sources],
+            "hub": hub_value,
+            "key": sources[0][1].key,
+            "url": urls[0] if len(urls) == 1 else urls,
+        }
+        if ctx.extrapolated and ctx.trained is None:
+            out.append(_f(
+                entry, "hub-context-trained",
+                f"config.json of {repos} states {hub_value} as the trained length; the catalog "
+                f"gives {ctx.text()}, a length reached by extrapolation",
+                ("context_length", "value"),
+                hint=f"record the trained length: add `trained: {hub_value}` under context_length",
+                evidence={**evidence, "catalog": ctx.text()},
+            ))  # fmt: skip
+            continue
+        if ctx.trained is not None:
+            if ctx.trained == hub_value:
+                continue
+            evidence["catalog"] = ctx.trained
+            evidence["fix"] = {"old": ctx.trained, "new": hub_value}
+            out.append(_f(
+                entry, "hub-context-mismatch",
+                f"config.json of {repos} says the model was trained with {hub_value} tokens; "
+                f"the catalog's trained length is {ctx.trained}"
+                + (f" (extrapolating to {ctx.text()})" if ctx.extrapolated else ""),
+                ("context_length", "trained"),
+                hint=f"if config.json is right, write trained: {hub_value} "
+                     "(--fix-from-hub hub-context-mismatch)",
+                evidence=evidence,
+            ))  # fmt: skip
+            continue
+        if context_matches(ctx.value, hub_value):
+            continue
+        evidence["catalog"] = ctx.value
+        if isinstance(ctx.value, int) and not isinstance(ctx.value, bool):
+            evidence["fix"] = {"old": ctx.value, "new": hub_value}
+            hint = (f"if config.json is right, write {hub_value} (--fix-from-hub "
+                    "hub-context-mismatch); if the model extrapolates further, say how with "
+                    "`mechanism:` and `trained:`")  # fmt: skip
+        else:
+            hint = f"add {hub_value} to the catalog's values, or explain the difference in notes"
+        out.append(_f(
+            entry, "hub-context-mismatch",
+            f"config.json of {repos} says {hub_value} tokens; the catalog says {ctx.text()}",
+            ("context_length", "value"), hint=hint, evidence=evidence,
+        ))  # fmt: skip
+    return out
+
+
+# --------------------------------------------------------------------------- params
+
+
+def _params_values(raw: t.Any) -> tuple[list[float], tuple[float, float] | None]:
+    def num(v: t.Any) -> float | None:
+        return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
+
+    if isinstance(raw, dict):
+        low, high = num(raw.get("min")), num(raw.get("max"))
+        return [], (low, high) if low is not None and high is not None else None
+    if isinstance(raw, list):
+        return [v for v in (num(x) for x in raw) if v is not None], None
+    single = num(raw)
+    return ([single] if single is not None else []), None
+
+
+def params_match(raw: t.Any, billions: float) -> bool:
+    """Within 10% of a listed value, or inside the range (its ends widened by the same
+    10%: a row's "0.06 - 11" covers Flan-T5-XXL's 11.3B)."""
+    values, span = _params_values(raw)
+    if any(abs(billions - v) <= PARAMS_TOLERANCE * v for v in values):
+        return True
+    if span is not None:
+        low, high = span
+        return low * (1 - PARAMS_TOLERANCE) <= billions <= high * (1 + PARAMS_TOLERANCE)
+    return not values  # nothing comparable in the catalog: say nothing
+
+
+def _short(billions: float) -> float:
+    return float(f"{billions:.3g}")
+
+
+def params_findings(entry: Entry, pairs: t.Sequence[Pair]) -> list[Finding]:
+    """``hub-params-mismatch`` per model repo with ``safetensors.total`` (§1.2)."""
+    raw = entry.data.get("params_b")
+    if raw is None:
+        return []
+    out: list[Finding] = []
+    for ref, facts in pairs:
+        safetensors = (facts.info or {}).get("safetensors")
+        total = safetensors.get("total") if isinstance(safetensors, dict) else None
+        if not isinstance(total, int) or isinstance(total, bool) or total <= 0:
+            continue  # .bin-only repos have no safetensors key (§1.2): say nothing
+        billions = total / 1e9
+        if params_match(raw, billions):
+            continue
+        label = _label(ref, facts)
+        evidence: dict[str, t.Any] = {
+            "repo": label, "catalog": raw, "hub": total, "url": facts.api_url,
+        }  # fmt: skip
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            evidence["fix"] = {"old": raw, "new": _short(billions)}
+            hint = (f"if the checkpoint is the model, write {_short(billions)} "
+                    "(--fix-from-hub hub-params-mismatch)")  # fmt: skip
+        else:
+            hint = "add the checkpoint's size to the list or range, or link the right checkpoint"
+        out.append(_f(
+            entry, "hub-params-mismatch",
+            f"{label} has {_short(billions)}B parameters (safetensors.total = {total:,}); "
+            f"the catalog says {raw}",
+            ("params_b",), hint=hint, evidence=evidence,
+        ))  # fmt: skip
+    return out
+
+
+# --------------------------------------------------------------------------- release
+
+
+def _month(value: t.Any) -> str | None:
+    if isinstance(value, str) and len(value) >= 7 and value[4] == "-":
+        return value[:7]
+    return None
+
+
+def release_findings(entry: Entry, pairs: t.Sequence[Pair]) -> list[Finding]:
+    """``hub-release-before-repo``: the catalog's month is before every repo's first
+    commit. Never ``createdAt``: it is a placeholder for old repos (§1.2)."""
+    released = _month(entry.data.get("released"))
+    dated = [(facts.first_commit, ref, facts) for ref, facts in pairs if facts.first_commit]
+    if released is None or not dated:
+        return []
+    first, ref, facts = min(dated, key=lambda item: item[0] or "")
+    if first is None or released >= first[:7]:
+        return []
+    label = _label(ref, facts)
+    return [_f(
+        entry, "hub-release-before-repo",
+        f"released {entry.data.get('released')}, but the earliest Hub repo of the entry, "
+        f"{label}, got its first commit on {first[:10]}",
+        ("released",),
+        hint="check the release date; if the model was published elsewhere before its Hub "
+             "repo existed, waive hub-release-before-repo with that reason",
+        evidence={"repo": label, "catalog": entry.data.get("released"), "hub": first,
+                  "url": facts.commits_url},
+    )]  # fmt: skip
+
+
+def parse_commit_date(value: t.Any) -> str | None:
+    """Normalise a commit ``date`` to ISO-8601 UTC, or ``None`` if unreadable."""
+    if not isinstance(value, str):
+        return None
+    try:
+        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
