@@ -17,9 +17,7 @@ import click
 from validator.cli import main
 from validator.exitcodes import ExitCode
 from validator.markdown.importer import ImportProblem, import_page
-from validator.markdown.page import PageError
 from validator.markdown.render import RenderError, render_folder
-from validator.markdown.values import CellValueError
 
 MAX_DIFF_LINES = 40
 """A stale page shows this much of the diff; the rest is one `render --out` away."""
@@ -55,7 +53,7 @@ def import_command(page: Path, out: Path, force: bool) -> None:
     text = _read(page, "page")
     try:
         result = import_page(text)
-    except (ImportProblem, PageError, CellValueError) as exc:
+    except ImportProblem as exc:
         _fail(f"{page}: {exc}")
     targets = {out / name: content for name, content in sorted(result.files.items())}
     existing = [path for path in targets if path.exists()]

@@ -333,7 +333,11 @@ def import_page(text: str) -> ImportResult:
     seen_kinds: set[str] = set()
     for table in page.tables:
         kind = table_kind(table)
-        for row, record in table.records():
+        try:
+            records = table.records()
+        except md.PageError as exc:
+            raise ImportProblem(str(exc)) from None
+        for row, record in records:
             entry = _row_entry(kind, record, f"line {row.line}", book)
             entry["id"] = _unique_id(entry["name"], taken)
             entries.append(entry)

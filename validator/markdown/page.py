@@ -118,7 +118,7 @@ def heading_text(line: str) -> str | None:
 
 
 def parse(text: str) -> Page:
-    """Read a page; raises :class:`PageError` only for tables that cannot be read."""
+    """Read a page; never fails: whatever is not a heading, table or list is prose."""
     lines = text.splitlines()
     tables: list[Table] = []
     lists: list[ListBlock] = []
