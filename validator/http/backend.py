@@ -1,0 +1,171 @@
+"""A network backend that resolves names itself and refuses unsafe addresses.
+
+Checking a URL's host name before the request is not enough: a public name can
+resolve to ``127.0.0.1`` (or change between check and connect), and a redirect can
+send us anywhere. So the check lives where the socket is opened: httpcore asks its
+network backend for every TCP connection, including every redirect hop and every
+retry, and this backend resolves the name, drops private, loopback, link-local,
+multicast and reserved addresses, and connects to a remaining address by IP (TLS still
+verifies the certificate against the original host name: httpcore passes
+``server_hostname`` itself). None of the peers resolve and re-check the address
+(``docs/links.md``; lychee's ``--exclude-all-private`` looks at literal IPs only).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import typing as t
+
+import anyio
+import httpcore
+
+from validator.http.errors import (
+    ConnectFailedError,
+    NetworkError,
+    RequestTimeout,
+    UnsafeAddressError,
+    resolution_error,
+)
+from validator.http.settings import Resolver
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def is_public_address(address: IPAddress) -> bool:
+    """Whether ``address`` is a global unicast address we may connect to by default."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return is_public_address(address.ipv4_mapped)
+    return not (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+        or not address.is_global
+    )
+
+
+async def system_resolver(host: str, port: int) -> list[str]:
+    """Resolve with the system resolver (through anyio's thread pool), in order."""
+    infos = await anyio.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    out: list[str] = []
+    for _family, _type, _proto, _canon, sockaddr in infos:
+        ip = str(sockaddr[0])
+        if ip not in out:
+            out.append(ip)
+    return out
+
+
+class SafeNetworkBackend(httpcore.AsyncNetworkBackend):
+    """Wraps httpcore's anyio backend: resolve, filter, then connect by IP."""
+
+    def __init__(
+        self,
+        *,
+        allow_private: bool = False,
+        allowlist: t.Iterable[str] = (),
+        resolver: Resolver | None = None,
+        inner: httpcore.AsyncNetworkBackend | None = None,
+    ) -> None:
+        self.allow_private = allow_private
+        self.allowlist = tuple(ipaddress.ip_network(n, strict=False) for n in allowlist)
+        self.resolver = resolver or system_resolver
+        self.inner = inner or httpcore.AnyIOBackend()
+
+    def allowed(self, address: IPAddress) -> bool:
+        """Whether connecting to ``address`` is permitted by this backend's policy."""
+        if self.allow_private or is_public_address(address):
+            return True
+        return any(address in net for net in self.allowlist)
+
+    async def resolve(self, host: str, port: int) -> list[str]:
+        """The addresses of ``host`` we may connect to; raise when there are none."""
+        try:
+            literal: IPAddress | None = ipaddress.ip_address(host.strip("[]"))
+        except ValueError:
+            literal = None
+        if literal is not None:
+            candidates = [str(literal)]
+        else:
+            try:
+                candidates = await self.resolver(host, port)
+            except socket.gaierror as exc:
+                raise resolution_error(host, exc) from exc
+            except UnicodeError as exc:
+                raise resolution_error(host, socket.gaierror(socket.EAI_NONAME, str(exc))) from exc
+        allowed = [ip for ip in candidates if self.allowed(ipaddress.ip_address(ip))]
+        if not allowed:
+            shown = ", ".join(candidates[:3]) or "nothing"
+            raise UnsafeAddressError(
+                f"{host} resolves to a private or reserved address ({shown}); "
+                "refused (use --allow-private to check intranet links)"
+            )
+        return allowed
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: t.Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        """Resolve ``host``, then try each permitted address in turn."""
+        addresses = await self.resolve(host, port)
+        last: BaseException | None = None
+        for ip in addresses:
+            try:
+                return await self.inner.connect_tcp(
+                    ip,
+                    port,
+                    timeout=timeout,
+                    local_address=local_address,
+                    socket_options=socket_options,
+                )
+            except httpcore.ConnectTimeout as exc:
+                last = exc
+            except httpcore.ConnectError as exc:
+                last = exc
+        if isinstance(last, httpcore.ConnectTimeout):
+            raise _ConnectTimeout(f"connect to {host} timed out", phase="connect") from last
+        reason = _innermost_reason(last)
+        raise _ConnectError(f"cannot connect to {host}:{port}: {reason}") from last
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: t.Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        """Unix sockets are never a link target."""
+        raise UnsafeAddressError("unix sockets are not allowed")
+
+    async def sleep(self, seconds: float) -> None:
+        """Delegate (httpcore uses it for its own connect retries)."""
+        await self.inner.sleep(seconds)
+
+
+def _innermost_reason(exc: BaseException | None) -> str:
+    """The most specific OS error text in a chain ("Connection refused", not "All ...")."""
+    reason = str(exc) if exc else "connection failed"
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.strerror:
+            reason = exc.strerror
+        nested = getattr(exc, "exceptions", None)  # ExceptionGroup from happy eyeballs
+        exc = nested[0] if nested else (exc.__cause__ or exc.__context__)
+    return reason
+
+
+class _ConnectError(ConnectFailedError, httpcore.ConnectError):
+    """A connect failure raised from inside httpcore (kept on ``__cause__``)."""
+
+
+class _ConnectTimeout(RequestTimeout, httpcore.ConnectTimeout):
+    """A connect timeout raised from inside httpcore."""
+
+
+__all__ = ["NetworkError", "SafeNetworkBackend", "is_public_address", "system_resolver"]

@@ -1,0 +1,136 @@
+"""Building the shared ``httpx.AsyncClient`` and reading bodies safely.
+
+One client per run: connection pooling across all hosts, our user agent, no automatic
+redirects (callers follow hops themselves so they can record the chain and decide
+which headers travel: RFC 9110 §15.4 leaves that to the client, and credentials must
+not reach another host), no proxy or ``.netrc`` from the environment (a proxy would
+bypass the address check of :class:`~validator.http.backend.SafeNetworkBackend`).
+
+Bodies are read raw and decompressed here with a hard output limit, so neither a
+10 GB checkpoint nor a gzip bomb is ever held in memory beyond ``limit`` bytes.
+"""
+
+from __future__ import annotations
+
+import typing as t
+import zlib
+
+import httpcore
+import httpx
+
+from validator.http.backend import SafeNetworkBackend
+from validator.http.settings import CrawlSettings
+
+SENSITIVE_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
+ACCEPT_ENCODING = "gzip, deflate"
+"""Only encodings we can decompress with a limit ourselves (no br/zstd)."""
+
+
+class SafeTransport(httpx.AsyncHTTPTransport):
+    """``httpx.AsyncHTTPTransport`` whose connection pool uses the safe backend."""
+
+    def __init__(self, settings: CrawlSettings, *, limits: httpx.Limits) -> None:
+        super().__init__(limits=limits, trust_env=False)
+        ssl_context = httpx.create_ssl_context(trust_env=False)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=ssl_context,
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=SafeNetworkBackend(
+                allow_private=settings.allow_private,
+                allowlist=settings.private_allowlist,
+                resolver=settings.resolver,
+            ),
+        )
+
+
+def build_client(
+    settings: CrawlSettings, *, transport: httpx.AsyncBaseTransport | None = None
+) -> httpx.AsyncClient:
+    """The client every network user of the tool shares.
+
+    ``transport`` replaces the safe transport (tests pass ``httpx.MockTransport`` or use
+    respx). Timeouts are per phase from ``settings``; callers bound the total themselves.
+    """
+    # Enough connections for every global slot plus keep-alive headroom.
+    limits = httpx.Limits(
+        max_connections=settings.concurrency + 16,
+        max_keepalive_connections=settings.concurrency + 16,
+        keepalive_expiry=30.0,
+    )
+    timeout = httpx.Timeout(settings.timeout, connect=settings.connect_timeout, pool=None)
+    return httpx.AsyncClient(
+        transport=transport or SafeTransport(settings, limits=limits),
+        headers={
+            "User-Agent": settings.user_agent,
+            "Accept-Encoding": ACCEPT_ENCODING,
+            **dict(settings.headers),
+        },
+        timeout=timeout,
+        follow_redirects=False,
+        trust_env=False,
+    )
+
+
+def same_origin_host(a: httpx.URL, b: httpx.URL) -> bool:
+    """Whether credentials for ``a`` may be sent to ``b`` (same scheme, host and port)."""
+    return (a.scheme, a.host, a.port) == (b.scheme, b.host, b.port)
+
+
+def strip_cross_host_auth(
+    headers: t.Mapping[str, str], from_url: httpx.URL, to_url: httpx.URL
+) -> dict[str, str]:
+    """Headers safe to send to ``to_url`` after a redirect from ``from_url``.
+
+    Drops ``Authorization``/``Cookie`` when the origin changes (what browsers and
+    ``requests`` do; httpx does the same for its own redirects, which we do not use).
+    """
+    if same_origin_host(from_url, to_url):
+        return dict(headers)
+    return {k: v for k, v in headers.items() if k.lower() not in SENSITIVE_HEADERS}
+
+
+class BodyTooLarge(Exception):
+    """Internal marker: the limit was reached (the caller gets ``truncated=True``)."""
+
+
+async def read_limited(response: httpx.Response, limit: int) -> tuple[bytes, bool]:
+    """Read at most ``limit`` decoded bytes of a streamed response, then stop.
+
+    Returns ``(body, truncated)``. Decompression uses ``max_length`` so a compressed
+    chunk can never expand past the limit (a 10 MB gzip bomb stays 10 MB on the wire
+    read and ``limit`` in memory). Unknown encodings yield ``b""``.
+    """
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    decoder: t.Any
+    if encoding in ("gzip", "x-gzip"):
+        decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    elif encoding == "deflate":
+        decoder = zlib.decompressobj()
+    elif encoding in ("identity", ""):
+        decoder = None
+    else:
+        return b"", True
+    out = bytearray()
+    raw_read = 0
+    truncated = False
+    try:
+        async for chunk in response.aiter_raw():
+            raw_read += len(chunk)
+            if decoder is None:
+                out += chunk[: limit - len(out)]
+            else:
+                try:
+                    out += decoder.decompress(chunk, limit - len(out))
+                except zlib.error:
+                    break
+                if decoder.unconsumed_tail:
+                    truncated = True
+                    break
+            if len(out) >= limit or raw_read >= limit:
+                truncated = True
+                break
+    finally:
+        await response.aclose()
+    return bytes(out), truncated

@@ -1,0 +1,58 @@
+"""Link checking: extract every URL with its places, crawl, judge, remember, fix.
+
+``check_catalog_links`` is what ``validator validate --online`` calls; ``check_paths``
+serves ``validator links`` (catalog folders, YAML, Markdown and plain text files).
+"""
+
+from __future__ import annotations
+
+import typing as t
+from pathlib import Path
+
+from validator.catalog.model import Entry
+from validator.http import CrawlSettings
+from validator.links.checker import Crawler, LinkOutcome, check_links, crawl
+from validator.links.extract import (
+    Collected,
+    LinkRef,
+    collect_paths,
+    refs_from_entries,
+    refs_from_markdown,
+    refs_from_text,
+)
+from validator.links.fix import FixReport, fix_redirects
+
+
+async def check_catalog_links(entries: t.Sequence[Entry], settings: CrawlSettings) -> LinkOutcome:
+    """Check every URL of ``entries``; one result per distinct URL, findings per place."""
+    return await check_links(refs_from_entries(list(entries)), settings)
+
+
+async def check_paths(
+    paths: t.Sequence[Path], settings: CrawlSettings
+) -> tuple[Collected, LinkOutcome]:
+    """Collect URLs from files and folders (see :func:`collect_paths`) and check them.
+
+    Raises :class:`FileNotFoundError` for a missing path.
+    """
+    collected = collect_paths(tuple(paths))
+    outcome = await check_links(collected.refs, settings)
+    return collected, outcome
+
+
+__all__ = [
+    "Collected",
+    "Crawler",
+    "FixReport",
+    "LinkOutcome",
+    "LinkRef",
+    "check_catalog_links",
+    "check_links",
+    "check_paths",
+    "collect_paths",
+    "crawl",
+    "fix_redirects",
+    "refs_from_entries",
+    "refs_from_markdown",
+    "refs_from_text",
+]

@@ -1,0 +1,48 @@
+"""Does an HTML page contain the ``#fragment`` a link points at?
+
+Only server-rendered ids and names can be checked (lychee and linkinator say the same:
+anchors made by JavaScript are invisible to a checker). GitHub renders README headings
+as ``id="user-content-<slug>"`` and rewrites ``#slug`` in the browser, so both forms
+count. Fragments that are not element ids are never reported: GitHub line anchors
+(``#L10-L20``, lychee drops them too), text fragments (``#:~:text=``), ``#top``
+(HTML §7.4.6.4: scrolls to the top without an element) and hash-bang routes (``#!``).
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+
+_ID_ATTR = re.compile(
+    rb"""\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>/=`]+))""", re.IGNORECASE
+)
+_LINE_ANCHOR = re.compile(r"^L\d+(C\d+)?(-L\d+(C\d+)?)?$")
+
+
+def checkable(fragment: str, host: str) -> bool:
+    """Whether ``fragment`` names an element we can look for."""
+    if not fragment or fragment.startswith(("!", ":~:", "/")) or fragment.lower() == "top":
+        return False
+    return not (host.endswith("github.com") and _LINE_ANCHOR.match(fragment))
+
+
+def page_ids(body: bytes) -> set[str]:
+    """Every ``id``/``name`` attribute value in an HTML document."""
+    ids: set[str] = set()
+    for match in _ID_ATTR.finditer(body):
+        raw = match.group(1) or match.group(2) or match.group(3) or b""
+        ids.add(raw.decode("utf-8", "replace"))
+    return ids
+
+
+def has_fragment(body: bytes, fragment: str) -> bool:
+    """Whether the page defines ``fragment`` (percent-decoded; GitHub prefix allowed)."""
+    ids = page_ids(body)
+    wanted = {fragment, urllib.parse.unquote(fragment)}
+    return any(w in ids or f"user-content-{w}" in ids for w in wanted)
+
+
+def is_html(content_type: str) -> bool:
+    """Whether a ``Content-Type`` is HTML (XHTML included)."""
+    kind = content_type.split(";", 1)[0].strip().lower()
+    return kind in ("text/html", "application/xhtml+xml")

@@ -1,0 +1,83 @@
+"""``validator links --fix``: rewrite permanently redirected URLs in the catalog files.
+
+Only the URL text changes: the file is edited as text at the place the YAML parser
+says the value sits (the first occurrence of the exact old URL at or after its key),
+so comments, quoting, key order and blank lines stay as they were. A file is written
+only when every replacement in it was found; a URL that is not where we expected it
+(edited since the run started) is left alone and reported.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing as t
+from pathlib import Path
+
+from validator.findings import LinkResult, Verdict
+from validator.links.checker import _permanent_target
+from validator.links.extract import LinkRef
+
+
+@dataclasses.dataclass
+class FixReport:
+    """What ``--fix`` changed."""
+
+    changed: list[tuple[str, int, str, str]] = dataclasses.field(default_factory=list)
+    """``(file, line, old, new)`` per rewritten occurrence."""
+    skipped: list[tuple[str, int, str]] = dataclasses.field(default_factory=list)
+    """``(file, line, url)`` per occurrence that could not be rewritten safely."""
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    lines = text.splitlines(keepends=True)
+    return sum(len(x) for x in lines[: max(0, line - 1)]) + max(0, column - 1)
+
+
+def rewrite_text(text: str, edits: t.Sequence[tuple[int, int, str, str]]) -> tuple[str, list[int]]:
+    """Apply ``(line, column, old, new)`` edits; return new text and indexes not applied.
+
+    The old URL must appear at or after the position, before the next line holding a
+    YAML key (a long value may be folded onto the following line).
+    """
+    spans: list[tuple[int, int, str]] = []
+    missed: list[int] = []
+    for i, (line, column, old, new) in enumerate(edits):
+        start = _offset(text, line, column)
+        found = text.find(old, start, start + len(old) + 400)
+        end = found + len(old)
+        # Never rewrite a prefix of a longer URL.
+        boundary_ok = end >= len(text) or text[end] in " \t\r\n\"'#,]}"
+        if found < 0 or not boundary_ok or any(s <= found < e for s, e, _ in spans):
+            missed.append(i)
+            continue
+        spans.append((found, end, new))
+    out = text
+    for s, e, new in sorted(spans, reverse=True):
+        out = out[:s] + new + out[e:]
+    return out, missed
+
+
+def fix_redirects(results: t.Iterable[LinkResult], refs: t.Iterable[LinkRef]) -> FixReport:
+    """Rewrite every catalog occurrence of each ``redirected`` URL to its new URL."""
+    new_url = {
+        r.url: target
+        for r in results
+        if r.verdict is Verdict.REDIRECTED and (target := _permanent_target(r.url, r.redirects))
+    }
+    by_file: dict[Path, list[LinkRef]] = {}
+    for ref in refs:
+        if ref.entry is not None and ref.url in new_url:
+            by_file.setdefault(ref.entry.path, []).append(ref)
+    report = FixReport()
+    for path, file_refs in by_file.items():
+        text = path.read_text(encoding="utf-8")
+        edits = [(r.location.line, r.location.column, r.url, new_url[r.url]) for r in file_refs]
+        new_text, missed = rewrite_text(text, edits)
+        for i, r in enumerate(file_refs):
+            if i in missed:
+                report.skipped.append((r.location.file, r.location.line, r.url))
+            else:
+                report.changed.append((r.location.file, r.location.line, r.url, new_url[r.url]))
+        if new_text != text:
+            path.write_text(new_text, encoding="utf-8")
+    return report
