@@ -140,6 +140,26 @@ def test_render_unknown_license(page: Path, tmp_path: Path) -> None:
     _one_line_error(result, ExitCode.USAGE, str(entry), "'wtfpl'")
 
 
+def test_render_entry_without_name(tmp_path: Path) -> None:
+    bad = tmp_path / "catalog" / "evals" / "x.yaml"
+    bad.parent.mkdir(parents=True)
+    bad.write_text("id: x\nkind: eval\nurl: https://example.org\n", encoding="utf-8")
+    result = run("render", "--catalog", str(tmp_path / "catalog"), "--out", str(tmp_path / "x.md"))
+    _one_line_error(result, ExitCode.USAGE, str(bad), "name")
+
+
+def test_render_without_template_uses_the_default_layout(page: Path, tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog"
+    assert run("import", str(page), "--out", str(catalog)).exit_code == 0
+    (catalog / "page.md.in").unlink()
+    out = tmp_path / "x.md"
+    assert run("render", "--catalog", str(catalog), "--out", str(out)).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "## Open LLMs for code" in text
+    assert "| Dolly | 2023/04 |" in text
+    assert "- [TextSynth Server Benchmarks](https://bellard.org/ts_server/)" in text
+
+
 def test_render_missing_catalog_and_missing_check_page(tmp_path: Path) -> None:
     result = run("render", "--catalog", str(tmp_path / "none"), "--out", str(tmp_path / "x.md"))
     _one_line_error(result, ExitCode.USAGE, str(tmp_path / "none"))

@@ -201,7 +201,12 @@ def render_licenses(book: LicenseBook | None) -> list[str]:
 
 def render_evals(entries: list[Entry]) -> list[str]:
     """The eval list, in file-name order."""
-    return [f"- {format_link(e.data['name'], e.data.get('url'))}" for e in entries]
+    lines = []
+    for entry in entries:
+        if not isinstance(entry.data.get("name"), str):
+            raise RenderError(f"{entry.file}: an eval needs a name")
+        lines.append(f"- {format_link(entry.data['name'], entry.data.get('url'))}")
+    return lines
 
 
 def render(view: CatalogView) -> str:
