@@ -1,0 +1,284 @@
+"""Configuration from ``.validator.toml`` or ``[tool.validator]`` in ``pyproject.toml``.
+
+Precedence, highest first: command line (:class:`~validator.options.CrawlOverrides`),
+the config file, built-in defaults (:mod:`validator.http.settings`). Unknown keys are
+errors that name the key and suggest the closest known one, because a misspelt
+``exclude`` that is silently ignored is how a link checker ends up checking what
+nobody wanted checked. Example::
+
+    [tool.validator]
+    timeout = 30
+    max-retries = 2
+    exclude = ['^https://example\\.com/', 'localhost']
+    accept = [200, 204, "300..=399"]
+
+    [tool.validator.hosts."huggingface.co"]
+    concurrency = 4
+    interval = 0.25
+    headers = { Authorization = "Bearer ${HF_TOKEN}" }
+
+Tables named in :data:`OTHER_SECTIONS` belong to other parts of the tool, which read
+``Config.sections[name]`` and validate it themselves.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+import re
+import sys
+import tomllib
+import typing as t
+from pathlib import Path
+
+from validator.http.settings import CrawlSettings, HostSettings
+from validator.options import CrawlOverrides
+
+CONFIG_FILE = ".validator.toml"
+PYPROJECT = "pyproject.toml"
+
+# key -> (CrawlSettings field, kind)
+_SCALARS: dict[str, tuple[str, str]] = {
+    "timeout": ("timeout", "seconds"),
+    "connect-timeout": ("connect_timeout", "seconds"),
+    "max-retries": ("max_retries", "count"),
+    "retry-wait": ("retry_wait", "seconds"),
+    "max-backoff": ("max_backoff", "seconds"),
+    "max-redirects": ("max_redirects", "count"),
+    "concurrency": ("concurrency", "positive"),
+    "host-concurrency": ("host_concurrency", "positive"),
+    "host-interval": ("host_interval", "seconds"),
+    "max-body-bytes": ("max_body_bytes", "positive"),
+    "cache-ttl": ("cache_ttl", "seconds"),
+    "fail-after": ("fail_after", "positive"),
+    "check-fragments": ("check_fragments", "bool"),
+    "allow-private": ("allow_private", "bool"),
+    "user-agent": ("user_agent", "str"),
+    "cache-path": ("cache_path", "path"),
+}
+_LISTS = {"exclude", "blocked-hosts", "accept", "private-allowlist"}
+_TABLES = {"hosts", "headers"}
+_HOST_KEYS = {"concurrency", "interval", "headers", "accept"}
+OTHER_SECTIONS = frozenset({"hub", "github", "issue", "markdown", "validate", "rules"})
+KNOWN_KEYS = frozenset(_SCALARS) | _LISTS | _TABLES | OTHER_SECTIONS
+
+_RANGE = re.compile(r"^\s*(\d{3})\s*\.\.(=?)\s*(\d{3})\s*$")
+_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class ConfigError(Exception):
+    """A configuration problem; the message is one line naming the file and the key."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+    """The validated configuration of one run."""
+
+    path: Path | None = None
+    """The file it came from (``None``: no file, defaults only)."""
+    crawl: t.Mapping[str, t.Any] = dataclasses.field(default_factory=dict)
+    """CrawlSettings field name -> value, only for keys the file set."""
+    sections: t.Mapping[str, t.Mapping[str, t.Any]] = dataclasses.field(default_factory=dict)
+
+    def crawl_settings(self, overrides: CrawlOverrides | None = None) -> CrawlSettings:
+        """Defaults, then this file, then the command line."""
+        values: dict[str, t.Any] = dict(self.crawl)
+        o = overrides or CrawlOverrides()
+        for name in (
+            "timeout",
+            "connect_timeout",
+            "max_retries",
+            "concurrency",
+            "host_concurrency",
+            "host_interval",
+            "cache_path",
+            "fail_after",
+        ):
+            value = getattr(o, name)
+            if value is not None:
+                values[name] = value
+        if o.no_cache:
+            values["no_cache"] = True
+        if o.allow_private:
+            values["allow_private"] = True
+        if o.excludes:
+            values["excludes"] = tuple(values.get("excludes", ())) + tuple(o.excludes)
+        values["progress"] = o.progress if o.progress is not None else _auto_progress()
+        return CrawlSettings(**values)
+
+
+def _auto_progress() -> bool:
+    """A progress bar only on an interactive terminal, never in CI logs."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def _suggest(key: str, known: t.Iterable[str]) -> str:
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.5)
+    if not close:
+        close = difflib.get_close_matches(key.replace("_", "-"), sorted(known), n=1, cutoff=0.5)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _statuses(value: t.Any, where: str) -> frozenset[int]:
+    if not isinstance(value, list):
+        raise ConfigError(f"{where}: expected a list of status codes or ranges like '200..=299'")
+    out: set[int] = set()
+    for item in value:
+        if isinstance(item, int) and not isinstance(item, bool) and 100 <= item <= 999:
+            out.add(item)
+            continue
+        match = _RANGE.match(item) if isinstance(item, str) else None
+        if not match:
+            raise ConfigError(f"{where}: {item!r} is not a status code or a range like '200..=299'")
+        low, inclusive, high = int(match.group(1)), match.group(2), int(match.group(3))
+        out.update(range(low, high + 1 if inclusive else high))
+    return frozenset(out)
+
+
+def _headers(value: t.Any, where: str) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise ConfigError(f"{where}: expected a table of header names to strings")
+    out = {}
+    for name, raw in value.items():
+        missing = [m for m in _ENV.findall(raw) if not os.environ.get(m)]
+        if missing:
+            continue  # e.g. no token in this environment: send no header rather than "Bearer "
+        out[str(name)] = _ENV.sub(lambda m: os.environ[m.group(1)], raw)
+    return out
+
+
+def _scalar(value: t.Any, kind: str, where: str, base: Path) -> t.Any:
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: expected true or false")
+        return value
+    if kind == "str":
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: expected a string")
+        return value
+    if kind == "path":
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: expected a path string")
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else base / path
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{where}: expected a number")
+    if kind in ("count", "positive"):
+        if not isinstance(value, int) or value < (1 if kind == "positive" else 0):
+            raise ConfigError(
+                f"{where}: expected a whole number >= {1 if kind == 'positive' else 0}"
+            )
+        return value
+    if value < 0:
+        raise ConfigError(f"{where}: expected seconds >= 0")
+    return float(value)
+
+
+def parse_table(table: t.Mapping[str, t.Any], file: str, prefix: str, base: Path) -> Config:
+    """Validate one ``[tool.validator]``-shaped table (``prefix`` names it in messages)."""
+    crawl: dict[str, t.Any] = {}
+    sections: dict[str, t.Mapping[str, t.Any]] = {}
+    for key, value in table.items():
+        where = f"{file}: {prefix}{key}"
+        if key not in KNOWN_KEYS:
+            raise ConfigError(f"{file}: unknown key '{prefix}{key}'{_suggest(key, KNOWN_KEYS)}")
+        if key in _SCALARS:
+            name, kind = _SCALARS[key]
+            crawl[name] = _scalar(value, kind, where, base)
+        elif key == "accept":
+            crawl["accept"] = _statuses(value, where)
+        elif key in ("exclude", "blocked-hosts", "private-allowlist"):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{where}: expected a list of strings")
+            if key == "exclude":
+                for pattern in value:
+                    try:
+                        re.compile(pattern)
+                    except re.error as exc:
+                        raise ConfigError(f"{where}: invalid regex {pattern!r}: {exc}") from None
+            field = {"exclude": "excludes", "blocked-hosts": "blocked_hosts"}.get(
+                key, "private_allowlist"
+            )
+            crawl[field] = tuple(value)
+        elif key == "headers":
+            crawl["headers"] = _headers(value, where)
+        elif key == "hosts":
+            crawl["hosts"] = _hosts(value, file, f"{prefix}hosts")
+        else:
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: expected a table")
+            sections[key] = value
+    return Config(path=None, crawl=crawl, sections=sections)
+
+
+def _hosts(value: t.Any, file: str, prefix: str) -> dict[str, HostSettings]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{file}: {prefix}: expected a table of host names")
+    out: dict[str, HostSettings] = {}
+    for host, table in value.items():
+        where = f'{prefix}."{host}"'
+        if not isinstance(table, dict):
+            raise ConfigError(f"{file}: {where}: expected a table")
+        fields: dict[str, t.Any] = {}
+        for key, item in table.items():
+            if key not in _HOST_KEYS:
+                raise ConfigError(f"{file}: unknown key '{where}.{key}'{_suggest(key, _HOST_KEYS)}")
+            at = f"{file}: {where}.{key}"
+            if key == "concurrency":
+                fields[key] = _scalar(item, "positive", at, Path())
+            elif key == "interval":
+                fields[key] = _scalar(item, "seconds", at, Path())
+            elif key == "headers":
+                fields[key] = _headers(item, at)
+            else:
+                fields[key] = _statuses(item, at)
+        out[host.lower()] = HostSettings(**fields)
+    return out
+
+
+def _read_toml(path: Path) -> dict[str, t.Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
+def load_config(explicit: Path | None = None, start: Path | None = None) -> Config:
+    """Find and validate the configuration.
+
+    ``explicit`` (``--config``) wins; it may be a ``.validator.toml``-style file or a
+    ``pyproject.toml`` (read from ``[tool.validator]``). Otherwise ``.validator.toml``,
+    then ``pyproject.toml``'s ``[tool.validator]``, in ``start`` (default: the current
+    directory). No file: defaults. Raises :class:`ConfigError`.
+    """
+    folder = start if start is not None else Path.cwd()
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"{explicit}: config file not found")
+        candidates = [explicit]
+    else:
+        candidates = [p for p in (folder / CONFIG_FILE, folder / PYPROJECT) if p.is_file()]
+    for path in candidates:
+        data = _read_toml(path)
+        if path.name == PYPROJECT:
+            tool = data.get("tool", {})
+            table = tool.get("validator") if isinstance(tool, dict) else None
+            if table is None:
+                if explicit is not None:
+                    return Config(path=path)
+                continue
+            prefix = "tool.validator."
+        else:
+            table, prefix = data, ""
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tool.validator] must be a table")
+        config = parse_table(table, str(path), prefix, path.parent)
+        return dataclasses.replace(config, path=path)
+    return Config()
+
+
+__all__ = ["CONFIG_FILE", "KNOWN_KEYS", "OTHER_SECTIONS", "Config", "ConfigError", "load_config"]
