@@ -1,0 +1,39 @@
+"""Cross-check catalog facts against the Hugging Face Hub.
+
+For every checkpoint and dataset link to a Hub repo, the check reads the repo's card
+metadata (``/api/models/{id}``), its ``config.json`` and its first commit, and compares
+license, trained context length, parameter count and release month with the catalog.
+Each repo gets one verdict (ok, renamed, gated, missing, disabled, rate-limited, error,
+org-only); each disagreement becomes a finding at the catalog field's line with the
+evidence. ``docs/hub.md`` documents the checks; API facts are from
+``../shared/reference/huggingface-hub-api.md`` (cited by section in the code).
+"""
+
+from validator.hub.check import check_catalog_hub
+from validator.hub.client import HubClient, HubResponse, LocalLimiter, RateLimit
+from validator.hub.configs import ConfigLength, context_from_config
+from validator.hub.fix import apply_hub_fixes
+from validator.hub.outcome import HubOutcome, RepoPlace, RepoResult, RepoVerdict
+from validator.hub.repos import RepoId, RepoKind, parse_hub_url
+from validator.hub.rules import HUB_RULES
+from validator.hub.settings import HubSettings
+
+__all__ = [
+    "HUB_RULES",
+    "ConfigLength",
+    "HubClient",
+    "HubOutcome",
+    "HubResponse",
+    "HubSettings",
+    "LocalLimiter",
+    "RateLimit",
+    "RepoId",
+    "RepoKind",
+    "RepoPlace",
+    "RepoResult",
+    "RepoVerdict",
+    "apply_hub_fixes",
+    "check_catalog_hub",
+    "context_from_config",
+    "parse_hub_url",
+]
