@@ -78,6 +78,8 @@ class TextReporter(Reporter):
             f"{', '.join(parts)} in {_plural(report.files_checked, 'file')} "
             f"({_plural(report.entries_checked, 'entry').replace('entrys', 'entries')})"
         )
+        if report.waived:
+            text += f", {report.waived} waived"
         if report.links is not None:
             failing = sum(1 for r in report.links if r.verdict.is_failure)
             text += f"; {_plural(len(report.links), 'link')} checked, {failing} failing"

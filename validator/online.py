@@ -1,0 +1,68 @@
+"""The online stage of ``validate --online``: the link crawl and the Hub cross-check.
+
+Both run concurrently on one event loop (they share nothing but the machine's sockets;
+each keeps its own per-host politeness). Heavy imports stay inside the functions so the
+offline path never pays for httpx and anyio.
+"""
+
+from __future__ import annotations
+
+import os
+import typing as t
+
+from validator.catalog.model import Catalog, Entry
+from validator.options import ValidateOptions
+from validator.pipeline import OnlineOutcome
+
+if t.TYPE_CHECKING:
+    from validator.http.settings import CrawlSettings
+
+
+def run_online(entries: list[Entry], catalog: Catalog, options: ValidateOptions) -> OnlineOutcome:
+    """Crawl links and/or cross-check the Hub for ``entries``; blocking."""
+    import anyio
+
+    from validator.config import load_config
+
+    settings = load_config(options.config_path).crawl_settings(options.crawl)
+    return anyio.run(_online, entries, catalog, options, settings)
+
+
+async def _online(
+    entries: list[Entry], catalog: Catalog, options: ValidateOptions, settings: CrawlSettings
+) -> OnlineOutcome:
+    import anyio
+
+    outcome = OnlineOutcome(entries={entry.file for entry in entries})
+    unavailable: list[str] = []
+
+    async def links() -> None:
+        from validator.links import check_catalog_links
+
+        result = await check_catalog_links(entries, settings)
+        outcome.links = result.results
+        outcome.findings.extend(result.findings)
+        outcome.families.add("links")
+        if result.network_unavailable:
+            unavailable.append(result.network_unavailable)
+
+    async def hub() -> None:
+        from validator.hub import HubSettings, check_catalog_hub
+
+        hub_settings = HubSettings.from_env(os.environ, crawl=settings)
+        result = await check_catalog_hub(entries, catalog.licenses, hub_settings)
+        outcome.findings.extend(result.findings)
+        outcome.families.add("hub")
+        if result.network_unavailable:
+            unavailable.append(result.network_unavailable)
+
+    async with anyio.create_task_group() as group:
+        if options.links:
+            group.start_soon(links)
+        if options.hub:
+            group.start_soon(hub)
+    if unavailable and len(unavailable) == (options.links + options.hub):
+        # Only when every online part failed to reach anything: one part reaching its
+        # host proves the network is there, and its failures are real findings.
+        outcome.network_unavailable = unavailable[0]
+    return outcome
