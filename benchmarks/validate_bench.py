@@ -75,7 +75,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     print("| catalog | entries | best wall (incl. start-up) | per entry | peak RSS |")
     print("|---|---|---|---|---|")
     bundled = sum(1 for p in CATALOG.rglob("*.yaml") if p.name != "licenses.yaml")

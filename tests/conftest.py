@@ -59,7 +59,14 @@ def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: t.Any) -> None:
     """Keep tests away from the developer's tokens, endpoints and cache."""
-    for var in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_ENDPOINT", "GITHUB_TOKEN",
-                "GITHUB_API_URL", "GITHUB_STEP_SUMMARY", "GITHUB_ACTIONS"):
+    for var in (
+        "HF_TOKEN",
+        "HUGGING_FACE_HUB_TOKEN",
+        "HF_ENDPOINT",
+        "GITHUB_TOKEN",
+        "GITHUB_API_URL",
+        "GITHUB_STEP_SUMMARY",
+        "GITHUB_ACTIONS",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("VALIDATOR_CACHE_DIR", str(tmp_path / "validator-cache"))

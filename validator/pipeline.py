@@ -115,7 +115,9 @@ def _with_deletions(findings: list[Finding], deleted: set[Path] | None) -> list[
     gone = {p.stem for p in deleted}
     out = []
     for f in findings:
-        ref = f.message.split("'")[1] if f.rule == "reference-unknown" and "'" in f.message else None
+        ref = (
+            f.message.split("'")[1] if f.rule == "reference-unknown" and "'" in f.message else None
+        )
         if ref in gone:
             f = dataclasses.replace(
                 f,

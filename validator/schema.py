@@ -18,6 +18,7 @@ from pathlib import Path
 
 import jsonschema
 import referencing
+import referencing.jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
 from validator.catalog.loader import LICENSES_FILE
@@ -113,14 +114,12 @@ class SchemaSet:
                     column=column,
                     entry=_entry_id(source),
                     path="$.kind",
-                    hint="set `kind`, or put the file in its kind's folder (docs/catalog-format.md)",
+                    hint="set `kind`, or put the file in its kind's folder "
+                    "(docs/catalog-format.md)",
                 )
             ]
         validator = self.validator_for(name)
-        findings = []
-        for error in validator.iter_errors(source.data):
-            findings.append(self._finding(source, error, name))
-        return findings
+        return [self._finding(source, error, name) for error in validator.iter_errors(source.data)]
 
     def _finding(self, source: Source, error: ValidationError, schema_name: str) -> Finding:
         if error.validator in ("oneOf", "anyOf") and error.context:
@@ -196,7 +195,7 @@ def describe(error: ValidationError) -> tuple[tuple[str | int, ...], str, str | 
         )
         return path, f"{where} must be {words}, not {error.instance!r}", None
     if keyword == "enum":
-        options = ", ".join(repr(v) for v in error.validator_value)
+        options = ", ".join(repr(v) for v in t.cast(list[t.Any], error.validator_value))
         return path, f"{where} is {error.instance!r}; expected one of {options}", None
     if keyword == "const":
         return path, f"{where} must be {error.validator_value!r}, not {error.instance!r}", None

@@ -67,7 +67,9 @@ def test_url_normalisation_ignores_trailing_slash_www_and_scheme_case() -> None:
 
 
 def test_context_source_of_a_base_model_is_accepted_with_based_on() -> None:
-    base = entry(model(id="starcoder", url="https://huggingface.co/bigcode/starcoder"), "starcoder.yaml")
+    base = entry(
+        model(id="starcoder", url="https://huggingface.co/bigcode/starcoder"), "starcoder.yaml"
+    )
     ctx = "context_length:\n  value: 8192\n  source: https://huggingface.co/bigcode/starcoder\n"
     chat = model(ctx, id="chat", url="https://huggingface.co/HuggingFaceH4/chat")
     without = run_offline(Catalog([base, entry(chat, "chat.yaml")]), TODAY)

@@ -38,7 +38,13 @@ def test_dates_stay_strings_and_numbers_stay_numbers() -> None:
     ("text", "rule", "line", "column", "words"),
     [
         ("a: 1\nb: [\n", "yaml-syntax", 3, 1, "YAML syntax error"),
-        ("a: 1\nb: 2\na: 3\n", "yaml-duplicate-key", 3, 1, "duplicate key 'a' (first defined at line 1)"),
+        (
+            "a: 1\nb: 2\na: 3\n",
+            "yaml-duplicate-key",
+            3,
+            1,
+            "duplicate key 'a' (first defined at line 1)",
+        ),
         ("a: &x 1\nb: *x\n", "yaml-anchor", 1, 4, "anchor 'x'"),
         ("base: {c: 1}\nother:\n  <<: {c: 2}\n", "yaml-anchor", 3, 3, "merge keys"),
         ("", "yaml-empty", 1, 1, "empty"),

@@ -109,9 +109,13 @@ def _build(node: yaml.Node, path: PathKey, positions: dict[PathKey, Position]) -
         result: dict[t.Any, t.Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise SourceError("yaml-anchor", "merge keys ('<<') are not allowed", *_mark(key_node))
+                raise SourceError(
+                    "yaml-anchor", "merge keys ('<<') are not allowed", *_mark(key_node)
+                )
             if not isinstance(key_node, yaml.ScalarNode):
-                raise SourceError("yaml-syntax", "mapping keys must be plain strings", *_mark(key_node))
+                raise SourceError(
+                    "yaml-syntax", "mapping keys must be plain strings", *_mark(key_node)
+                )
             key = _scalar(key_node)
             key = key if isinstance(key, str) else str(key)
             if key in result:

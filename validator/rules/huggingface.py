@@ -17,8 +17,23 @@ from validator.rules import RuleContext
 
 HF_HOSTS = ("huggingface.co", "www.huggingface.co", "hf.co")
 # First path segments that are Hub pages, not organisations.
-_RESERVED = {"datasets", "spaces", "docs", "blog", "api", "models", "papers", "collections",
-             "organizations", "settings", "join", "login", "pricing", "tasks", "learn"}
+_RESERVED = {
+    "datasets",
+    "spaces",
+    "docs",
+    "blog",
+    "api",
+    "models",
+    "papers",
+    "collections",
+    "organizations",
+    "settings",
+    "join",
+    "login",
+    "pricing",
+    "tasks",
+    "learn",
+}
 
 
 def hf_repo(url: str) -> tuple[str, str, str | None] | None:
