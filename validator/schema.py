@@ -189,7 +189,7 @@ def describe(error: ValidationError) -> tuple[tuple[str | int, ...], str, str | 
     if keyword == "type":
         wanted = error.validator_value
         words = (
-            " or ".join(_TYPE_WORDS.get(w, w) for w in wanted)
+            " or ".join(_TYPE_WORDS.get(str(w), str(w)) for w in wanted)
             if isinstance(wanted, list)
             else _TYPE_WORDS.get(str(wanted), str(wanted))
         )
