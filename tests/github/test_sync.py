@@ -1,0 +1,319 @@
+"""Nightly report issue scenarios against the fake GitHub API on loopback."""
+
+from __future__ import annotations
+
+import typing as t
+
+import pytest
+
+from validator import USER_AGENT
+from validator.findings import Finding, LinkResult, Location, Report, Severity, Verdict
+from validator.github.api import GitHubAPIError, GitHubClient
+from validator.github.sync import (
+    BODY_LIMIT,
+    MARKER,
+    ReportError,
+    load_failures,
+    sync,
+)
+from validator.report.json import report_to_dict
+
+from .conftest import Clock
+from .fakeapi import FakeGitHub
+
+LABEL = "catalog-report"
+FILE = "catalog/models/language/mpt-7b.yaml"
+
+
+def dead(
+    url: str, runs: int, line: int = 30, first: str = "2026-11-25T02:00:00+00:00"
+) -> LinkResult:
+    return LinkResult(
+        url=url,
+        verdict=Verdict.DEAD,
+        status=404,
+        locations=(Location(FILE, line, 9, entry="mpt-7b", field="paper"),),
+        history={
+            "first_failed": first,
+            "consecutive_failures": runs,
+            "last_checked": "2026-11-28T02:00:00+00:00",
+        },
+    )
+
+
+def night(*links: LinkResult, error: bool = True) -> dict[str, t.Any]:
+    report = Report(files_checked=1, entries_checked=1, links=list(links))
+    if error:
+        report.add(
+            Finding(
+                "license-unknown",
+                Severity.ERROR,
+                "unknown license id 'x'",
+                FILE,
+                12,
+                5,
+                entry="mpt-7b",
+                path="$.licenses[0]",
+            )
+        )
+    report.add(
+        Finding("release-date-vs-url", Severity.WARNING, "dates differ", FILE, 4, 1, "mpt-7b")
+    )
+    return report_to_dict(report)
+
+
+def run(client: GitHubClient, report: dict[str, t.Any], **kw: t.Any) -> t.Any:
+    kw.setdefault("fail_after", 3)
+    kw.setdefault("today", "2026-11-28")
+    kw.setdefault("echo", lambda _line: None)
+    return sync(client, report, label=LABEL, title="Catalog report", **kw)
+
+
+def test_first_failing_night_creates_one_issue_and_the_label(
+    fake: FakeGitHub, client: GitHubClient
+) -> None:
+    result = run(client, night(dead("https://x.test/gone", 3), dead("https://x.test/flaky", 1)))
+    assert result.action == "create" and result.number == 1
+    assert [(c.method, c.path) for c in fake.writes()] == [
+        ("POST", "/repos/octo/catalog/labels"),
+        ("POST", "/repos/octo/catalog/issues"),
+    ]
+    assert fake.labels[LABEL]["color"] == "b60205"
+    (issue,) = fake.open_issues()
+    assert issue["title"] == "Catalog report" and issue["labels"] == [{"name": LABEL}]
+    body = issue["body"]
+    assert body.startswith(MARKER)
+    assert "## Catalog report: 2 failures" in body
+    assert "https://x.test/gone" in body and "2026-11-25 (3 runs)" in body
+    # A link failing for fewer than --fail-after runs is flaky, not a failure.
+    assert "flaky" not in body
+    assert "`license-unknown`" in body and "dates differ" not in body
+    headers = {k.lower(): v for k, v in fake.calls[0].headers.items()}
+    assert headers["accept"] == "application/vnd.github+json"
+    assert headers["x-github-api-version"] == "2022-11-28"
+    assert headers["user-agent"] == USER_AGENT
+    assert headers["authorization"] == "Bearer test-token"
+    assert fake.calls[0].query["labels"] == [LABEL] and fake.calls[0].query["state"] == ["open"]
+
+
+def test_existing_label_is_not_created_again(fake: FakeGitHub, client: GitHubClient) -> None:
+    fake.labels[LABEL] = {"name": LABEL}
+    run(client, night())
+    assert [c.path for c in fake.writes()] == ["/repos/octo/catalog/issues"]
+
+
+def test_second_night_with_the_same_failures_changes_nothing(
+    fake: FakeGitHub, client: GitHubClient
+) -> None:
+    run(client, night(dead("https://x.test/gone", 3)))
+    before = len(fake.writes())
+    # Another night: ages grow, the set of failures does not.
+    result = run(client, night(dead("https://x.test/gone", 4)), today="2026-11-29")
+    assert result.action == "none" and result.number == 1
+    assert len(fake.writes()) == before
+
+
+def test_a_new_failure_updates_the_body_and_is_marked_new(
+    fake: FakeGitHub, client: GitHubClient
+) -> None:
+    run(client, night(dead("https://x.test/gone", 3)))
+    result = run(
+        client,
+        night(
+            dead("https://x.test/gone", 4),
+            dead("https://x.test/newly", 3, line=40, first="2026-11-27T02:00:00+00:00"),
+        ),
+        today="2026-11-29",
+    )
+    assert result.action == "update"
+    writes = fake.writes()[-2:]
+    assert [(c.method, c.path) for c in writes] == [
+        ("PATCH", "/repos/octo/catalog/issues/1"),
+        ("POST", "/repos/octo/catalog/issues/1/comments"),
+    ]
+    assert set(writes[0].body) == {"body"}  # labels untouched
+    rows = [line for line in fake.issues[1]["body"].splitlines() if line.startswith("| ")]
+    newly = next(r for r in rows if "x.test/newly" in r)
+    gone = next(r for r in rows if "x.test/gone" in r)
+    assert newly.startswith("| **new** |") and "2026-11-27 (3 runs)" in newly
+    assert gone.startswith("|  |") and "2026-11-25 (4 runs)" in gone
+    assert "[catalog/models/language/mpt-7b.yaml:40](" in newly
+    assert fake.comments[1] == [
+        "1 new failure on 2026-11-29 (3 in total): see the updated description."
+    ]
+
+
+def test_a_clean_night_closes_the_issue_with_a_comment(
+    fake: FakeGitHub, client: GitHubClient
+) -> None:
+    run(client, night(dead("https://x.test/gone", 3)))
+    result = run(client, night(error=False), today="2026-11-30")
+    assert result.action == "close"
+    assert fake.issues[1]["state"] == "closed"
+    assert fake.issues[1]["state_reason"] == "completed"
+    assert fake.comments[1] == [
+        "All clear on 2026-11-30: no failing links or checks left. Closing."
+    ]
+    # And a further clean night does nothing.
+    before = len(fake.calls)
+    assert run(client, night(error=False)).action == "none"
+    assert len(fake.writes()) == 4 and len(fake.calls) == before + 1
+
+
+def test_flaky_links_alone_do_not_open_an_issue(fake: FakeGitHub, client: GitHubClient) -> None:
+    assert run(client, night(dead("https://x.test/flaky", 2), error=False)).action == "none"
+    assert fake.writes() == []
+
+
+def test_network_unavailable_changes_nothing(fake: FakeGitHub, client: GitHubClient) -> None:
+    run(client, night(dead("https://x.test/gone", 3)))
+    report = night(error=False)
+    report["summary"]["network_unavailable"] = "no DNS"
+    assert run(client, report).action == "none"
+    assert fake.issues[1]["state"] == "open"
+
+
+def test_a_very_long_report_is_truncated_under_the_limit(
+    fake: FakeGitHub, client: GitHubClient
+) -> None:
+    links = [dead(f"https://x.test/{'long-path-' * 8}{i}", 5, line=i + 1) for i in range(2000)]
+    result = run(client, night(*links), artifact_url="https://github.test/run/1#artifacts")
+    assert result.action == "create"
+    body = fake.issues[1]["body"]
+    assert len(body) < BODY_LIMIT and len(body.encode("utf-16-le")) // 2 < BODY_LIMIT
+    last = body.rstrip("\n").splitlines()[-1]
+    shown = sum(1 for line in body.splitlines() if line.startswith("| ") and "x.test" in line)
+    assert 0 < shown < 2000
+    # 2000 links and the license finding: what is not shown is counted.
+    assert last == (
+        f"_Truncated: {2001 - shown} more failures not shown; "
+        "see the full report: https://github.test/run/1#artifacts._"
+    )
+    # The hidden key list still covers every failure, so the next night compares fully.
+    assert run(client, night(*links)).action == "none"
+
+
+def test_a_rate_limited_call_is_retried_after_the_wait(
+    fake: FakeGitHub, client: GitHubClient, clock: Clock
+) -> None:
+    fake.fail_next(
+        "GET",
+        r"/repos/octo/catalog/issues",
+        403,
+        {"retry-after": "7"},
+        {
+            "message": "You have exceeded a secondary rate limit. Please wait a few minutes "
+            "before you try again.",
+            "documentation_url": "https://docs.github.com",
+        },
+    )
+    assert run(client, night()).action == "create"
+    assert clock.sleeps[0] == 7.0
+    assert [c.method for c in fake.calls[:2]] == ["GET", "GET"]
+
+
+def test_primary_limit_waits_for_the_reset(
+    fake: FakeGitHub, client: GitHubClient, clock: Clock
+) -> None:
+    reset = int(clock.now) + 30
+    fake.fail_next(
+        "GET",
+        r".*/issues",
+        403,
+        {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(reset)},
+        {"message": "API rate limit exceeded"},
+    )
+    run(client, night())
+    assert clock.sleeps[0] == pytest.approx(31.0)
+
+
+def test_waits_beyond_the_cap_fail_instead(
+    fake: FakeGitHub, client: GitHubClient, clock: Clock
+) -> None:
+    fake.fail_next("GET", r".*/issues", 429, {"retry-after": "3600"}, {"message": "slow down"})
+    with pytest.raises(GitHubAPIError, match="^list issues: HTTP 429: rate limited for 3600s"):
+        run(client, night())
+    assert clock.sleeps == []
+
+
+@pytest.mark.parametrize("status", [401, 404, 422])
+def test_never_retries_what_cannot_change(
+    fake: FakeGitHub, client: GitHubClient, status: int
+) -> None:
+    fake.fail_next("POST", r".*/issues", status, {"retry-after": "1"}, {"message": "no"})
+    with pytest.raises(GitHubAPIError) as info:
+        run(client, night())
+    assert (info.value.call, info.value.status) == ("create issue", status)
+    assert sum(1 for c in fake.calls if c.method == "POST" and c.path.endswith("/issues")) == 1
+
+
+def test_server_errors_are_retried_a_limited_number_of_times(
+    fake: FakeGitHub, client: GitHubClient, clock: Clock
+) -> None:
+    for _ in range(3):
+        fake.fail_next("GET", r".*/issues", 502, {}, {"message": "Server Error"})
+    with pytest.raises(GitHubAPIError, match="HTTP 502"):
+        run(client, night())
+    assert clock.sleeps == [2.0, 4.0]
+
+
+def test_wrong_token_is_one_clear_error(fake: FakeGitHub, client: GitHubClient) -> None:
+    fake.token = "other"
+    with pytest.raises(GitHubAPIError) as info:
+        run(client, night())
+    assert str(info.value) == "list issues: HTTP 401: Requires authentication"
+
+
+def test_dry_run_writes_nothing(fake: FakeGitHub, client: GitHubClient) -> None:
+    lines: list[str] = []
+    result = run(client, night(dead("https://x.test/gone", 3)), dry_run=True, echo=lines.append)
+    assert result.action == "create"
+    assert fake.writes() == []
+    assert lines[0] == "dry run: create (2 failures and no open report issue)"
+    assert lines[1] == "would create label 'catalog-report'"
+    assert lines[2].startswith(MARKER)
+
+
+def test_finds_the_issue_on_a_later_page_and_skips_pull_requests(
+    fake: FakeGitHub, client: GitHubClient
+) -> None:
+    fake.add_issue("PR", f"{MARKER} not an issue", [LABEL], pull_request=True)
+    for i in range(120):
+        fake.add_issue(f"other {i}", "no marker", [LABEL])
+    run(client, night())
+    ours = fake.issues[max(fake.issues)]
+    result = run(client, night(dead("https://x.test/gone", 3)))
+    assert (result.action, result.number) == ("update", ours["number"])
+    lists = [c for c in fake.calls if c.method == "GET" and c.path.endswith("/issues")]
+    assert [c.query.get("page") for c in lists[-2:]] == [None, ["2"]]
+
+
+def test_duplicate_report_issues_are_closed(fake: FakeGitHub, client: GitHubClient) -> None:
+    first = fake.add_issue("Catalog report", f"{MARKER}\nold", [LABEL])
+    second = fake.add_issue("Catalog report", f"{MARKER}\nold", [LABEL])
+    result = run(client, night())
+    assert result.number == first["number"]
+    assert second["state"] == "closed" and second["state_reason"] == "duplicate"
+
+
+def test_a_bad_report_is_a_report_error() -> None:
+    with pytest.raises(ReportError):
+        load_failures({"version": 2}, fail_after=1)
+    with pytest.raises(ReportError):
+        load_failures({"version": 1, "findings": "x", "links": None}, fail_after=1)
+
+
+def test_a_finding_about_a_listed_link_is_left_to_the_link() -> None:
+    report = night(dead("https://x.test/gone", 1), error=False)
+    report["findings"].append(
+        {
+            "rule": "link-dead",
+            "severity": "error",
+            "message": "gone",
+            "file": FILE,
+            "line": 30,
+            "evidence": {"url": "https://x.test/gone"},
+        }
+    )
+    assert load_failures(report, fail_after=3) == []
+    assert [f.what for f in load_failures(report, fail_after=1)] == ["https://x.test/gone"]

@@ -1,0 +1,248 @@
+"""A small GitHub REST client for issues and labels, polite about rate limits.
+
+Only the calls the nightly report needs: list open issues by label (following the
+``Link`` header), create and update an issue, comment, get and create a label. The
+base URL comes from ``GITHUB_API_URL`` so GitHub Enterprise Server works, and the
+``httpx.Client``, the sleep function and the clock are injectable so tests run it
+against a fake API on loopback without waiting.
+
+Retries follow GitHub's rate-limit docs ("Rate limits for the REST API"): on 403/429
+wait ``retry-after`` seconds when given; else, with ``x-ratelimit-remaining: 0``,
+until ``x-ratelimit-reset``; else, for a secondary-limit message, at least a minute;
+5xx back off exponentially. Waits are capped and attempts limited; 401, 404 and 422
+are never retried (they will not change), and a plain 403 is a permission problem.
+Mutating calls are spaced at least a second apart, as the best-practices page asks.
+"""
+
+from __future__ import annotations
+
+import time
+import typing as t
+import urllib.parse
+
+import httpx
+
+from validator import USER_AGENT
+
+DEFAULT_API_URL = "https://api.github.com"
+API_VERSION = "2022-11-28"
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+MAX_ATTEMPTS = 3
+MAX_WAIT = 120.0
+"""Longest single wait for a rate limit; a longer one fails the call instead."""
+SECONDARY_LIMIT_WAIT = 60.0
+WRITE_SPACING = 1.0
+
+Issue = dict[str, t.Any]
+
+
+class GitHubAPIError(Exception):
+    """A call GitHub refused or that never got an answer; ``str()`` is one line."""
+
+    def __init__(self, call: str, status: int | None, message: str) -> None:
+        self.call = call
+        self.status = status
+        self.message = message
+        where = f"HTTP {status}" if status is not None else "no response"
+        super().__init__(f"{call}: {where}: {message}")
+
+
+def _message(response: httpx.Response) -> str:
+    try:
+        data = response.json()
+    except ValueError:
+        return response.reason_phrase or "error"
+    if isinstance(data, dict):
+        text = str(data.get("message") or response.reason_phrase)
+        errors = data.get("errors")
+        if isinstance(errors, list) and errors:
+            first = errors[0]
+            detail = first.get("message") or first.get("code") if isinstance(first, dict) else first
+            text += f" ({detail})"
+        return " ".join(text.split())
+    return response.reason_phrase or "error"
+
+
+class GitHubClient:
+    """Issues and labels of one repository ``owner/name``."""
+
+    def __init__(
+        self,
+        repo: str,
+        *,
+        token: str | None,
+        api_url: str = DEFAULT_API_URL,
+        client: httpx.Client | None = None,
+        sleep: t.Callable[[float], None] = time.sleep,
+        clock: t.Callable[[], float] = time.time,
+        max_attempts: int = MAX_ATTEMPTS,
+        max_wait: float = MAX_WAIT,
+    ) -> None:
+        owner, _, name = repo.partition("/")
+        if not owner or not name or "/" in name:
+            raise ValueError(f"repository must be OWNER/NAME, got {repo!r}")
+        self.repo = repo
+        self.api_url = api_url.rstrip("/")
+        self._client = client or httpx.Client(timeout=DEFAULT_TIMEOUT)
+        self._owns_client = client is None
+        self._headers = {
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": API_VERSION,
+            "User-Agent": USER_AGENT,
+        }
+        if token:
+            self._headers["Authorization"] = f"Bearer {token}"
+        self._sleep = sleep
+        self._clock = clock
+        self.max_attempts = max_attempts
+        self.max_wait = max_wait
+        self._last_write: float | None = None
+
+    def close(self) -> None:
+        """Close the HTTP client if this object created it."""
+        if self._owns_client:
+            self._client.close()
+
+    def __enter__(self) -> GitHubClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the calls -----------------------------------------------------------------
+
+    def _repo_url(self, path: str) -> str:
+        owner, name = self.repo.split("/")
+        quoted = f"{urllib.parse.quote(owner, safe='')}/{urllib.parse.quote(name, safe='')}"
+        return f"{self.api_url}/repos/{quoted}{path}"
+
+    def list_open_issues(self, label: str) -> list[Issue]:
+        """Open issues (not pull requests) carrying ``label``, oldest first, all pages."""
+        url: str | None = self._repo_url("/issues")
+        params: dict[str, str] | None = {
+            "state": "open",
+            "labels": label,
+            "per_page": "100",
+            "sort": "created",
+            "direction": "asc",
+        }
+        issues: list[Issue] = []
+        while url:
+            response = self._request("GET", url, "list issues", params=params)
+            issues.extend(i for i in response.json() if "pull_request" not in i)
+            # The next link already carries the query.
+            url = response.links.get("next", {}).get("url")
+            params = None
+        return issues
+
+    def get_label(self, name: str) -> dict[str, t.Any] | None:
+        """The label, or ``None`` when the repository has none by that name."""
+        url = self._repo_url(f"/labels/{urllib.parse.quote(name, safe='')}")
+        try:
+            return dict(self._request("GET", url, "get label").json())
+        except GitHubAPIError as e:
+            if e.status == 404:
+                return None
+            raise
+
+    def create_label(self, name: str, *, color: str, description: str) -> None:
+        """Create a label (``color`` is six hex digits without ``#``)."""
+        body = {"name": name, "color": color, "description": description}
+        self._request("POST", self._repo_url("/labels"), "create label", json=body)
+
+    def create_issue(self, title: str, body: str, labels: list[str]) -> Issue:
+        """Open an issue; returns its JSON (``number``, ``html_url``...)."""
+        payload = {"title": title, "body": body, "labels": labels}
+        return dict(
+            self._request("POST", self._repo_url("/issues"), "create issue", json=payload).json()
+        )
+
+    def update_issue(self, number: int, **fields: t.Any) -> Issue:
+        """PATCH an issue: ``body``, ``state``, ``state_reason``... (labels untouched)."""
+        url = self._repo_url(f"/issues/{number}")
+        return dict(self._request("PATCH", url, f"update issue #{number}", json=fields).json())
+
+    def comment(self, number: int, body: str) -> None:
+        """Add a comment to an issue."""
+        url = self._repo_url(f"/issues/{number}/comments")
+        self._request("POST", url, f"comment on issue #{number}", json={"body": body})
+
+    # -- transport and retries -------------------------------------------------------
+
+    def _request(
+        self,
+        method: str,
+        url: str,
+        call: str,
+        *,
+        params: dict[str, str] | None = None,
+        json: t.Any = None,
+    ) -> httpx.Response:
+        for attempt in range(1, self.max_attempts + 1):
+            if method != "GET":
+                self._space_writes()
+            try:
+                response = self._client.request(
+                    method,
+                    url,
+                    params=params,
+                    json=json,
+                    headers=self._headers,
+                    follow_redirects=True,
+                )
+            except httpx.HTTPError as e:
+                if attempt == self.max_attempts:
+                    raise GitHubAPIError(call, None, str(e) or type(e).__name__) from e
+                self._sleep(min(2.0**attempt, self.max_wait))
+                continue
+            finally:
+                if method != "GET":
+                    self._last_write = self._clock()
+            if response.is_success:
+                return response
+            wait = self._retry_wait(response, attempt)
+            if wait is None or attempt == self.max_attempts:
+                raise GitHubAPIError(call, response.status_code, _message(response))
+            if wait > self.max_wait:
+                raise GitHubAPIError(
+                    call,
+                    response.status_code,
+                    f"rate limited for {wait:.0f}s, longer than the {self.max_wait:.0f}s cap",
+                )
+            self._sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _space_writes(self) -> None:
+        if self._last_write is None:
+            return
+        gap = self._clock() - self._last_write
+        if gap < WRITE_SPACING:
+            self._sleep(WRITE_SPACING - gap)
+
+    def _retry_wait(self, response: httpx.Response, attempt: int) -> float | None:
+        """Seconds to wait before retrying, or ``None`` when retrying cannot help."""
+        status = response.status_code
+        if status >= 500:
+            return 2.0**attempt
+        if status not in (403, 429):
+            return None
+        headers = response.headers
+        retry_after = headers.get("retry-after")
+        if retry_after is not None:
+            try:
+                return max(float(retry_after), 0.0)
+            # ValueError: an HTTP date or garbage; treat as the secondary-limit case
+            except ValueError:
+                return SECONDARY_LIMIT_WAIT
+        if headers.get("x-ratelimit-remaining") == "0":
+            try:
+                return max(float(headers.get("x-ratelimit-reset", "")) - self._clock(), 0.0) + 1.0
+            except ValueError:
+                return SECONDARY_LIMIT_WAIT
+        if status == 429 or "rate limit" in _message(response).lower():
+            return SECONDARY_LIMIT_WAIT * 2.0 ** (attempt - 1)
+        # A plain 403 is a permission problem: retrying will not grant it.
+        return None
+
+
+__all__ = ["API_VERSION", "DEFAULT_API_URL", "GitHubAPIError", "GitHubClient", "Issue"]
