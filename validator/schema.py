@@ -148,7 +148,7 @@ _ANNOTATIONS = {"description", "title", "$comment", "examples", "default"}
 _MAX_REF_DEPTH = 32
 
 
-def _inline_refs(node: t.Any, resolver: referencing.Resolver[t.Any], depth: int) -> t.Any:
+def _inline_refs(node: t.Any, resolver: referencing._core.Resolver[t.Any], depth: int) -> t.Any:
     """The schema with every ``$ref`` replaced by what it points at.
 
     jsonschema resolves a ``$ref`` through the registry on every use, which was half of
