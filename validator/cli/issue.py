@@ -1,1 +1,123 @@
-"""The `issue` command(s): placeholder until its owner lands it."""
+"""``validator issue sync``: keep the one nightly report issue in line with a JSON report.
+
+The command reads a report written by ``validator validate --online --output json:…``
+and hands it to :mod:`validator.github.sync`. It takes the token from
+``GITHUB_TOKEN`` and the API from ``GITHUB_API_URL`` (GitHub Enterprise Server sets
+it), never from the command line, so tokens stay out of process lists and logs.
+Exit codes: 0 done (including "nothing to do"), 1 GitHub refused a call, 2 usage or an
+unreadable report; every failure is one line on stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import typing as t
+from pathlib import Path
+
+import click
+
+from validator.cli import main
+from validator.exitcodes import ExitCode
+
+ISSUE_EXIT_CODES_HELP = (
+    "Exit codes: 0 done (also when nothing changed); 1 GitHub refused a call; "
+    "2 usage error or unreadable report."
+)
+
+
+def _fail(message: str, code: ExitCode) -> t.NoReturn:
+    click.echo(f"validator: {message}", err=True)
+    sys.exit(code)
+
+
+@main.group("issue")
+def issue_group() -> None:
+    """Maintain the nightly report issue on GitHub."""
+
+
+@issue_group.command("sync", epilog=ISSUE_EXIT_CODES_HELP)
+@click.option(
+    "--report",
+    "report_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="JSON report from `validator validate --online --output json:PATH`.",
+)
+@click.option("--repo", required=True, help="Repository as OWNER/NAME.")
+@click.option("--label", default=None, help="Label that marks the report issue.")
+@click.option("--title", default=None, help="Title of a newly created report issue.")
+@click.option(
+    "--fail-after",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Count a link only after this many consecutive failing runs.",
+)
+@click.option("--artifact-url", help="Link to the full report (default: this workflow run).")
+@click.option("--dry-run", is_flag=True, help="Print the planned action and body; write nothing.")
+def sync_command(
+    report_path: Path,
+    repo: str,
+    label: str | None,
+    title: str | None,
+    fail_after: int,
+    artifact_url: str | None,
+    dry_run: bool,
+) -> None:
+    """Create, update or close the one report issue from a JSON report.
+
+    Uses GITHUB_TOKEN and GITHUB_API_URL (default https://api.github.com).
+    """
+    from validator.github.api import DEFAULT_API_URL, GitHubAPIError, GitHubClient
+    from validator.github.sync import DEFAULT_LABEL, DEFAULT_TITLE, ReportError, sync
+
+    try:
+        report = json.loads(report_path.read_text(encoding="utf-8"))
+    except OSError as e:
+        _fail(f"cannot read report {report_path}: {e.strerror or e}", ExitCode.USAGE)
+    except ValueError as e:
+        _fail(f"report {report_path} is not JSON: {e}", ExitCode.USAGE)
+
+    env = os.environ
+    token = env.get("GITHUB_TOKEN")
+    if not token and not dry_run:
+        _fail("GITHUB_TOKEN is not set (needed to write issues)", ExitCode.USAGE)
+    server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
+    blob_base_url = f"{server}/{repo}/blob/{env.get('GITHUB_SHA') or 'HEAD'}"
+    if artifact_url is None and env.get("GITHUB_RUN_ID"):
+        artifact_url = f"{server}/{repo}/actions/runs/{env['GITHUB_RUN_ID']}"
+
+    try:
+        client = GitHubClient(
+            repo, token=token, api_url=env.get("GITHUB_API_URL") or DEFAULT_API_URL
+        )
+    except ValueError as e:
+        _fail(str(e), ExitCode.USAGE)
+    with client:
+        try:
+            result = sync(
+                client,
+                report,
+                label=label or DEFAULT_LABEL,
+                title=title or DEFAULT_TITLE,
+                fail_after=fail_after,
+                artifact_url=artifact_url,
+                blob_base_url=blob_base_url,
+                dry_run=dry_run,
+                echo=click.echo,
+            )
+        except ReportError as e:
+            _fail(f"report {report_path}: {e}", ExitCode.USAGE)
+        except GitHubAPIError as e:
+            _fail(f"GitHub refused: {e}", ExitCode.FINDINGS)
+    if dry_run:
+        return
+    where = f" #{result.number}" if result.number is not None else ""
+    link = f": {result.url}" if result.url else ""
+    verbs = {"create": "created", "update": "updated", "close": "closed"}
+    if result.action in verbs:
+        click.echo(f"{verbs[result.action]} issue{where}{link} ({result.reason})")
+    else:
+        click.echo(f"nothing to do: {result.reason}")

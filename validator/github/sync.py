@@ -341,7 +341,7 @@ def plan_sync(
     )
     n = len(failures)
     if issue is None:
-        reason = f"{n} failures and no open report issue"
+        reason = f"{n} failure{'s' if n != 1 else ''} and no open report issue"
         return Plan("create", reason, None, body, None, tuple(failures), new)
     comment: str | None = None
     if new:
