@@ -173,7 +173,11 @@ class Crawler:
             answer = await self._follow("GET", target, state, read_body=True)
         else:
             answer = await self._follow("HEAD", target, state, read_body=False)
-            if isinstance(answer, _Answer) and answer.status not in self._accepted(answer.url):
+            refused = isinstance(answer, _Answer) and answer.status not in self._accepted(
+                answer.url
+            )
+            # A rate limit is about us, not the method: asking again with GET only adds load.
+            if isinstance(answer, _Answer) and refused and answer.status != 429:
                 # HEAD refused or not trusted: ask again with GET, from the start.
                 state.redirects.clear()
                 answer = await self._follow("GET", target, state, read_body=False)

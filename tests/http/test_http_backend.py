@@ -1,0 +1,75 @@
+"""The safe backend refuses unsafe addresses whatever name points at them."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+
+import anyio
+import pytest
+
+from validator.http import (
+    ResolverError,
+    SafeNetworkBackend,
+    UnknownHostError,
+    UnsafeAddressError,
+    is_public_address,
+)
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("93.184.216.34", True),
+        ("10.0.0.1", False),
+        ("127.0.0.1", False),
+        ("169.254.169.254", False),  # cloud metadata endpoint
+        ("192.168.1.1", False),
+        ("240.0.0.1", False),
+        ("::1", False),
+        ("fe80::1", False),
+        ("::ffff:127.0.0.1", False),
+        ("2606:4700::1111", True),
+    ],
+)
+def test_public_addresses(address: str, public: bool) -> None:
+    assert is_public_address(ipaddress.ip_address(address)) is public
+
+
+def resolver_to(*ips: str):  # type: ignore[no-untyped-def]
+    async def resolve(host: str, port: int) -> list[str]:
+        return list(ips)
+
+    return resolve
+
+
+def test_name_resolving_to_private_is_refused() -> None:
+    backend = SafeNetworkBackend(resolver=resolver_to("169.254.169.254"))
+    with pytest.raises(UnsafeAddressError, match="private"):
+        anyio.run(backend.resolve, "metadata.example", 80)
+
+
+def test_private_addresses_are_dropped_public_kept() -> None:
+    backend = SafeNetworkBackend(resolver=resolver_to("10.0.0.1", "93.184.216.34"))
+    assert anyio.run(backend.resolve, "mixed.example", 80) == ["93.184.216.34"]
+
+
+def test_allow_private_and_allowlist() -> None:
+    assert anyio.run(SafeNetworkBackend(allow_private=True).resolve, "127.0.0.1", 80)
+    allow = SafeNetworkBackend(allowlist=["127.0.0.2/32"])
+    assert anyio.run(allow.resolve, "127.0.0.2", 80) == ["127.0.0.2"]
+    with pytest.raises(UnsafeAddressError):
+        anyio.run(allow.resolve, "127.0.0.3", 80)
+
+
+def test_resolver_failures_are_classified() -> None:
+    async def nxdomain(host: str, port: int) -> list[str]:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    async def offline(host: str, port: int) -> list[str]:
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    with pytest.raises(UnknownHostError):
+        anyio.run(SafeNetworkBackend(resolver=nxdomain).resolve, "gone.example", 80)
+    with pytest.raises(ResolverError):
+        anyio.run(SafeNetworkBackend(resolver=offline).resolve, "any.example", 80)

@@ -1,0 +1,142 @@
+"""Crawler decisions with respx: no sockets, exact control over every answer."""
+
+from __future__ import annotations
+
+import typing as t
+
+import anyio
+import httpx
+import pytest
+import respx
+
+from validator.findings import Verdict
+from validator.http import CrawlSettings, HostSettings
+from validator.links import LinkOutcome, check_links, refs_from_text
+
+FAST = CrawlSettings(
+    no_cache=True, retry_wait=0.01, max_backoff=1.0, host_interval=0.0, timeout=2.0
+)
+
+
+def run(urls: list[str], settings: CrawlSettings = FAST) -> LinkOutcome:
+    return anyio.run(check_links, refs_from_text("\n".join(urls), "t.txt"), settings)
+
+
+def only(outcome: LinkOutcome) -> t.Any:
+    assert len(outcome.results) == 1
+    return outcome.results[0]
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "verdict"),
+    [
+        (200, {}, Verdict.OK),
+        (204, {}, Verdict.OK),
+        (404, {}, Verdict.DEAD),
+        (410, {}, Verdict.DEAD),
+        (401, {}, Verdict.BLOCKED),
+        (403, {}, Verdict.BLOCKED),
+        (999, {}, Verdict.BLOCKED),  # LinkedIn
+        (503, {"cf-mitigated": "challenge"}, Verdict.BLOCKED),
+        (400, {}, Verdict.ERROR),
+        (500, {}, Verdict.ERROR),
+    ],
+)
+def test_status_classification(status: int, headers: dict[str, str], verdict: Verdict) -> None:
+    with respx.mock:
+        respx.route(host="example.com").mock(return_value=httpx.Response(status, headers=headers))
+        assert only(run(["https://example.com/p"])).verdict is verdict
+
+
+def test_head_refused_then_get() -> None:
+    with respx.mock:
+        route = respx.route(host="example.com")
+        route.side_effect = lambda req: httpx.Response(405 if req.method == "HEAD" else 200)
+        result = only(run(["https://example.com/p"]))
+        assert result.verdict is Verdict.OK
+        assert [c.request.method for c in route.calls] == ["HEAD", "GET"]
+
+
+def test_5xx_is_retried_then_succeeds() -> None:
+    with respx.mock:
+        route = respx.route(host="example.com")
+        route.side_effect = [httpx.Response(503), httpx.Response(502), httpx.Response(200)]
+        result = only(run(["https://example.com/p"]))
+        assert result.verdict is Verdict.OK
+        assert result.attempts == 3
+
+
+def test_404_is_not_retried() -> None:
+    with respx.mock:
+        route = respx.route(host="example.com").mock(return_value=httpx.Response(404))
+        only(run(["https://example.com/p"]))
+        assert route.call_count == 2  # HEAD, then GET once: no retries
+
+
+def test_retry_after_beyond_cap_gives_up_as_blocked() -> None:
+    with respx.mock:
+        route = respx.route(host="example.com").mock(
+            return_value=httpx.Response(429, headers={"Retry-After": "3600"})
+        )
+        result = only(run(["https://example.com/p"]))
+        assert result.verdict is Verdict.BLOCKED
+        assert route.call_count == 1
+
+
+def test_connect_errors_are_retried_timeouts_become_timeout() -> None:
+    with respx.mock:
+        route = respx.route(host="example.com")
+        route.side_effect = [httpx.ConnectError("reset"), httpx.Response(200)]
+        assert only(run(["https://example.com/a"])).verdict is Verdict.OK
+    with respx.mock:
+        respx.route(host="example.com").mock(side_effect=httpx.ReadTimeout("slow"))
+        assert only(run(["https://example.com/b"])).verdict is Verdict.TIMEOUT
+
+
+def test_token_goes_only_to_its_host() -> None:
+    settings = CrawlSettings(
+        no_cache=True,
+        host_interval=0.0,
+        hosts={"api.example.com": HostSettings(headers={"Authorization": "Bearer secret"})},
+    )
+    with respx.mock:
+        first = respx.route(host="api.example.com").mock(
+            return_value=httpx.Response(302, headers={"Location": "https://cdn.example.net/f"})
+        )
+        second = respx.route(host="cdn.example.net").mock(return_value=httpx.Response(200))
+        result = only(run(["https://api.example.com/f"], settings))
+        assert result.verdict is Verdict.OK
+        assert first.calls[0].request.headers["Authorization"] == "Bearer secret"
+        assert "Authorization" not in second.calls[0].request.headers
+        assert result.final_url == "https://cdn.example.net/f"
+        assert result.redirects == ((302, "https://cdn.example.net/f"),)
+
+
+def test_user_agent_names_the_tool() -> None:
+    with respx.mock:
+        route = respx.route(host="example.com").mock(return_value=httpx.Response(200))
+        run(["https://example.com/"])
+        assert route.calls[0].request.headers["User-Agent"].startswith("open-models-validator/")
+
+
+def test_permanent_redirect_keeps_fragment_for_fix() -> None:
+    with respx.mock:
+        respx.route(host="old.example").mock(
+            return_value=httpx.Response(301, headers={"Location": "https://new.example/x"})
+        )
+        respx.route(host="new.example").mock(
+            return_value=httpx.Response(
+                200, headers={"Content-Type": "text/html"}, content=b'<h1 id="a">A</h1>'
+            )
+        )
+        outcome = run(["https://old.example/x#a"])
+        assert only(outcome).verdict is Verdict.REDIRECTED
+        finding = outcome.findings[0]
+        assert finding.evidence["new_url"] == "https://new.example/x#a"
+
+
+def test_excluded_and_blocked_hosts_make_no_request() -> None:
+    settings = CrawlSettings(no_cache=True, excludes=(r"example\.com/private",))
+    with respx.mock:  # any request would fail: respx refuses unmatched calls
+        outcome = run(["https://example.com/private/x", "https://twitter.com/a"], settings)
+    assert {r.verdict for r in outcome.results} == {Verdict.SKIPPED, Verdict.BLOCKED}
