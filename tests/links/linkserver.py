@@ -15,8 +15,8 @@ import typing as t
 
 HOSTS = ("127.0.0.2", "127.0.0.3", "127.0.0.4")
 PAGE = (
-    b"<!doctype html><html><body><h2 id=\"intro\">Intro</h2>"
-    b"<a id=\"user-content-install\" href=\"#install\">Install</a>"
+    b'<!doctype html><html><body><h2 id="intro">Intro</h2>'
+    b'<a id="user-content-install" href="#install">Install</a>'
     b"<a name='legacy'></a></body></html>"
 )
 BOMB = gzip.compress(b"<html>" + b" " * (64 << 20), compresslevel=9)  # 64 MiB inflated
@@ -160,8 +160,7 @@ class Server:
             return await self._send(w, method, 403, headers={"cf-mitigated": "challenge"})
         if path == "/huge":
             w.write(
-                b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
-                b"Content-Length: 10737418240\r\n\r\n"
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 10737418240\r\n\r\n"
             )
             if method == "HEAD":
                 return True

@@ -11,7 +11,7 @@ from validator.links.fix import rewrite_text
 def test_markdown_links_autolinks_and_bare_urls() -> None:
     text = (
         "# Title\n"
-        "See [the paper](https://arxiv.org/abs/2305.1 \"t\") and <https://a.example/x>.\n"
+        'See [the paper](https://arxiv.org/abs/2305.1 "t") and <https://a.example/x>.\n'
         "Bare: https://b.example/y, and (https://en.wikipedia.org/wiki/Foo_(bar)).\n"
         "```\nhttps://in-code.example/\n```\n"
         "Inline `https://code.example/` is not a link.\n"
@@ -63,8 +63,6 @@ def test_rewrite_touches_only_the_url() -> None:
     )
     new, missed = rewrite_text(text, [(3, 5, "https://old.example/a", "https://new.example/a")])
     assert missed == []
-    assert new == text.replace(
-        "https://old.example/a   #", "https://new.example/a   #"
-    )
+    assert new == text.replace("https://old.example/a   #", "https://new.example/a   #")
     _, missed = rewrite_text(text, [(4, 5, "https://old.example/a", "https://x.example/")])
     assert missed == [0]  # a prefix of a longer URL is never rewritten

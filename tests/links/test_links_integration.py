@@ -117,7 +117,7 @@ def test_distinct_urls_checked_once_reported_everywhere(
     outcome = run([url, url, url], fast)
     assert len(outcome.results) == 1
     assert [loc.line for loc in outcome.results[0].locations] == [1, 2, 3]
-    assert server.hits[f"127.0.0.2/ok?dup=1"] == 1
+    assert server.hits["127.0.0.2/ok?dup=1"] == 1
 
 
 @pytest.mark.parametrize("failures", [1, 2])
