@@ -88,3 +88,10 @@ def test_markdown_escapes_html_and_table_breaks() -> None:
     report = Report()
     report.add(Finding("r", Severity.ERROR, "<script>|x\ny", "a.yaml", 1, 1, entry="a"))
     assert "&lt;script&gt;\\|x y" in MarkdownReporter().format(report)
+
+
+def test_markdown_links_quote_unusual_file_names() -> None:
+    report = Report()
+    report.add(Finding("r", Severity.ERROR, "m", "cat alog/a (1).yaml", 2, 1, entry="a"))
+    out = MarkdownReporter(blob_base_url="https://h/o/r/blob/s").format(report)
+    assert "(https://h/o/r/blob/s/cat%20alog/a%20%281%29.yaml#L2)" in out

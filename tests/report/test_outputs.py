@@ -119,3 +119,15 @@ def test_unwritable_path_is_a_domain_error(report: Report, tmp_path: Path) -> No
         write_outputs(
             report, [OutputSpec("json", tmp_path / "file" / "x.json")], color=False, environ={}
         )
+
+
+def test_markdown_aimed_at_the_step_summary_is_appended_once(
+    report: Report, tmp_path: Path
+) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier\n", encoding="utf-8")
+    specs = [OutputSpec("markdown", tmp_path / "r.md"), OutputSpec("markdown", summary)]
+    write_outputs(report, specs, color=False, environ={"GITHUB_STEP_SUMMARY": str(summary)})
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("earlier\n## Catalog validation")
+    assert text.count("## Catalog validation") == 1

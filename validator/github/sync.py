@@ -28,6 +28,7 @@ import datetime as dt
 import hashlib
 import re
 import typing as t
+import urllib.parse
 
 from validator import __version__
 from validator.findings import Verdict
@@ -210,7 +211,7 @@ def _where(f: Failure, blob_base_url: str | None) -> str:
     if not f.file:
         return "-"
     label = f"{_md(f.file)}:{f.line}" if f.line else _md(f.file)
-    path = f.file.removeprefix("./")
+    path = urllib.parse.quote(f.file.removeprefix("./"), safe="/")
     url = f"{blob_base_url.rstrip('/')}/{path}" if blob_base_url else path
     if f.line:
         url += f"#L{f.line}"

@@ -12,6 +12,7 @@ inject HTML.
 from __future__ import annotations
 
 import typing as t
+import urllib.parse
 
 from validator.findings import Finding, LinkResult, Report, Severity
 from validator.report.base import Reporter
@@ -35,7 +36,7 @@ def md_text(value: str) -> str:
 
 def file_link(file: str, line: int, base_url: str | None) -> str:
     """URL of a file line, absolute under ``base_url`` or relative."""
-    path = file.removeprefix("./")
+    path = urllib.parse.quote(file.removeprefix("./"), safe="/")
     url = f"{base_url.rstrip('/')}/{path}" if base_url else path
     return f"{url}#L{line}" if line > 0 else url
 
