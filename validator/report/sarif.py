@@ -18,6 +18,7 @@ from validator import __version__
 from validator.findings import Report, Severity
 from validator.report.base import Reporter
 from validator.report.github import Problem, problems
+from validator.rules import RULES
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -37,8 +38,13 @@ def _uri(file: str, root: Path) -> str:
 
 
 def _rule(rule: str, first: Problem) -> dict[str, t.Any]:
-    short = rule.replace("-", " ").capitalize()
-    if first.link is not None:
+    known = RULES.get(rule)
+    short = known.summary if known else rule.replace("-", " ").capitalize()
+    level = _LEVELS[known.severity if known else first.severity]
+    if known is not None:
+        full = f"{known.summary} (validator rule `{rule}`; see docs/rules.md)"
+        help_text = first.hint or f"See docs/rules.md for the rule `{rule}`."
+    elif first.link is not None:
         full = f"A catalog link failed its check with the verdict `{first.link.verdict.value}`."
         help_text = "Fix or replace the URL in the catalog entry, or add a waiver with a reason."
     else:
@@ -50,7 +56,7 @@ def _rule(rule: str, first: Problem) -> dict[str, t.Any]:
         "shortDescription": {"text": short[:1024]},
         "fullDescription": {"text": full},
         "help": {"text": help_text},
-        "defaultConfiguration": {"level": _LEVELS[first.severity]},
+        "defaultConfiguration": {"level": level},
     }
 
 
