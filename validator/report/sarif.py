@@ -18,7 +18,7 @@ from validator import __version__
 from validator.findings import Report, Severity
 from validator.report.base import Reporter
 from validator.report.github import Problem, problems
-from validator.rules import RULES
+from validator.rulebook import RULES
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"

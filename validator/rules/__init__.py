@@ -13,99 +13,10 @@ import datetime as dt
 import typing as t
 
 from validator.catalog.model import Catalog, Entry
-from validator.findings import Finding, Severity
+from validator.findings import Finding
+from validator.rulebook import RULES, RuleInfo
 
-
-@dataclasses.dataclass(frozen=True)
-class RuleInfo:
-    """What a rule id means: its default severity and a one-line summary."""
-
-    id: str
-    severity: Severity
-    summary: str
-    family: str = "offline"
-    """``offline`` (always runs), ``links`` or ``hub`` (only in online runs)."""
-
-
-def _r(rule: str, severity: Severity, summary: str, family: str = "offline") -> RuleInfo:
-    return RuleInfo(rule, severity, summary, family)
-
-
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
-RULES: dict[str, RuleInfo] = {
-    r.id: r
-    for r in (
-        _r("file-unreadable", E, "The file cannot be read."),
-        _r("file-encoding", E, "The file is not UTF-8."),
-        _r("file-too-large", E, "The file is larger than the 1 MB cap for a catalog file."),
-        _r("yaml-empty", E, "The file is empty or holds only comments."),
-        _r("yaml-syntax", E, "The file is not valid YAML."),
-        _r("yaml-duplicate-key", E, "A mapping defines the same key twice."),
-        _r("yaml-anchor", E, "Anchors, aliases and merge keys are refused."),
-        _r("schema", E, "The entry does not match its JSON Schema."),
-        _r("id-filename-mismatch", E, "The entry id differs from its file name."),
-        _r("duplicate-id", E, "Two entries share an id."),
-        _r("duplicate-name", W, "Two entries of the same kind share a name."),
-        _r("duplicate-url", W, "A checkpoint, dataset or eval URL appears twice."),
-        _r("reference-unknown", E, "`based_on` names an entry that does not exist."),
-        _r("license-unknown", E, "A license id is not defined in licenses.yaml."),
-        _r("release-date-invalid", E, "The release date is not a real calendar date."),
-        _r("release-date-future", E, "The release date lies in the future."),
-        _r(
-            "release-date-vs-url",
-            W,
-            "The release month is >3 months from the date in the paper/blog URL.",
-        ),
-        _r("range-inverted", E, "A range has min greater than max."),
-        _r("hf-url-malformed", E, "A Hugging Face URL is not huggingface.co/{org}/{name}."),
-        _r("hf-org-only", W, "A checkpoint links a Hugging Face organisation, not a model."),
-        _r(
-            "context-source-mismatch",
-            W,
-            "The context-length source is about another model or organisation.",
-        ),
-        _r("waiver-missing-reason", E, "A waiver has no written reason."),
-        _r("waiver-unknown-rule", E, "A waiver names a rule that does not exist."),
-        _r("waiver-unused", W, "A waiver silences a rule that no longer fires."),
-        _r("link-dead", E, "The link is dead (404, 410, unknown domain).", "links"),
-        _r("link-error", W, "The link failed after retries.", "links"),
-        _r("link-timeout", W, "The link timed out after retries.", "links"),
-        _r("link-fragment-missing", W, "The page is alive but the #anchor is not in it.", "links"),
-        _r("link-redirected", W, "The link redirects permanently; carry the new URL.", "links"),
-        _r("link-blocked", I, "The host refuses robots; the link is unverifiable.", "links"),
-        _r("hub-license-mismatch", E, "The Hub's license differs from the catalog's.", "hub"),
-        _r("hub-license-ambiguous", W, "Two licenses and no per-checkpoint license.", "hub"),
-        _r(
-            "hub-context-mismatch",
-            W,
-            "config.json's context length differs from the catalog's.",
-            "hub",
-        ),
-        _r(
-            "hub-params-mismatch",
-            W,
-            "safetensors' parameter count differs from the catalog's.",
-            "hub",
-        ),
-        _r(
-            "hub-release-before-repo",
-            W,
-            "The release date precedes the repo's first commit.",
-            "hub",
-        ),
-        _r("hub-repo-missing", E, "The Hugging Face repo does not exist.", "hub"),
-        _r("hub-repo-gated", I, "The repo is gated; its files could not be read.", "hub"),
-        _r("hub-repo-disabled", W, "The repo has been disabled.", "hub"),
-        _r(
-            "hub-repo-renamed",
-            W,
-            "The repo was renamed; the catalog should carry the new id.",
-            "hub",
-        ),
-        _r("hub-org-only", I, "An organisation link: nothing to cross-check.", "hub"),
-        _r("hub-unavailable", W, "The Hub could not be asked (rate limit or errors).", "hub"),
-    )
-}
+__all__ = ["RULES", "RuleContext", "RuleInfo", "run_offline"]
 
 
 @dataclasses.dataclass(frozen=True)
