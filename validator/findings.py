@@ -171,6 +171,8 @@ class Report:
     """Set to a sentence when an online check could reach nothing at all."""
     waived: int = 0
     """Findings silenced by waivers with a reason (counted, not listed)."""
+    entries: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    """``(file, entry id)`` of every entry checked, so per-entry formats list clean ones."""
 
     def add(self, finding: Finding) -> None:
         """Record one finding."""

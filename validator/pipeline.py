@@ -104,6 +104,7 @@ def validate(
         entries_checked=len(catalog.entries),
         network_unavailable=online.network_unavailable,
         waived=outcome.waived,
+        entries=[(entry.file, entry.id) for entry in catalog.entries],
     )
     return Run(report=report, loaded=loaded, valid_entries=valid)
 

@@ -44,7 +44,9 @@ class JunitReporter(Reporter):
         for p in problems(report):
             name = p.entry or PurePosixPath(p.file).name
             cases.setdefault(p.file, {}).setdefault(name, []).append(p)
-        # Entries with only passing links are test cases too.
+        # Every checked entry is a test case, passing ones included.
+        for file, entry in report.entries:
+            cases.setdefault(file, {}).setdefault(entry, [])
         for link in report.links or ():
             for loc in link.locations:
                 if loc.entry:
