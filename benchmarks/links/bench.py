@@ -64,7 +64,9 @@ def make_urls(n: int, hosts: int, port: int, seed: int, faults: bool) -> dict[st
     return truth
 
 
-def lower_bound(truth: dict[str, str], interval: float, latency: float, conc: int, timeout: float) -> float:
+def lower_bound(
+    truth: dict[str, str], interval: float, latency: float, conc: int, timeout: float
+) -> float:
     per_host: dict[str, int] = {}
     for url in truth:
         host = url.split("/")[2]
@@ -79,7 +81,14 @@ class FarmProcess:
         self.port = 20000 + random.randrange(20000)
         ready = Path(tempfile.mkdtemp()) / "ready"
         self.proc = subprocess.Popen(
-            [sys.executable, str(HERE / "farm.py"), str(hosts), str(self.port), str(latency), str(ready)]
+            [
+                sys.executable,
+                str(HERE / "farm.py"),
+                str(hosts),
+                str(self.port),
+                str(latency),
+                str(ready),
+            ]
         )
         for _ in range(200):
             if ready.exists():
@@ -95,7 +104,9 @@ class FarmProcess:
         self.proc.wait(5)
 
 
-def run_timed(cmd: list[str], cwd: Path | None = None, timeout: float = 900) -> tuple[float, int, str]:
+def run_timed(
+    cmd: list[str], cwd: Path | None = None, timeout: float = 900
+) -> tuple[float, int, str]:
     """Wall seconds, peak RSS in MB (this child), stdout."""
     start = time.monotonic()
     with tempfile.TemporaryFile() as out:
@@ -124,28 +135,57 @@ def score(truth: dict[str, str], got: dict[str, str], exact: bool) -> tuple[int,
     return right, len(truth)
 
 
-def run_validator(workdir: Path, truth: dict[str, str], extra: list[str]) -> tuple[float, int, dict[str, str]]:
+def run_validator(
+    workdir: Path, truth: dict[str, str], extra: list[str]
+) -> tuple[float, int, dict[str, str]]:
     urls = workdir / "urls.txt"
     urls.write_text("\n".join(truth) + "\n")
-    cmd = [sys.executable, "-m", "validator", "links", str(urls), "--format", "json",
-           "--allow-private", "--no-cache", "--no-progress", "--timeout", "10", *extra]
+    cmd = [
+        sys.executable,
+        "-m",
+        "validator",
+        "links",
+        str(urls),
+        "--format",
+        "json",
+        "--allow-private",
+        "--no-cache",
+        "--no-progress",
+        "--timeout",
+        "10",
+        *extra,
+    ]
     wall, rss, out = run_timed(cmd, cwd=ROOT)
     data = json.loads(out)
     return wall, rss, {link["url"]: link["verdict"] for link in data["links"]}
 
 
-def run_linkinator(workdir: Path, truth: dict[str, str]) -> tuple[float, int, dict[str, str]] | None:
+def run_linkinator(
+    workdir: Path, truth: dict[str, str]
+) -> tuple[float, int, dict[str, str]] | None:
     binary = PEERS_DIR / "node_modules" / ".bin" / "linkinator"
     if not binary.exists():
         return None
     md = workdir / "urls.md"
     md.write_text("".join(f"- [{i}]({u})\n" for i, u in enumerate(truth)))
-    cmd = [str(binary), str(md), "--markdown", "--retry", "--retry-errors", "--timeout", "10000",
-           "--check-fragments", "--format", "json", "--concurrency", "100"]
+    cmd = [
+        str(binary),
+        str(md),
+        "--markdown",
+        "--retry",
+        "--retry-errors",
+        "--timeout",
+        "10000",
+        "--check-fragments",
+        "--format",
+        "json",
+        "--concurrency",
+        "100",
+    ]
     wall, rss, out = run_timed(cmd)
     got = {}
     try:
-        for link in json.loads(out[out.index("{"):]).get("links", []):
+        for link in json.loads(out[out.index("{") :]).get("links", []):
             got[link["url"]] = "broken" if link["state"] == "BROKEN" else "ok"
     except ValueError:
         pass
@@ -170,12 +210,18 @@ def run_mlc(workdir: Path, truth: dict[str, str]) -> tuple[float, int, dict[str,
     return wall, rss, got
 
 
-def run_linkchecker(workdir: Path, truth: dict[str, str]) -> tuple[float, int, dict[str, str]] | None:
+def run_linkchecker(
+    workdir: Path, truth: dict[str, str]
+) -> tuple[float, int, dict[str, str]] | None:
     binary = shutil.which("linkchecker") or str(Path(sys.executable).parent / "linkchecker")
     if not Path(binary).exists():
         return None
     html = workdir / "urls.html"
-    html.write_text("<html><body>" + "".join(f'<a href="{u}">{i}</a>' for i, u in enumerate(truth)) + "</body></html>")
+    html.write_text(
+        "<html><body>"
+        + "".join(f'<a href="{u}">{i}</a>' for i, u in enumerate(truth))
+        + "</body></html>"
+    )
     os.chmod(workdir, 0o755)
     os.chmod(html, 0o644)
     cmd = [binary, "--check-extern", "-t", "100", "--timeout", "10", "-o", "csv", str(html)]
@@ -189,20 +235,35 @@ def run_linkchecker(workdir: Path, truth: dict[str, str]) -> tuple[float, int, d
     return wall, rss, got
 
 
-def scenario(name: str, n: int, hosts: int, latency: float, faults: bool, peers: bool,
-             extra: list[str], interval: float, conc: int = 10) -> None:
+def scenario(
+    name: str,
+    n: int,
+    hosts: int,
+    latency: float,
+    faults: bool,
+    peers: bool,
+    extra: list[str],
+    interval: float,
+    conc: int = 10,
+) -> None:
     farm = FarmProcess(hosts, latency)
     try:
         truth = make_urls(n, hosts, farm.port, seed=7, faults=faults)
         bound = lower_bound(truth, interval, latency, conc, 10.0)
-        print(f"\n## {name}: {n} URLs, {hosts} hosts, {latency * 1000:.0f} ms latency; "
-              f"lower bound {bound:.1f} s")
-        print(f"{'tool':<22}{'wall s':>8}{'x bound':>9}{'RSS MB':>8}{'max/host':>10}{'correct':>14}{'URLs/s':>9}")
+        print(
+            f"\n## {name}: {n} URLs, {hosts} hosts, {latency * 1000:.0f} ms latency; "
+            f"lower bound {bound:.1f} s"
+        )
+        print(
+            f"{'tool':<22}{'wall s':>8}{'x bound':>9}{'RSS MB':>8}{'max/host':>10}{'correct':>14}{'URLs/s':>9}"
+        )
         runners = [("validator links", lambda w: run_validator(w, truth, extra))]
         if peers:
-            runners += [("linkinator", lambda w: run_linkinator(w, truth)),
-                        ("markdown-link-check", lambda w: run_mlc(w, truth)),
-                        ("LinkChecker", lambda w: run_linkchecker(w, truth))]
+            runners += [
+                ("linkinator", lambda w: run_linkinator(w, truth)),
+                ("markdown-link-check", lambda w: run_mlc(w, truth)),
+                ("LinkChecker", lambda w: run_linkchecker(w, truth)),
+            ]
         for tool, runner in runners:
             farm.call("/__reset")
             with tempfile.TemporaryDirectory() as tmp:
@@ -212,10 +273,14 @@ def scenario(name: str, n: int, hosts: int, latency: float, faults: bool, peers:
                 continue
             wall, rss, got = res
             stats = farm.call("/__stats")
-            busiest = max((v for k, v in stats["max_in_flight"].items() if k != "127.0.0.1"), default=0)
+            busiest = max(
+                (v for k, v in stats["max_in_flight"].items() if k != "127.0.0.1"), default=0
+            )
             right, total = score(truth, got, exact=tool == "validator links")
-            print(f"{tool:<22}{wall:>8.1f}{wall / bound if bound else 0:>9.2f}{rss:>8}{busiest:>10}"
-                  f"{f'{right}/{total}':>14}{total / wall:>9.0f}")
+            print(
+                f"{tool:<22}{wall:>8.1f}{wall / bound if bound else 0:>9.2f}{rss:>8}{busiest:>10}"
+                f"{f'{right}/{total}':>14}{total / wall:>9.0f}"
+            )
             if tool == "validator links" and right != total:
                 wrong = [(u, truth[u], got.get(u)) for u in truth if got.get(u) != truth[u]]
                 print("   misclassified:", wrong[:5])
@@ -236,8 +301,17 @@ def main() -> None:
         # ~2 minutes; this scenario measures memory, so the interval is lowered.
         scenario("10k", 10000, 40, 0.1, True, False, ["--host-interval", "0.005"], interval=0.005)
     if args.only in (None, "zero"):
-        scenario("zero latency", 3000, 40, 0.0, False, False,
-                 ["--host-interval", "0", "--host-concurrency", "8"], interval=0.0, conc=8)
+        scenario(
+            "zero latency",
+            3000,
+            40,
+            0.0,
+            False,
+            False,
+            ["--host-interval", "0", "--host-concurrency", "8"],
+            interval=0.0,
+            conc=8,
+        )
 
 
 if __name__ == "__main__":

@@ -37,11 +37,16 @@ class Handler(asyncio.Protocol):
         self.buf = b""
         self.transport: asyncio.Transport | None = None
         self.host = ""
+        self.hanging = 0
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self.transport = transport
         self.host = transport.get_extra_info("sockname")[0]
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.farm.in_flight[self.host] -= self.hanging
+        self.hanging = 0
 
     def data_received(self, data: bytes) -> None:
         self.buf += data
@@ -73,7 +78,8 @@ class Handler(asyncio.Protocol):
         key = f"{host}{path}"
         farm.seen[key] += 1
         if kind == "hang":
-            return  # never answers; the in-flight count stays (the client gives up)
+            self.hanging += 1  # never answers; counted until the client hangs up
+            return
         status, headers, body = 200, {}, PAGE
         if kind == "dead":
             status, body = 404, b"not found"
@@ -113,8 +119,7 @@ async def serve(hosts: list[str], port: int, latency: float, ready: str) -> None
     farm = Farm(latency)
     loop = asyncio.get_running_loop()
     servers = [
-        await loop.create_server(lambda: Handler(farm), host, port, backlog=4096)
-        for host in hosts
+        await loop.create_server(lambda: Handler(farm), host, port, backlog=4096) for host in hosts
     ]
     with open(ready, "w") as fh:
         fh.write("ready")
@@ -122,6 +127,11 @@ async def serve(hosts: list[str], port: int, latency: float, ready: str) -> None
 
 
 if __name__ == "__main__":
-    n_hosts, port, latency, ready = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+    n_hosts, port, latency, ready = (
+        int(sys.argv[1]),
+        int(sys.argv[2]),
+        float(sys.argv[3]),
+        sys.argv[4],
+    )
     host_list = ["127.0.0.1"] + [f"127.0.0.{10 + i}" for i in range(n_hosts)]
     asyncio.run(serve(host_list, port, latency, ready))
