@@ -255,7 +255,8 @@ def scenario(
             f"lower bound {bound:.1f} s"
         )
         print(
-            f"{'tool':<22}{'wall s':>8}{'x bound':>9}{'RSS MB':>8}{'max/host':>10}{'correct':>14}{'URLs/s':>9}"
+            f"{'tool':<22}{'wall s':>8}{'x bound':>9}{'RSS MB':>8}{'max/host':>10}"
+            f"{'correct':>14}{'URLs/s':>9}"
         )
         runners = [("validator links", lambda w: run_validator(w, truth, extra))]
         if peers:
