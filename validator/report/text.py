@@ -49,7 +49,8 @@ class TextReporter(Reporter):
                 if f.hint:
                     lines.append(f"           hint: {f.hint}")
             lines.append("")
-        if report.links:
+        if report.links and not report.network_unavailable:
+            # Offline, every link failed the same way: the summary's one sentence says it.
             lines.extend(self._links(report.links))
         lines.append(self._summary(report))
         return "\n".join(lines) + "\n"
@@ -80,9 +81,9 @@ class TextReporter(Reporter):
         )
         if report.waived:
             text += f", {report.waived} waived"
-        if report.links is not None:
+        if report.network_unavailable:
+            text += f"; links not judged. {report.network_unavailable}"
+        elif report.links is not None:
             failing = sum(1 for r in report.links if r.verdict.is_failure)
             text += f"; {_plural(len(report.links), 'link')} checked, {failing} failing"
-        if report.network_unavailable:
-            text += f"; {report.network_unavailable}"
         return text
