@@ -7,133 +7,17 @@ Also home of :func:`crawl_options` and :func:`overrides_from_options`, which
 from __future__ import annotations
 
 import os
-import re
 import sys
 import typing as t
 from pathlib import Path
 
-import anyio
 import click
 
 from validator.cli import main
-from validator.config import ConfigError, load_config
+from validator.cli.options import crawl_options, overrides_from_options
 from validator.exitcodes import ExitCode
-from validator.findings import Report, Severity, Verdict
-from validator.links import check_links, collect_paths, fix_redirects
-from validator.options import CrawlOverrides
-from validator.report import get_reporter
-
-F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 
 DEFAULT_PATHS = (Path("catalog"),)
-
-
-def crawl_options(func: F) -> F:
-    """Add the crawl flags to a click command (read them with overrides_from_options)."""
-    options = [
-        click.option(
-            "--timeout",
-            type=click.FloatRange(min=0.1),
-            default=None,
-            help="Seconds a URL may spend in requests, retries included [20].",
-        ),
-        click.option(
-            "--connect-timeout",
-            type=click.FloatRange(min=0.1),
-            default=None,
-            help="Seconds for one connection attempt [10].",
-        ),
-        click.option(
-            "--max-retries",
-            type=click.IntRange(min=0),
-            default=None,
-            help="Retries after timeouts, resets, 5xx and 429 [3].",
-        ),
-        click.option(
-            "--concurrency",
-            type=click.IntRange(min=1),
-            default=None,
-            help="Requests in flight in total [64].",
-        ),
-        click.option(
-            "--host-concurrency",
-            type=click.IntRange(min=1),
-            default=None,
-            help="Requests in flight per host [10].",
-        ),
-        click.option(
-            "--host-interval",
-            type=click.FloatRange(min=0),
-            default=None,
-            help="Minimum seconds between requests to one host [0.05].",
-        ),
-        click.option(
-            "--cache-path",
-            type=click.Path(dir_okay=False, path_type=Path),
-            default=None,
-            help="SQLite cache file [.validator/cache.sqlite3].",
-        ),
-        click.option(
-            "--no-cache", is_flag=True, default=False, help="Neither read nor write the cache."
-        ),
-        click.option(
-            "--allow-private",
-            is_flag=True,
-            default=False,
-            help="Allow private, loopback and link-local addresses.",
-        ),
-        click.option(
-            "--fail-after",
-            type=click.IntRange(min=1),
-            default=None,
-            help="A failing link is an error only after N consecutive failing runs.",
-        ),
-        click.option(
-            "--exclude",
-            "excludes",
-            multiple=True,
-            metavar="REGEX",
-            help="Do not check URLs matching REGEX (repeatable).",
-        ),
-        click.option(
-            "--progress/--no-progress",
-            default=None,
-            help="Progress bar [on a terminal, off in CI].",
-        ),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def overrides_from_options(**kwargs: t.Any) -> CrawlOverrides:
-    """The :class:`CrawlOverrides` for the kwargs :func:`crawl_options` added.
-
-    Extra kwargs are ignored, so a command can pass all of its own. Raises
-    :class:`click.BadParameter` for an invalid ``--exclude`` regex.
-    """
-    excludes = tuple(kwargs.get("excludes") or ())
-    for pattern in excludes:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise click.BadParameter(
-                f"invalid regex {pattern!r}: {exc}", param_hint="--exclude"
-            ) from None
-    return CrawlOverrides(
-        timeout=kwargs.get("timeout"),
-        connect_timeout=kwargs.get("connect_timeout"),
-        max_retries=kwargs.get("max_retries"),
-        concurrency=kwargs.get("concurrency"),
-        host_concurrency=kwargs.get("host_concurrency"),
-        host_interval=kwargs.get("host_interval"),
-        cache_path=kwargs.get("cache_path"),
-        no_cache=bool(kwargs.get("no_cache")),
-        allow_private=bool(kwargs.get("allow_private")),
-        fail_after=kwargs.get("fail_after"),
-        excludes=excludes,
-        progress=kwargs.get("progress"),
-    )
 
 
 def _fail(message: str, code: ExitCode = ExitCode.USAGE) -> t.NoReturn:
@@ -186,6 +70,13 @@ def links_command(
     per line. Exit codes: 0 clean; 1 failing links; 2 usage or configuration error;
     3 network unavailable.
     """
+    import anyio
+
+    from validator.config import ConfigError, load_config
+    from validator.findings import Report, Severity
+    from validator.links import check_links, collect_paths, fix_redirects
+    from validator.report import get_reporter
+
     try:
         overrides = overrides_from_options(**crawl)
         config = load_config(config_path)
@@ -232,4 +123,4 @@ def links_command(
     sys.exit(int(ExitCode.OK))
 
 
-__all__ = ["Verdict", "crawl_options", "links_command", "overrides_from_options"]
+__all__ = ["links_command"]

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from validator.cli import EXIT_CODES_HELP, main
-from validator.cli.links import crawl_options, overrides_from_options
+from validator.cli.options import crawl_options, overrides_from_options
 from validator.exitcodes import ExitCode
 from validator.findings import Severity
 from validator.options import ValidateOptions
