@@ -235,11 +235,14 @@ def _verdict_finding(ref: RepoRef, state: RepoState, verdict: RepoVerdict) -> Fi
 def _gated_finding(ref: RepoRef, state: RepoState) -> Finding:
     label = str(state.repo)
     mode = f" ({state.gated})" if state.gated else ""
-    metadata = "its card was read, but " if state.facts else ""
+    if state.facts:
+        what = ("its card was read, but its files (config.json) could not be, so the context "
+                "length was not cross-checked")  # fmt: skip
+    else:
+        what = "neither its card nor its files could be read, so nothing was cross-checked"
     return ref.entry.finding(
         "hub-repo-gated", HUB_RULES["hub-repo-gated"][0],
-        f"{label} is gated{mode}: {metadata}its files (config.json) could not be read, so "
-        "the context length was not cross-checked",
+        f"{label} is gated{mode}: {what}",
         ref.path,
         hint="set HF_TOKEN to a token whose account accepted the repo's terms to check it too",
         evidence={"repo": label, "catalog": ref.url, "hub": state.detail, "url": state.api_url},

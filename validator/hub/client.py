@@ -299,10 +299,13 @@ class HubClient:
                 )  # fmt: skip
             if response.status_code in RETRY_STATUSES:
                 wait = wait_for(response, attempt)
+                if wait > self.settings.max_wait:
+                    # Give up on this request only: blocking the host for minutes would
+                    # stall the crawler too, and the Hub's buckets (api, resolvers,
+                    # pages) are separate (reference §2.4).
+                    return self._answer(url, response, attempt, gave_up=wait)
                 if response.status_code == 429:
                     await _maybe_await(self.limiter.back_off(host, wait))
-                if wait > self.settings.max_wait:
-                    return self._answer(url, response, attempt, gave_up=wait)
                 if attempt >= self.settings.max_retries:
                     return self._answer(url, response, attempt)
                 await self._sleep(wait)

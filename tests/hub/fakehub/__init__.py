@@ -1,0 +1,1 @@
+"""A fake Hugging Face Hub for the tests (see ``server.py`` and ``fixtures/README.md``)."""
