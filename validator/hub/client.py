@@ -70,8 +70,9 @@ class LocalLimiter:
     """Standalone stand-in for the crawler's limiter: a semaphore per host plus a
     shared "not before" time per host that 429 answers push forward."""
 
-    def __init__(self, per_host: int = 4) -> None:
+    def __init__(self, per_host: int = 4, *, sleep: Sleep | None = None) -> None:
         self._per_host = per_host
+        self._sleep: Sleep = sleep or anyio.sleep
         self._semaphores: dict[str, anyio.Semaphore] = {}
         self._not_before: dict[str, float] = {}
 
@@ -82,7 +83,7 @@ class LocalLimiter:
         async with semaphore:
             delay = self._not_before.get(host, 0.0) - time.monotonic()
             if delay > 0:
-                await anyio.sleep(delay)
+                await self._sleep(delay)
             yield
 
     def back_off(self, host: str, seconds: float) -> None:
@@ -236,9 +237,9 @@ class HubClient:
     ) -> None:
         self.settings = settings
         self.client = client
-        self.limiter: Limiter = limiter or LocalLimiter(settings.concurrency)
-        self.cache = cache
         self._sleep: Sleep = sleep or anyio.sleep
+        self.limiter: Limiter = limiter or LocalLimiter(settings.concurrency, sleep=self._sleep)
+        self.cache = cache
         self.requests = 0
         """Requests actually sent (for tests and the run summary)."""
 

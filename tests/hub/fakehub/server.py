@@ -104,7 +104,9 @@ class FakeHub:
 
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def port(self) -> int:
@@ -139,6 +141,9 @@ _RESOLVE = re.compile(r"^/(datasets/)?([^/]+/[^/]+)/resolve/main/(.+)$")
 class _Handler(http.server.BaseHTTPRequestHandler):
     fake: FakeHub
     protocol_version = "HTTP/1.1"
+    # Buffer writes so headers and body leave in one segment: unbuffered, Nagle plus
+    # delayed ACK adds ~40 ms to every keep-alive request.
+    wbufsize = 64 * 1024
 
     def log_message(self, format: str, *args: t.Any) -> None:  # noqa: A002
         pass  # keep test output clean
