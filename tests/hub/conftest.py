@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import typing as t
 from pathlib import Path
 
@@ -42,6 +43,27 @@ class RecordingSleep:
 
     async def __call__(self, seconds: float) -> None:
         self.waits.append(seconds)
+
+
+class RecordingLimiter:
+    """Stands in for ``validator.http.HostLimiter``: records back-offs, never waits."""
+
+    def __init__(self) -> None:
+        self.back_offs: list[tuple[str, float]] = []
+        self.slots = 0
+
+    @contextlib.asynccontextmanager
+    async def slot(self, host: str) -> t.AsyncIterator[None]:
+        self.slots += 1
+        yield
+
+    def back_off(self, host: str, seconds: float) -> None:
+        self.back_offs.append((host, seconds))
+
+
+@pytest.fixture
+def limiter() -> RecordingLimiter:
+    return RecordingLimiter()
 
 
 @pytest.fixture

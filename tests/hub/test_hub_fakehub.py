@@ -12,7 +12,14 @@ from pathlib import Path
 
 import anyio
 import pytest
-from conftest import CATALOG, PLANTED, RecordingSleep, load_entries, load_licenses
+from conftest import (
+    CATALOG,
+    PLANTED,
+    RecordingLimiter,
+    RecordingSleep,
+    load_entries,
+    load_licenses,
+)
 from fakehub.server import APPROVED_TOKEN, FakeHub
 
 from validator.catalog.model import Entry
@@ -20,11 +27,17 @@ from validator.findings import Finding, Severity
 from validator.hub import HubOutcome, HubSettings, check_catalog_hub
 
 
-def run(entries: list[Entry], settings: HubSettings, sleep: RecordingSleep) -> HubOutcome:
+def run(
+    entries: list[Entry],
+    settings: HubSettings,
+    sleep: RecordingSleep,
+    limiter: RecordingLimiter | None = None,
+) -> HubOutcome:
+    """One check with the real client stack; ``limiter=None`` uses the shared HostLimiter."""
     licenses = load_licenses()
 
     async def main() -> HubOutcome:
-        return await check_catalog_hub(entries, licenses, settings, sleep=sleep)
+        return await check_catalog_hub(entries, licenses, settings, sleep=sleep, limiter=limiter)
 
     return anyio.run(main)
 
@@ -52,12 +65,12 @@ def assert_complete(finding: Finding) -> None:
 
 
 def test_bundled_catalog_reports_each_disagreement_once(
-    fake_hub: FakeHub, sleep: RecordingSleep
+    fake_hub: FakeHub, sleep: RecordingSleep, limiter: RecordingLimiter
 ) -> None:
     entries = load_entries(CATALOG)
     e = by_entry(entries)
     settings = HubSettings.from_env({"HF_ENDPOINT": fake_hub.endpoint + "/"}, cache_path=None)
-    outcome = run(entries, settings, sleep)
+    outcome = run(entries, settings, sleep, limiter)
 
     expected = {
         # the seed's planted truth: BigCode OpenRAIL-M cited for BLOOM's RAIL license
@@ -102,6 +115,7 @@ def test_bundled_catalog_reports_each_disagreement_once(
     assert outcome.network_unavailable is None
     # gpt-neox-20b answers 429 (RateLimit r=0;t=0) once per URL: waited t+1, then fine
     assert 1.0 in sleep.waits
+    assert (("127.0.0.1", 1.0)) in limiter.back_offs  # the whole host pauses, not one request
 
 
 def test_fixtures_cover_every_hub_repo_of_the_catalog(fake_hub: FakeHub) -> None:
@@ -117,11 +131,11 @@ def test_fixtures_cover_every_hub_repo_of_the_catalog(fake_hub: FakeHub) -> None
 # --------------------------------------------------------------------- planted cases
 
 
-def test_planted_cases(fake_hub: FakeHub, sleep: RecordingSleep) -> None:
+def test_planted_cases(fake_hub: FakeHub, sleep: RecordingSleep, limiter: RecordingLimiter) -> None:
     entries = load_entries(PLANTED)
     e = by_entry(entries)
     settings = HubSettings(endpoint=fake_hub.endpoint)
-    outcome = run(entries, settings, sleep)
+    outcome = run(entries, settings, sleep, limiter)
 
     expected = {
         (*where(e["planted-gated"], "checkpoints", 0, "url"), "hub-repo-gated"),

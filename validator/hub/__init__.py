@@ -10,7 +10,7 @@ evidence. ``docs/hub.md`` documents the checks; API facts are from
 """
 
 from validator.hub.check import check_catalog_hub
-from validator.hub.client import HubClient, HubResponse, LocalLimiter, RateLimit
+from validator.hub.client import HubClient, HubResponse, Limiter, RateLimit
 from validator.hub.configs import ConfigLength, context_from_config
 from validator.hub.fix import apply_hub_fixes
 from validator.hub.outcome import HubOutcome, RepoPlace, RepoResult, RepoVerdict
@@ -25,7 +25,7 @@ __all__ = [
     "HubOutcome",
     "HubResponse",
     "HubSettings",
-    "LocalLimiter",
+    "Limiter",
     "RateLimit",
     "RepoId",
     "RepoKind",

@@ -18,6 +18,8 @@ import httpx
 from validator.catalog.model import Entry, LicenseBook
 from validator.catalog.source import json_path
 from validator.findings import Finding
+from validator.http.client import build_client
+from validator.http.settings import CrawlSettings
 from validator.hub.cache import EtagCache
 from validator.hub.client import HubClient, HubResponse, Limiter
 from validator.hub.outcome import HubOutcome, RepoPlace, RepoResult, RepoVerdict, problem_of
@@ -261,6 +263,16 @@ def _org_finding(ref: RepoRef) -> Finding:
     )  # fmt: skip
 
 
+def standalone_client(settings: HubSettings) -> httpx.AsyncClient:
+    """The shared network layer's safe client, for runs without an injected one."""
+    crawl = CrawlSettings(
+        timeout=settings.timeout,
+        user_agent=settings.user_agent,
+        allow_private=settings.private_allowed,
+    )
+    return build_client(crawl)
+
+
 async def check_catalog_hub(
     entries: t.Sequence[Entry],
     licenses: LicenseBook | None,
@@ -278,7 +290,7 @@ async def check_catalog_hub(
     repos = list(dict.fromkeys(r.repo for r in repo_refs))
 
     own_client = client is None
-    http = client or httpx.AsyncClient(timeout=settings.timeout, follow_redirects=False)
+    http = client or standalone_client(settings)
     cache = EtagCache(settings.cache_path) if settings.cache_path else None
     hub = HubClient(settings, http, limiter=limiter, cache=cache, sleep=sleep)
     states: dict[RepoId, RepoState] = {}

@@ -13,8 +13,8 @@ deliberately thin and does four things the Hub needs and plain httpx does not:
   ``Retry-After``, else exponential back-off; a wait longer than ``max_wait`` gives up
   and reports ``rate-limited`` rather than stalling the run.
 * **Host limits shared with the crawler**: an injected limiter with
-  ``async with limiter.slot(host)`` and ``limiter.back_off(host, seconds)``; a small
-  local one is used when running standalone.
+  ``async with limiter.slot(host)`` and ``limiter.back_off(host, seconds)``
+  (:class:`validator.http.HostLimiter`; a fresh one when running standalone).
 * **ETag revalidation** through :class:`~validator.hub.cache.EtagCache`.
 
 Status codes are *not* interpreted here beyond retrying; :func:`problem_of` turns a
@@ -23,25 +23,25 @@ final answer into a verdict so the rules stay free of HTTP details.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import email.utils
 import inspect
 import json
 import re
-import time
 import typing as t
 
 import anyio
 import httpx
 
+from validator.http.limiter import HostLimiter
+from validator.http.retry import RETRY_STATUSES as SHARED_RETRY_STATUSES
+from validator.http.retry import backoff_delay, server_delay
 from validator.hub.cache import CachedResponse, EtagCache
 from validator.hub.settings import HubSettings
 
 MAX_REDIRECTS = 5
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-# HFH _DEFAULT_RETRY_ON_STATUS_CODES (reference §2.3)
-RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+# HFH retries (408, 429, 500, 502, 503, 504) (reference §2.3); the shared set adds 425
+RETRY_STATUSES = SHARED_RETRY_STATUSES
 BACKOFF_BASE = 1.0
 BACKOFF_MAX = 8.0
 """HFH ``http_backoff``: base 1 s, doubling, at most 8 s (reference §2.3)."""
@@ -64,32 +64,6 @@ class Limiter(t.Protocol):
     def back_off(self, host: str, seconds: float) -> t.Any:
         """Make every user of ``host`` wait ``seconds`` (may be sync or async)."""
         ...
-
-
-class LocalLimiter:
-    """Standalone stand-in for the crawler's limiter: a semaphore per host plus a
-    shared "not before" time per host that 429 answers push forward."""
-
-    def __init__(self, per_host: int = 4, *, sleep: Sleep | None = None) -> None:
-        self._per_host = per_host
-        self._sleep: Sleep = sleep or anyio.sleep
-        self._semaphores: dict[str, anyio.Semaphore] = {}
-        self._not_before: dict[str, float] = {}
-
-    @contextlib.asynccontextmanager
-    async def slot(self, host: str) -> t.AsyncIterator[None]:
-        """Wait for the host's back-off to pass, then hold one slot."""
-        semaphore = self._semaphores.setdefault(host, anyio.Semaphore(self._per_host))
-        async with semaphore:
-            delay = self._not_before.get(host, 0.0) - time.monotonic()
-            if delay > 0:
-                await self._sleep(delay)
-            yield
-
-    def back_off(self, host: str, seconds: float) -> None:
-        """Nobody talks to ``host`` for ``seconds``."""
-        until = time.monotonic() + seconds
-        self._not_before[host] = max(self._not_before.get(host, 0.0), until)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -128,38 +102,25 @@ class RateLimit:
         return text
 
 
-def retry_after(headers: httpx.Headers, now: float | None = None) -> float | None:
-    """``Retry-After`` as seconds: an integer, or an HTTP date."""
-    value = headers.get("retry-after", "").strip()
-    if not value:
-        return None
-    if value.isdigit():
-        return float(value)
-    # TypeError/ValueError: not a date either; the header is ignored
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
-
-
 def wait_for(response: httpx.Response, attempt: int) -> float:
-    """How long to wait before retrying ``response`` (attempt counts from 0)."""
-    if response.status_code == 429:
-        limit = RateLimit.parse(response.headers)
-        if limit is not None and limit.remaining == 0:
-            return float(limit.reset + 1)  # HFH waits t+1 (reference §2.3)
-        after = retry_after(response.headers)
-        if after is not None:
-            return after
-    elif (after := retry_after(response.headers)) is not None:
-        return after
+    """How long to wait before retrying ``response`` (attempt counts from 0).
+
+    The server's own word first (``Retry-After``, or ``RateLimit``'s ``t`` when ``r=0``,
+    read by the shared :func:`validator.http.retry.server_delay`); HFH adds one second
+    to the ``RateLimit`` reset (reference §2.3), and so do we. Otherwise exponential
+    back-off from 1 s, capped at 8 s like HFH's ``http_backoff``.
+    """
+    delay = server_delay(response.headers)
+    if delay is not None:
+        if "retry-after" not in response.headers and "ratelimit" in response.headers:
+            delay += 1.0
+        return delay
     return backoff(attempt)
 
 
 def backoff(attempt: int) -> float:
-    """Exponential back-off for attempt ``attempt`` (from 0), capped (reference §2.3)."""
-    return float(min(BACKOFF_BASE * 2.0**attempt, BACKOFF_MAX))
+    """Exponential back-off with jitter for attempt ``attempt`` (from 0), capped."""
+    return backoff_delay(attempt + 1, base=BACKOFF_BASE, cap=BACKOFF_MAX)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -223,6 +184,13 @@ class HubResponse:
         return None
 
 
+def default_limiter(settings: HubSettings) -> HostLimiter:
+    """The shared per-host limiter, sized for the Hub when running standalone."""
+    return HostLimiter(
+        concurrency=settings.concurrency, host_limits=lambda _host: (settings.concurrency, 0.0)
+    )
+
+
 class HubClient:
     """GET with the Hub's redirect, auth, retry, limit and cache rules (see module doc)."""
 
@@ -238,7 +206,7 @@ class HubClient:
         self.settings = settings
         self.client = client
         self._sleep: Sleep = sleep or anyio.sleep
-        self.limiter: Limiter = limiter or LocalLimiter(settings.concurrency, sleep=self._sleep)
+        self.limiter: Limiter = limiter or default_limiter(settings)
         self.cache = cache
         self.requests = 0
         """Requests actually sent (for tests and the run summary)."""

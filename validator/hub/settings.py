@@ -16,6 +16,9 @@ from pathlib import Path
 
 import httpx
 
+from validator.http.client import same_origin_host
+from validator.http.settings import CACHE_DIR_ENV, default_cache_path
+
 DEFAULT_ENDPOINT = "https://huggingface.co"
 """``huggingface_hub``'s default (reference §2.5 ``constants.ENDPOINT``)."""
 
@@ -28,9 +31,10 @@ never contend for one SQLite lock."""
 
 
 def default_cache_dir(environ: t.Mapping[str, str] = os.environ) -> Path:
-    """``VALIDATOR_CACHE_DIR`` or ``.validator/`` (the crawler's cache directory)."""
-    value = environ.get("VALIDATOR_CACHE_DIR")
-    return Path(value) if value else Path(".validator")
+    """The crawler's cache directory: ``VALIDATOR_CACHE_DIR``, else where
+    :func:`validator.http.default_cache_path` puts the shared cache (``.validator/``)."""
+    value = environ.get(CACHE_DIR_ENV)
+    return Path(value) if value else default_cache_path().parent
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,18 +59,24 @@ class HubSettings:
     cache_path: Path | None = None
     """SQLite file for ETags; ``None`` disables revalidation caching."""
     user_agent: str = "open-models-validator/0.1; hub-check"
+    allow_private: bool | None = None
+    """Let the standalone client reach private/loopback addresses; ``None`` = only when
+    ``HF_ENDPOINT`` names another endpoint than the public Hub (a mirror, the tests)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "endpoint", self.endpoint.rstrip("/"))
 
-    @property
-    def origin(self) -> tuple[str, str, int | None]:
-        """(scheme, host, port) of the endpoint: the only origin that sees the token."""
-        return _origin(httpx.URL(self.endpoint))
-
     def sends_token_to(self, url: httpx.URL) -> bool:
-        """Whether a request to ``url`` may carry the token."""
-        return self.token is not None and _origin(url) == self.origin
+        """Whether a request to ``url`` may carry the token: only the endpoint's own
+        scheme, host and port."""
+        return self.token is not None and same_origin_host(httpx.URL(self.endpoint), url)
+
+    @property
+    def private_allowed(self) -> bool:
+        """The effective ``allow_private``."""
+        if self.allow_private is not None:
+            return self.allow_private
+        return self.endpoint != DEFAULT_ENDPOINT
 
     @classmethod
     def from_env(cls, environ: t.Mapping[str, str] = os.environ, **overrides: t.Any) -> HubSettings:
@@ -80,8 +90,3 @@ class HubSettings:
         }
         values.update(overrides)
         return cls(**values)
-
-
-def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
-    default_port = {"http": 80, "https": 443}.get(url.scheme)
-    return (url.scheme, url.host.lower(), url.port or default_port)
