@@ -256,3 +256,14 @@ def test_bundled_catalog_waivers_name_hub_rules() -> None:
         for rule in entry.waived_rules():
             if rule.startswith(("hub-", "hf-")):
                 assert rule in HUB_RULES, f"{entry.file}: waiver names unknown rule {rule!r}"
+
+
+def test_an_unusable_cache_path_only_costs_revalidation(
+    fake_hub: FakeHub, sleep: RecordingSleep, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    entries = [by_entry(load_entries(CATALOG))["bloom"]]
+    settings = HubSettings(endpoint=fake_hub.endpoint, cache_path=blocker / "hub.sqlite3")
+    outcome = run(entries, settings, sleep)
+    assert [f.rule for f in outcome.findings] == ["hub-license-mismatch"]

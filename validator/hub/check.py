@@ -10,6 +10,7 @@ When the very first request cannot reach the endpoint at all, it stops and says 
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 import typing as t
 
 import anyio
@@ -263,6 +264,18 @@ def _org_finding(ref: RepoRef) -> Finding:
     )  # fmt: skip
 
 
+def _open_cache(settings: HubSettings) -> EtagCache | None:
+    """The ETag cache, or none when it cannot be opened: a read-only checkout or a
+    locked file costs revalidation, not the check."""
+    if settings.cache_path is None:
+        return None
+    # OSError: directory not creatable; sqlite3.Error: corrupt or locked database
+    try:
+        return EtagCache(settings.cache_path)
+    except (OSError, sqlite3.Error):
+        return None
+
+
 def standalone_client(settings: HubSettings) -> httpx.AsyncClient:
     """The shared network layer's safe client, for runs without an injected one."""
     crawl = CrawlSettings(
@@ -291,7 +304,7 @@ async def check_catalog_hub(
 
     own_client = client is None
     http = client or standalone_client(settings)
-    cache = EtagCache(settings.cache_path) if settings.cache_path else None
+    cache = _open_cache(settings)
     hub = HubClient(settings, http, limiter=limiter, cache=cache, sleep=sleep)
     states: dict[RepoId, RepoState] = {}
     try:
