@@ -375,3 +375,11 @@ def test_dataset_license_list() -> None:
     outcome = check(e)
     assert outcome.findings == []  # "unknown" is not a license to compare
     assert outcome.verdicts() == {"datasets/org/d": "ok"}
+
+
+@respx.mock
+def test_disabled_flag_in_a_200_answer() -> None:
+    mock_repo(api=info(disabled=True), config=NEOX)
+    outcome = check(entry(MODEL))
+    assert [f.rule for f in outcome.findings] == ["hub-repo-disabled"]
+    assert outcome.verdicts() == {"org/m": "disabled"}
