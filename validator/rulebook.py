@@ -71,6 +71,12 @@ RULES: dict[str, RuleInfo] = {
         _r("hub-license-mismatch", E, "The Hub's license differs from the catalog's.", "hub"),
         _r("hub-license-ambiguous", W, "Two licenses and no per-checkpoint license.", "hub"),
         _r(
+            "hub-context-trained",
+            I,
+            "config.json states the trained length of a model whose catalog value is extrapolated.",
+            "hub",
+        ),
+        _r(
             "hub-context-mismatch",
             W,
             "config.json's context length differs from the catalog's.",
@@ -97,7 +103,6 @@ RULES: dict[str, RuleInfo] = {
             "The repo was renamed; the catalog should carry the new id.",
             "hub",
         ),
-        _r("hub-org-only", I, "An organisation link: nothing to cross-check.", "hub"),
         _r("hub-unavailable", W, "The Hub could not be asked (rate limit or errors).", "hub"),
     )
 }

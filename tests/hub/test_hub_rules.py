@@ -309,6 +309,16 @@ def test_hub_release_before_repo_uses_the_first_commit_not_created_at() -> None:
 
 
 @respx.mock
+def test_no_release_finding_when_the_model_was_also_published_off_the_hub() -> None:
+    mock_repo(config=NEOX, commits=[{"id": "1", "date": "2023-08-14T10:00:00Z"}])
+    on_github = MODEL.replace(
+        "checkpoints:\n", "checkpoints:\n  - name: code\n    url: https://github.com/org/m\n"
+    )
+    assert check(entry(on_github)).findings == []  # T5: GitHub in 2019, Hub repo in 2022
+    assert [f.rule for f in check(entry(MODEL)).findings] == ["hub-release-before-repo"]
+
+
+@respx.mock
 def test_repo_missing_gated_disabled_renamed_unavailable() -> None:
     respx.get(f"{EP}/api/models/org/gone").respond(
         404, headers={"X-Error-Code": "RepoNotFound"}, json={"error": "Repository not found"}
@@ -349,9 +359,11 @@ def test_repo_missing_gated_disabled_renamed_unavailable() -> None:
 def test_org_only_link_needs_no_request() -> None:
     e = entry(MODEL.replace("https://huggingface.co/org/m", "https://huggingface.co/org"))
     with respx.mock(assert_all_mocked=True) as router:
-        finding = only(check(e), "hub-org-only")
+        outcome = check(e)
         assert router.calls.call_count == 0
-    assert finding.severity is Severity.INFO and "list the checkpoints" in (finding.hint or "")
+    # The offline rule hf-org-only reports it; the Hub check only records the verdict.
+    assert outcome.findings == []
+    assert [(r.repo, r.verdict.value) for r in outcome.repos] == [("org", "org-only")]
     assert parse_hub_url("https://huggingface.co/org") is not None
     assert t.cast(t.Any, parse_hub_url("https://huggingface.co/org")).kind is RepoKind.ORG
 

@@ -252,18 +252,6 @@ def _gated_finding(ref: RepoRef, state: RepoState) -> Finding:
     )  # fmt: skip
 
 
-def _org_finding(ref: RepoRef) -> Finding:
-    org = ref.repo.id
-    return ref.entry.finding(
-        "hub-org-only", HUB_RULES["hub-org-only"][0],
-        f"{ref.url} names the organisation '{org}', not a repo: nothing to cross-check",
-        ref.path,
-        hint=f"list the checkpoints themselves ({HUB_WEB}/{org}/<model>) so their license, "
-             "context length and size can be checked",
-        evidence={"catalog": ref.url, "hub": None, "url": ref.url},
-    )  # fmt: skip
-
-
 def _open_cache(settings: HubSettings) -> EtagCache | None:
     """The ETag cache, or none when it cannot be opened: a read-only checkout or a
     locked file costs revalidation, not the check."""
@@ -365,7 +353,7 @@ async def check_catalog_hub(
         outcome.findings.extend(release_findings(entry, pairs))
 
     for ref in org_refs:
-        outcome.findings.append(_org_finding(ref))
+        # No finding: the offline rule hf-org-only already says so, once, with the hint.
         outcome.repos.append(
             RepoResult(ref.repo.id, "org", RepoVerdict.ORG_ONLY, places=(_place(ref),))
         )

@@ -14,45 +14,18 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import typing as t
+from urllib.parse import urlsplit
 
 from validator.catalog.model import Entry, LicenseBook
 from validator.findings import Finding, Severity
 from validator.hub.configs import ConfigLength, context_from_config
-from validator.hub.repos import RepoRef
+from validator.hub.repos import HUB_HOSTS, RepoRef
+from validator.rulebook import RULES
 
-# rule id -> (severity, one-line description); the lead registers these with family "hub".
 HUB_RULES: dict[str, tuple[Severity, str]] = {
-    "hub-license-mismatch": (Severity.ERROR, "the Hub card's license differs from the catalog's"),
-    "hub-license-ambiguous": (
-        Severity.WARNING,
-        "the row lists several licenses and the checkpoints do not say which is theirs",
-    ),
-    "hub-context-mismatch": (
-        Severity.WARNING,
-        "config.json's trained context length differs from the catalog's",
-    ),
-    "hub-context-trained": (
-        Severity.INFO,
-        "config.json states the trained length of a model whose catalog value is extrapolated",
-    ),
-    "hub-params-mismatch": (
-        Severity.WARNING,
-        "safetensors parameter count is more than 10% away from the catalog's size",
-    ),
-    "hub-release-before-repo": (
-        Severity.WARNING,
-        "the catalog's release month is before the first commit of every Hub repo of the entry",
-    ),
-    "hub-repo-missing": (Severity.ERROR, "the linked Hub repo does not exist (401/404)"),
-    "hub-repo-gated": (Severity.INFO, "the linked repo is gated: its files could not be read"),
-    "hub-repo-disabled": (Severity.WARNING, "the linked repo has been disabled by the Hub"),
-    "hub-repo-renamed": (Severity.WARNING, "the linked repo redirects to a new id"),
-    "hub-org-only": (Severity.INFO, "the link names an organisation: nothing to cross-check"),
-    "hub-unavailable": (
-        Severity.WARNING,
-        "the Hub could not answer for this repo (rate limited or errors after retries)",
-    ),
+    rule.id: (rule.severity, rule.summary) for rule in RULES.values() if rule.family == "hub"
 }
+"""The Hub rules (rule id -> default severity, summary), read from the rule book."""
 
 PARAMS_TOLERANCE = 0.10
 """Rows write rounded sizes ("7" for 6.65e9): within 10% of a listed value is a match."""
@@ -453,7 +426,7 @@ def release_findings(entry: Entry, pairs: t.Sequence[Pair]) -> list[Finding]:
     commit. Never ``createdAt``: it is a placeholder for old repos (§1.2)."""
     released = _month(entry.data.get("released"))
     dated = [(facts.first_commit, ref, facts) for ref, facts in pairs if facts.first_commit]
-    if released is None or not dated:
+    if released is None or not dated or _published_elsewhere(entry):
         return []
     first, ref, facts = min(dated, key=lambda item: item[0] or "")
     if first is None or released >= first[:7]:
@@ -469,6 +442,19 @@ def release_findings(entry: Entry, pairs: t.Sequence[Pair]) -> list[Finding]:
         evidence={"repo": label, "catalog": entry.data.get("released"), "hub": first,
                   "url": facts.commits_url},
     )]  # fmt: skip
+
+
+def _published_elsewhere(entry: Entry) -> bool:
+    """Whether a checkpoint or dataset link lives off the Hub (T5 on GitHub, say).
+
+    Such a model may well have been released before any Hub repo of it existed (T5's
+    checkpoints came out in 2019; google/flan-t5-xxl was created in 2022), so the Hub's
+    first commit says nothing about the release date.
+    """
+    return any(
+        ref.field in ("checkpoint", "dataset") and urlsplit(ref.url).hostname not in HUB_HOSTS
+        for ref in entry.urls()
+    )
 
 
 def parse_commit_date(value: t.Any) -> str | None:
