@@ -33,13 +33,18 @@ async def _online(
 ) -> OnlineOutcome:
     import anyio
 
+    from validator.http import HostLimiter
+
     outcome = OnlineOutcome(entries={entry.file for entry in entries})
     unavailable: list[str] = []
+    # One limiter for both parts: the crawl fetches huggingface.co model pages while the
+    # Hub check asks huggingface.co/api, and the per-host limits are for the host.
+    limiter = HostLimiter(concurrency=settings.concurrency, host_limits=settings.host_limits)
 
     async def links() -> None:
         from validator.links import check_catalog_links
 
-        result = await check_catalog_links(entries, settings)
+        result = await check_catalog_links(entries, settings, limiter=limiter)
         outcome.links = result.results
         outcome.findings.extend(result.findings)
         outcome.families.add("links")
@@ -49,8 +54,14 @@ async def _online(
     async def hub() -> None:
         from validator.hub import HubSettings, check_catalog_hub
 
-        hub_settings = HubSettings.from_env(os.environ, crawl=settings)
-        result = await check_catalog_hub(entries, catalog.licenses, hub_settings)
+        overrides: dict[str, t.Any] = {
+            "timeout": settings.timeout,
+            "max_retries": settings.max_retries,
+        }
+        if settings.no_cache:
+            overrides["cache_path"] = None
+        hub_settings = HubSettings.from_env(os.environ, **overrides)
+        result = await check_catalog_hub(entries, catalog.licenses, hub_settings, limiter=limiter)
         outcome.findings.extend(result.findings)
         outcome.families.add("hub")
         if result.network_unavailable:

@@ -7,8 +7,8 @@ import typing as t
 from pathlib import Path
 
 import pytest
-from fakehub.server import FakeHub
 
+from tests.hub.fakehub.server import FakeHub
 from validator.catalog.model import Entry, LicenseBook
 from validator.catalog.source import load
 

@@ -9,8 +9,8 @@ import anyio
 import httpx
 import pytest
 import respx
-from conftest import RecordingLimiter, RecordingSleep
 
+from tests.hub.conftest import RecordingLimiter, RecordingSleep
 from validator.hub import HubClient, HubResponse, HubSettings, RateLimit, RepoVerdict
 from validator.hub.cache import EtagCache
 from validator.hub.outcome import problem_of

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import anyio
 import pytest
-from conftest import (
+
+from tests.hub.conftest import (
     CATALOG,
     PLANTED,
     RecordingLimiter,
@@ -20,8 +21,7 @@ from conftest import (
     load_entries,
     load_licenses,
 )
-from fakehub.server import APPROVED_TOKEN, FakeHub
-
+from tests.hub.fakehub.server import APPROVED_TOKEN, FakeHub
 from validator.catalog.model import Entry
 from validator.findings import Finding, Severity
 from validator.hub import HubOutcome, HubSettings, check_catalog_hub

@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import anyio
-from conftest import CATALOG, PLANTED, RecordingLimiter, RecordingSleep, load_licenses
-from fakehub.server import FakeHub
 
+from tests.hub.conftest import CATALOG, PLANTED, RecordingLimiter, RecordingSleep, load_licenses
+from tests.hub.fakehub.server import FakeHub
 from validator.catalog.model import Entry
 from validator.catalog.source import load
 from validator.hub import HubOutcome, HubSettings, apply_hub_fixes, check_catalog_hub

@@ -11,8 +11,8 @@ import anyio
 import httpx
 import pytest
 import respx
-from conftest import RecordingLimiter, RecordingSleep, load_licenses
 
+from tests.hub.conftest import RecordingLimiter, RecordingSleep, load_licenses
 from validator.catalog.model import Entry
 from validator.catalog.source import parse_text
 from validator.findings import Finding, Severity

@@ -5,8 +5,8 @@ from __future__ import annotations
 import typing as t
 
 import pytest
-from linkserver import Server
 
+from tests.links.linkserver import Server
 from validator.http import CrawlSettings
 
 

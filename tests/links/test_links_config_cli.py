@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from linkserver import Server
 
+from tests.links.linkserver import Server
 from validator.cli import main
 from validator.config import ConfigError, load_config
 from validator.options import CrawlOverrides

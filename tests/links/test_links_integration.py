@@ -6,8 +6,8 @@ import time
 
 import anyio
 import pytest
-from linkserver import Server
 
+from tests.links.linkserver import Server
 from validator.findings import Severity, Verdict
 from validator.http import CrawlSettings
 from validator.links import LinkOutcome, check_links, refs_from_text

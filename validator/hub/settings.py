@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 
+from validator import USER_AGENT
 from validator.http.client import same_origin_host
 from validator.http.settings import CACHE_DIR_ENV, default_cache_path
 
@@ -58,7 +59,7 @@ class HubSettings:
     """Safety cap when walking the commit list to its first commit."""
     cache_path: Path | None = None
     """SQLite file for ETags; ``None`` disables revalidation caching."""
-    user_agent: str = "open-models-validator/0.1; hub-check"
+    user_agent: str = USER_AGENT
     allow_private: bool | None = None
     """Let the standalone client reach private/loopback addresses; ``None`` = only when
     ``HF_ENDPOINT`` names another endpoint than the public Hub (a mirror, the tests)."""

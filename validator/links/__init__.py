@@ -10,7 +10,7 @@ import typing as t
 from pathlib import Path
 
 from validator.catalog.model import Entry
-from validator.http import CrawlSettings
+from validator.http import CrawlSettings, HostLimiter
 from validator.links.checker import Crawler, LinkOutcome, check_links, crawl
 from validator.links.extract import (
     Collected,
@@ -23,9 +23,14 @@ from validator.links.extract import (
 from validator.links.fix import FixReport, fix_redirects
 
 
-async def check_catalog_links(entries: t.Sequence[Entry], settings: CrawlSettings) -> LinkOutcome:
-    """Check every URL of ``entries``; one result per distinct URL, findings per place."""
-    return await check_links(refs_from_entries(list(entries)), settings)
+async def check_catalog_links(
+    entries: t.Sequence[Entry], settings: CrawlSettings, *, limiter: HostLimiter | None = None
+) -> LinkOutcome:
+    """Check every URL of ``entries``; one result per distinct URL, findings per place.
+
+    Pass a ``limiter`` to share per-host politeness with another client (the Hub check).
+    """
+    return await check_links(refs_from_entries(list(entries)), settings, limiter=limiter)
 
 
 async def check_paths(

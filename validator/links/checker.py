@@ -375,6 +375,7 @@ async def crawl(
     settings: CrawlSettings,
     *,
     client: httpx.AsyncClient | None = None,
+    limiter: HostLimiter | None = None,
 ) -> tuple[dict[str, LinkResult], dict[str, dict[str, int]]]:
     """Check every URL once (no cache, no findings): the raw results and host stats.
 
@@ -382,7 +383,8 @@ async def crawl(
     (twice that, so a worker sleeping in backoff does not idle the host), which keeps
     memory flat for 10,000 URLs instead of 10,000 waiting tasks.
     """
-    limiter = HostLimiter(concurrency=settings.concurrency, host_limits=settings.host_limits)
+    if limiter is None:
+        limiter = HostLimiter(concurrency=settings.concurrency, host_limits=settings.host_limits)
     results: dict[str, LinkResult] = {}
     own_client = client is None
     http = client or build_client(settings)
@@ -564,6 +566,7 @@ async def check_links(
     settings: CrawlSettings,
     *,
     client: httpx.AsyncClient | None = None,
+    limiter: HostLimiter | None = None,
     now: float | None = None,
 ) -> LinkOutcome:
     """Check every distinct URL of ``refs``; results, findings and network status."""
@@ -580,7 +583,7 @@ async def check_links(
                 if cached is not None:
                     reused[url] = cached
         todo = [url for url in by_url if url not in reused]
-        fetched, stats = await crawl(todo, settings, client=client)
+        fetched, stats = await crawl(todo, settings, client=client, limiter=limiter)
         unavailable = _network_unavailable(fetched.values())
         raw = {**fetched, **reused}
         if unavailable:
