@@ -36,7 +36,7 @@ async def _online(
     from validator.http import HostLimiter
 
     outcome = OnlineOutcome(entries={entry.file for entry in entries})
-    unavailable: list[str] = []
+    unavailable: dict[str, str] = {}
     # One limiter for both parts: the crawl fetches huggingface.co model pages while the
     # Hub check asks huggingface.co/api, and the per-host limits are for the host.
     limiter = HostLimiter(concurrency=settings.concurrency, host_limits=settings.host_limits)
@@ -49,7 +49,7 @@ async def _online(
         outcome.findings.extend(result.findings)
         outcome.families.add("links")
         if result.network_unavailable:
-            unavailable.append(result.network_unavailable)
+            unavailable["links"] = result.network_unavailable
 
     async def hub() -> None:
         from validator.hub import HubSettings, check_catalog_hub
@@ -65,7 +65,7 @@ async def _online(
         outcome.findings.extend(result.findings)
         outcome.families.add("hub")
         if result.network_unavailable:
-            unavailable.append(result.network_unavailable)
+            unavailable["hub"] = f"Network unavailable: {result.network_unavailable}"
 
     async with anyio.create_task_group() as group:
         if options.links:
@@ -75,5 +75,5 @@ async def _online(
     if unavailable and len(unavailable) == (options.links + options.hub):
         # Only when every online part failed to reach anything: one part reaching its
         # host proves the network is there, and its failures are real findings.
-        outcome.network_unavailable = unavailable[0]
+        outcome.network_unavailable = unavailable.get("links") or unavailable["hub"]
     return outcome

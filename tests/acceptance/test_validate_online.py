@@ -1,0 +1,118 @@
+"""`validator validate --online` end to end: the real CLI against loopback servers.
+
+The fake Hub (tests/hub/fakehub) serves every repo the bundled catalog links, with the
+seed's planted disagreements; HF_ENDPOINT points the tool at it. Nothing leaves the
+machine: tests/conftest.py refuses every non-loopback connection, which is also how
+the "no network at all" case is made.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import typing as t
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.hub.fakehub.server import FakeHub
+from validator.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+FAST = ["--max-retries", "0", "--timeout", "5", "--no-cache"]
+
+
+def run(*args: str) -> tuple[int, dict[str, t.Any], str]:
+    result = CliRunner().invoke(main, ["validate", "--format", "json", *args])
+    assert "Traceback" not in result.output
+    return result.exit_code, json.loads(result.stdout), result.stderr
+
+
+@pytest.fixture
+def fake_hub(monkeypatch: pytest.MonkeyPatch) -> t.Iterator[FakeHub]:
+    monkeypatch.chdir(ROOT)
+    with FakeHub() as hub:
+        monkeypatch.setenv("HF_ENDPOINT", hub.endpoint)
+        yield hub
+
+
+def test_hub_check_reports_each_planted_disagreement_once_at_its_line(fake_hub: FakeHub) -> None:
+    # One retry: gpt-neox-20b answers 429 (Retry-After) once, then 200.
+    code, report, _ = run("catalog", "--online", "--no-links", *FAST, "--max-retries", "1")
+    found = sorted((f["rule"], f["file"], f["line"]) for f in report["findings"])
+    assert found == [
+        ("hub-context-trained", "catalog/models/code/replit-code.yaml", 14),
+        ("hub-context-trained", "catalog/models/language/mpt-7b.yaml", 19),
+        ("hub-license-mismatch", "catalog/models/language/bloom.yaml", 17),
+        ("hub-repo-gated", "catalog/models/code/starcoder.yaml", 8),
+    ]
+    bloom = next(f for f in report["findings"] if f["rule"] == "hub-license-mismatch")
+    assert bloom["severity"] == "error" and bloom["entry"] == "bloom"
+    assert bloom["evidence"]["hub"] == "bigscience-bloom-rail-1.0"
+    assert bloom["evidence"]["url"].startswith(fake_hub.endpoint)
+    assert bloom["hint"]
+    assert report["links"] is None  # --no-links
+    assert code == 1  # the license mismatch is an error
+
+
+def test_hub_findings_are_waivable_like_every_rule(fake_hub: FakeHub, tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog"
+    shutil.copytree(ROOT / "catalog", catalog)
+    bloom = catalog / "models" / "language" / "bloom.yaml"
+    bloom.write_text(
+        bloom.read_text(encoding="utf-8")
+        + "waivers:\n  - rule: hub-license-mismatch\n    reason: kept as the page says\n",
+        encoding="utf-8",
+    )
+    code, report, _ = run(str(catalog), "--online", "--no-links", *FAST)
+    assert "hub-license-mismatch" not in {f["rule"] for f in report["findings"]}
+    assert report["summary"]["waived"] == 4  # 3 bundled waivers + this one
+    assert code == 0
+
+
+def test_no_network_at_all_exits_3_with_one_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, report, stderr = run("catalog", "--online", *FAST)
+    assert code == 3
+    assert report["summary"]["network_unavailable"].startswith("Network unavailable")
+    assert stderr.count("\n") == 1 and "Network unavailable" in stderr
+    assert not [f for f in report["findings"] if f["rule"] in ("link-dead", "hub-repo-missing")]
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def test_pull_request_mode_checks_only_changed_entries_online(
+    fake_hub: FakeHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "catalog", repo / "catalog")
+    git(repo, "init", "-q")
+    git(repo, "-c", "user.email=t@e", "-c", "user.name=t", "add", ".")
+    git(repo, "-c", "user.email=t@e", "-c", "user.name=t", "commit", "-qm", "base")
+    bloom = repo / "catalog" / "models" / "language" / "bloom.yaml"
+    bloom.write_text(bloom.read_text(encoding="utf-8") + "notes: touched\n", encoding="utf-8")
+    (repo / "catalog" / "models" / "language" / "pythia.yaml").unlink()  # OA is based_on it
+    monkeypatch.chdir(repo)
+
+    code, report, _ = run("catalog", "--online", "--no-links", "--changed-since", "HEAD", *FAST)
+    found = sorted((f["rule"], f["entry"]) for f in report["findings"])
+    # Online checks ran on bloom only (mpt-7b's and replit's hub findings are absent);
+    # the offline checks ran on everything and saw the deleted base model.
+    assert found == [
+        ("hub-license-mismatch", "bloom"),
+        ("reference-unknown", "open-assistant-pythia-family"),
+    ]
+    deleted = next(f for f in report["findings"] if f["rule"] == "reference-unknown")
+    assert "this change deletes" in deleted["message"]
+    assert code == 1
+
+
+def test_bad_changed_since_ref_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, ["validate", "--changed-since", "no-such-ref-xyz"])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "no-such-ref-xyz" in result.stderr
