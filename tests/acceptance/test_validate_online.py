@@ -116,3 +116,33 @@ def test_bad_changed_since_ref_is_a_usage_error(monkeypatch: pytest.MonkeyPatch)
     result = CliRunner().invoke(main, ["validate", "--changed-since", "no-such-ref-xyz"])
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "no-such-ref-xyz" in result.stderr
+
+
+def test_link_crawl_findings_sit_at_the_url_lines(tmp_path: Path) -> None:
+    from tests.links.linkserver import Server
+
+    server = Server().start()
+    try:
+        shutil.copy(ROOT / "catalog" / "licenses.yaml", tmp_path / "licenses.yaml")
+        entry = tmp_path / "models" / "language" / "m.yaml"
+        entry.parent.mkdir(parents=True)
+        entry.write_text(
+            "id: m\nkind: language-model\nname: M\nreleased: 2023-05\n"
+            f"checkpoints:\n  - name: c\n    url: {server.url(0, '/missing')}\n"
+            f"papers:\n  - title: p\n    url: {server.url(1, '/ok')}\n"
+            "licenses: [apache-2.0]\n"
+            f"try_it:\n  - name: t\n    url: {server.url(2, '/r301')}\n",
+            encoding="utf-8",
+        )
+        code, report, _ = run(str(tmp_path), "--online", "--no-hub", "--allow-private", *FAST)
+    finally:
+        server.stop()
+    found = sorted((f["rule"], f["severity"], f["line"], f["column"]) for f in report["findings"])
+    assert found == [("link-dead", "error", 7, 5), ("link-redirected", "warning", 14, 5)]
+    verdicts = {link["url"]: link["verdict"] for link in report["links"]}
+    assert verdicts == {
+        server.url(0, "/missing"): "dead",
+        server.url(1, "/ok"): "ok",
+        server.url(2, "/r301"): "redirected",
+    }
+    assert code == 1
