@@ -224,7 +224,10 @@ def run_linkchecker(
     )
     os.chmod(workdir, 0o755)
     os.chmod(html, 0o644)
-    cmd = [binary, "--check-extern", "-t", "100", "--timeout", "10", "-o", "csv", str(html)]
+    # --verbose: without it the CSV lists only the problems, and a URL missing from it
+    # would be scored as misjudged.
+    cmd = [binary, "--check-extern", "--verbose", "-t", "100", "--timeout", "10", "-o", "csv"]
+    cmd.append(str(html))
     wall, rss, out = run_timed(cmd)
     got = {}
     rows = [r for r in out.splitlines() if r and not r.startswith("#")]
