@@ -204,7 +204,8 @@ _TYPE_WORDS = {
 def describe(error: ValidationError) -> tuple[tuple[str | int, ...], str, str | None]:
     """(path of the offending value, message for people, hint) for one schema error."""
     path = tuple(error.absolute_path)
-    where = json_path(path)
+    where = json_path(path) if path else "the entry"
+    inside = f"in {where}" if path else "at the top level"
     keyword = error.validator
     hint: str | None = None
     if keyword in ("additionalProperties", "unevaluatedProperties"):
@@ -214,10 +215,10 @@ def describe(error: ValidationError) -> tuple[tuple[str | int, ...], str, str | 
         key = extras[0] if extras else "?"
         close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(known)
-        return (*path, key), f"unknown key '{key}' in {where}", hint
+        return (*path, key), f"unknown key '{key}' {inside}", hint
     if keyword == "required":
         missing = str(error.message).split("'")[1] if "'" in error.message else error.message
-        return path, f"missing required key '{missing}' in {where}", None
+        return path, f"missing required key '{missing}' {inside}", None
     if keyword == "type":
         wanted = error.validator_value
         words = (

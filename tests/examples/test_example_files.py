@@ -56,6 +56,16 @@ HINTS = {
 }
 
 
+# Messages worth keeping exact: they are what a person reads first.
+MESSAGES = {
+    "unknown-key.yaml": "unknown key 'nmae' at the top level",
+    "ftp-url.yaml": "$.checkpoints[0].url value 'ftp://example.org/model' is not in the "
+    "expected form",
+    "duplicate-key.yaml": "duplicate key 'name' (first defined at line 4)",
+    "not-utf8.yaml": "file is not UTF-8 (byte 0xe9)",
+}
+
+
 def run_json(*args: str) -> tuple[int, dict]:  # type: ignore[type-arg]
     result = CliRunner().invoke(main, ["validate", "--format", "json", *args])
     assert "Traceback" not in result.output
@@ -81,6 +91,8 @@ def test_negative_file_reports_rule_at_place(name: str) -> None:
         assert Path(f["file"]).resolve().is_relative_to(target.resolve())
     if name in HINTS:
         assert HINTS[name] in {f["hint"] for f in report["findings"]}
+    if name in MESSAGES:
+        assert MESSAGES[name] in {f["message"] for f in report["findings"]}
 
 
 def test_one_run_over_all_negatives_reports_every_file() -> None:
