@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from validator.cli import main
-from validator.cli.options import crawl_options, overrides_from_options
+from validator.cli.options import crawl_options, fail_on_option, overrides_from_options
 from validator.exitcodes import ExitCode
 
 DEFAULT_PATHS = (Path("catalog"),)
@@ -43,13 +43,7 @@ def _fail(message: str, code: ExitCode = ExitCode.USAGE) -> t.NoReturn:
     show_default=True,
     help="Report format.",
 )
-@click.option(
-    "--fail-on",
-    type=click.Choice(["error", "warning", "info"]),
-    default="error",
-    show_default=True,
-    help="Lowest finding severity that makes the exit code 1.",
-)
+@fail_on_option
 @click.option(
     "--fix",
     is_flag=True,

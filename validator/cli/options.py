@@ -17,6 +17,16 @@ from validator.options import CrawlOverrides
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 
 
+fail_on_option = click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    default="error",
+    show_default=True,
+    help="Lowest severity that makes the run fail (exit 1).",
+)
+"""``--fail-on``, the same for every command that reports findings."""
+
+
 def crawl_options(func: F) -> F:
     """Add the crawl flags to a click command (read them with overrides_from_options)."""
     options = [

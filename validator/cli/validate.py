@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from validator.cli import EXIT_CODES_HELP, main
-from validator.cli.options import crawl_options, overrides_from_options
+from validator.cli.options import crawl_options, fail_on_option, overrides_from_options
 from validator.exitcodes import ExitCode
 from validator.findings import Severity
 from validator.options import ValidateOptions
@@ -47,13 +47,7 @@ def fail(message: str, code: ExitCode = ExitCode.USAGE) -> t.NoReturn:
     "--output text --output json:report.json. In GitHub Actions the Markdown report also "
     "goes to the job summary.",
 )
-@click.option(
-    "--fail-on",
-    type=click.Choice(["error", "warning", "info"]),
-    default="error",
-    show_default=True,
-    help="Lowest severity that makes the run fail (exit 1).",
-)
+@fail_on_option
 @click.option(
     "--online", is_flag=True, help="Also crawl every URL and cross-check Hugging Face cards."
 )
