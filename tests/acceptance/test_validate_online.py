@@ -146,3 +146,25 @@ def test_link_crawl_findings_sit_at_the_url_lines(tmp_path: Path) -> None:
         server.url(2, "/r301"): "redirected",
     }
     assert code == 1
+
+
+def test_links_command_writes_several_outputs_in_one_run(tmp_path: Path) -> None:
+    from tests.links.linkserver import Server
+
+    server = Server().start()
+    try:
+        urls = tmp_path / "urls.txt"
+        urls.write_text(f"{server.url(0, '/ok')}\n{server.url(1, '/gone')}\n", encoding="utf-8")
+        out = tmp_path / "report.json"
+        result = CliRunner().invoke(
+            main,
+            ["links", str(urls), "--allow-private", *FAST, "--output", "text",
+             "--output", f"json:{out}"],
+        )  # fmt: skip
+    finally:
+        server.stop()
+    assert result.exit_code == 1  # 410 Gone is dead, an error
+    assert f"dead             410 {server.url(1, '/gone')}" in result.stdout
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert {link["verdict"] for link in report["links"]} == {"ok", "dead"}
+    assert [(f["rule"], f["line"]) for f in report["findings"]] == [("link-dead", 2)]

@@ -14,7 +14,12 @@ from pathlib import Path
 import click
 
 from validator.cli import main
-from validator.cli.options import crawl_options, fail_on_option, overrides_from_options
+from validator.cli.options import (
+    crawl_options,
+    fail_on_option,
+    overrides_from_options,
+    use_color,
+)
 from validator.exitcodes import ExitCode
 
 DEFAULT_PATHS = (Path("catalog"),)
@@ -38,10 +43,17 @@ def _fail(message: str, code: ExitCode = ExitCode.USAGE) -> t.NoReturn:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "markdown", "github", "sarif", "junit"]),
     default="text",
     show_default=True,
-    help="Report format.",
+    help="Report format on stdout (when no --output is given).",
+)
+@click.option(
+    "--output",
+    "outputs",
+    multiple=True,
+    metavar="FORMAT[:PATH]",
+    help="Write a report in FORMAT to PATH (stdout without PATH); repeatable.",
 )
 @fail_on_option
 @click.option(
@@ -54,6 +66,7 @@ def links_command(
     paths: tuple[Path, ...],
     config_path: Path | None,
     output_format: str,
+    outputs: tuple[str, ...],
     fail_on: str,
     fix: bool,
     **crawl: t.Any,
@@ -69,8 +82,17 @@ def links_command(
     from validator.config import ConfigError, load_config
     from validator.findings import Report, Severity
     from validator.links import check_links, collect_paths, fix_redirects
-    from validator.report import get_reporter
+    from validator.report.outputs import (
+        OutputError,
+        OutputSpec,
+        parse_output_spec,
+        write_outputs,
+    )
 
+    try:
+        specs = [parse_output_spec(text) for text in outputs] or [OutputSpec(output_format)]
+    except ValueError as exc:
+        _fail(str(exc))
     try:
         overrides = overrides_from_options(**crawl)
         config = load_config(config_path)
@@ -107,8 +129,10 @@ def links_command(
         entries_checked=collected.entries,
         network_unavailable=outcome.network_unavailable,
     )
-    color = output_format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    click.echo(get_reporter(output_format, color=color).format(report), nl=False)
+    try:
+        write_outputs(report, specs, color=use_color(), environ=os.environ)
+    except OutputError as exc:
+        _fail(str(exc))
     if outcome.network_unavailable:
         click.echo(outcome.network_unavailable, err=True)
         sys.exit(int(ExitCode.NETWORK_UNAVAILABLE))

@@ -6,7 +6,9 @@ touches httpx or anyio.
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 import typing as t
 from pathlib import Path
 
@@ -15,6 +17,12 @@ import click
 from validator.options import CrawlOverrides
 
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
+
+
+def use_color(stream: object = sys.stdout) -> bool:
+    """ANSI colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and "NO_COLOR" not in os.environ
 
 
 fail_on_option = click.option(

@@ -10,16 +10,15 @@ from pathlib import Path
 import click
 
 from validator.cli import EXIT_CODES_HELP, main
-from validator.cli.options import crawl_options, fail_on_option, overrides_from_options
+from validator.cli.options import (
+    crawl_options,
+    fail_on_option,
+    overrides_from_options,
+    use_color,
+)
 from validator.exitcodes import ExitCode
 from validator.findings import Severity
 from validator.options import ValidateOptions
-
-
-def use_color(stream: object = sys.stdout) -> bool:
-    """ANSI colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty()) and "NO_COLOR" not in os.environ
 
 
 def fail(message: str, code: ExitCode = ExitCode.USAGE) -> t.NoReturn:
