@@ -4,11 +4,11 @@
 # check-jsonschema validates against the SchemaStore schemas vendored in its package
 # (no download); zizmor audits security (permissions, credential persistence, template
 # injection, unpinned actions) with its online audits disabled. Exit non-zero on any
-# failure. Tools come from $VENV/bin when present (default /work/venv), else from PATH.
+# failure. Tools come from $VENV/bin when present (default .venv), else from PATH.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-venv="${VENV:-/work/venv}"
+venv="${VENV:-.venv}"
 PATH="${venv}/bin:${PATH}"
 
 shopt -s nullglob
