@@ -171,6 +171,9 @@ class Report:
     """Set to a sentence when an online check could reach nothing at all."""
     waived: int = 0
     """Findings silenced by waivers with a reason (counted, not listed)."""
+    hub: list[t.Mapping[str, t.Any]] | None = None
+    """One verdict per Hugging Face repo (``ok``, ``renamed``, ``gated``, ``missing``,
+    ``disabled``, ``rate-limited``, ``error``, ``org-only``) when the Hub check ran."""
     entries: list[tuple[str, str]] = dataclasses.field(default_factory=list)
     """``(file, entry id)`` of every entry checked, so per-entry formats list clean ones."""
 
@@ -209,6 +212,11 @@ class Report:
             for link in self.links:
                 verdicts[link.verdict.value] += 1
             out["links"] = {"checked": len(self.links), "verdicts": verdicts}
+        if self.hub is not None:
+            repos: dict[str, int] = {}
+            for repo in self.hub:
+                repos[str(repo.get("verdict"))] = repos.get(str(repo.get("verdict")), 0) + 1
+            out["hub"] = {"repos": len(self.hub), "verdicts": repos}
         if self.network_unavailable:
             out["network_unavailable"] = self.network_unavailable
         return out

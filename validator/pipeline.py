@@ -33,6 +33,7 @@ class OnlineOutcome:
 
     findings: list[Finding] = dataclasses.field(default_factory=list)
     links: list[LinkResult] | None = None
+    hub: list[t.Mapping[str, t.Any]] | None = None
     network_unavailable: str | None = None
     families: set[str] = dataclasses.field(default_factory=set)
     """Rule families that ran (``links``, ``hub``), for waiver bookkeeping."""
@@ -100,6 +101,7 @@ def validate(
     report = Report(
         findings=outcome.findings,
         links=online.links,
+        hub=online.hub,
         files_checked=loaded.files,
         entries_checked=len(catalog.entries),
         network_unavailable=online.network_unavailable,

@@ -19,6 +19,8 @@ from validator.report import REPORTERS, get_reporter
 EXPECTED = Path(__file__).parent / "expected"
 
 CASES: list[tuple[str, str, dict[str, t.Any]]] = [
+    ("text", "report.txt", {}),
+    ("json", "report.json", {}),
     ("markdown", "report.md", {"blob_base_url": "https://github.com/o/r/blob/abc123"}),
     ("markdown", "report-relative.md", {}),
     ("github", "annotations.txt", {}),

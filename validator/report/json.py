@@ -1,7 +1,7 @@
 """JSON report, version 1: the stable machine-readable shape.
 
-``{"version": 1, "tool": {...}, "summary": {...}, "findings": [...], "links": [...]}``.
-``links`` is ``null`` when no crawl ran. Field names are a contract: add, never rename.
+``{"version": 1, "tool": {...}, "summary": {...}, "findings": [...], "links": [...],
+"hub": [...]}``. ``links`` is ``null`` when no crawl ran, ``hub`` when no Hub check ran. Field names are a contract: add, never rename.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ def report_to_dict(report: Report) -> dict[str, t.Any]:
         "links": None
         if report.links is None
         else [link.to_dict() for link in sorted(report.links, key=lambda r: r.url)],
+        "hub": None if report.hub is None else [dict(repo) for repo in report.hub],
     }
 
 
