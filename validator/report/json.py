@@ -1,7 +1,8 @@
 """JSON report, version 1: the stable machine-readable shape.
 
 ``{"version": 1, "tool": {...}, "summary": {...}, "findings": [...], "links": [...],
-"hub": [...]}``. ``links`` is ``null`` when no crawl ran, ``hub`` when no Hub check ran. Field names are a contract: add, never rename.
+"hub": [...]}``. ``links`` is ``null`` when no crawl ran, ``hub`` when no Hub check ran.
+Field names are a contract: add, never rename.
 """
 
 from __future__ import annotations
