@@ -8,7 +8,6 @@ from validator.findings import Finding, LinkResult, Location, Report, Severity, 
 
 MPT = "catalog/models/language/mpt-7b.yaml"
 STARCODER = "catalog/models/code/starcoder.yaml"
-LICENSES = "catalog/licenses.yaml"
 
 
 def make_report() -> Report:
@@ -19,38 +18,42 @@ def make_report() -> Report:
             Finding(
                 rule="license-unknown",
                 severity=Severity.ERROR,
-                message="unknown license id 'apache-3.0'",
+                message="license 'apache-3.0' is not defined in catalog/licenses.yaml",
                 file=MPT,
                 line=12,
                 column=5,
                 entry="mpt-7b",
-                hint="use an id from catalog/licenses.yaml",
+                hint="did you mean 'apache-2.0'?",
                 path="$.licenses[0]",
             ),
             Finding(
                 rule="release-date-vs-url",
                 severity=Severity.WARNING,
-                message="released 2023-05, but the blog URL says 2021/06",
+                message="release date 2023-05 is 23 months from 2021-06, the date in its "
+                "paper/blog URL",
                 file=MPT,
                 line=4,
                 column=11,
                 entry="mpt-7b",
             ),
             Finding(
-                rule="hub-context-length",
+                rule="hub-context-mismatch",
                 severity=Severity.ERROR,
-                message="catalog says 8k, config.json says 8192 | n_positions",
+                message="catalog says 4096, config.json says 8192 | n_positions",
                 file=STARCODER,
                 line=20,
                 column=9,
                 entry="starcoder",
-                evidence={"catalog": 8000, "hub": 8192},
+                evidence={"catalog": 4096, "hub": 8192},
             ),
             Finding(
-                rule="license-unused",
+                rule="hub-repo-gated",
                 severity=Severity.INFO,
-                message="license 'wtfpl' is not used by any entry",
-                file=LICENSES,
+                message="bigcode/starcoder is gated: its card was read, its files were not",
+                file=STARCODER,
+                line=8,
+                column=5,
+                entry="starcoder",
             ),
         ]
     )

@@ -78,7 +78,7 @@ def test_step_summary_gets_markdown_by_default(report: Report, tmp_path: Path) -
     write_outputs(report, [OutputSpec("text")], color=False, environ=environ, stdout=io.StringIO())
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("earlier step\n## Catalog validation\n")
-    assert "(https://github.example/o/r/blob/abc/catalog/licenses.yaml)" in text
+    assert "(https://github.example/o/r/blob/abc/catalog/models/code/starcoder.yaml#L20)" in text
 
 
 def test_no_default_summary_when_markdown_was_asked_for(report: Report, tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ import typing as t
 
 from validator.findings import Finding, LinkResult, Location, Report, Severity, Verdict
 from validator.report.base import Reporter
+from validator.rulebook import RULES
 
 ANNOTATIONS_PER_LEVEL = 10
 """GitHub's per-step display limit for each of error, warning and notice."""
@@ -103,10 +104,12 @@ def problems(report: Report) -> list[Problem]:
         for loc in link.locations:
             if _covered(report.findings, link, loc):
                 continue
+            rule = link_rule(link)
+            known = RULES.get(rule)
             out.append(
                 Problem(
-                    rule=link_rule(link),
-                    severity=Severity.ERROR,
+                    rule=rule,
+                    severity=known.severity if known else Severity.ERROR,
                     message=link_message(link),
                     file=loc.file,
                     line=loc.line,
