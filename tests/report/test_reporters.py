@@ -55,3 +55,9 @@ def test_clean_report(name: str) -> None:
         assert json.loads(out)["runs"][0]["results"] == []
     else:
         assert 'tests="0" failures="0"' in out
+
+
+def test_cli_format_choices_match_the_registry() -> None:
+    from validator.cli.options import FORMATS
+
+    assert list(FORMATS) == list(REPORTERS)

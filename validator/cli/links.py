@@ -16,8 +16,8 @@ import click
 from validator.cli import main
 from validator.cli.options import (
     crawl_options,
-    fail_on_option,
     overrides_from_options,
+    report_options,
     use_color,
 )
 from validator.exitcodes import ExitCode
@@ -40,22 +40,7 @@ def _fail(message: str, code: ExitCode = ExitCode.USAGE) -> t.NoReturn:
     default=None,
     help="Config file [.validator.toml or pyproject.toml].",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "markdown", "github", "sarif", "junit"]),
-    default="text",
-    show_default=True,
-    help="Report format on stdout (when no --output is given).",
-)
-@click.option(
-    "--output",
-    "outputs",
-    multiple=True,
-    metavar="FORMAT[:PATH]",
-    help="Write a report in FORMAT to PATH (stdout without PATH); repeatable.",
-)
-@fail_on_option
+@report_options
 @click.option(
     "--fix",
     is_flag=True,

@@ -35,6 +35,37 @@ fail_on_option = click.option(
 """``--fail-on``, the same for every command that reports findings."""
 
 
+FORMATS = ("text", "json", "markdown", "github", "sarif", "junit")
+"""The reporter names (validator.report.REPORTERS), listed here to keep imports light."""
+
+
+def report_options(func: F) -> F:
+    """``--format``, ``--output`` (repeatable) and ``--fail-on``, for every reporting command."""
+    options = [
+        click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(FORMATS),
+            default="text",
+            show_default=True,
+            help="Report format on stdout (when no --output is given).",
+        ),
+        click.option(
+            "--output",
+            "outputs",
+            multiple=True,
+            metavar="FORMAT[:PATH]",
+            help="Write a report in FORMAT to PATH (stdout without PATH). Repeatable: "
+            "--output text --output json:report.json. In GitHub Actions the Markdown "
+            "report also goes to the job summary.",
+        ),
+        fail_on_option,
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 def crawl_options(func: F) -> F:
     """Add the crawl flags to a click command (read them with overrides_from_options)."""
     options = [

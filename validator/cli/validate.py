@@ -12,8 +12,8 @@ import click
 from validator.cli import EXIT_CODES_HELP, main
 from validator.cli.options import (
     crawl_options,
-    fail_on_option,
     overrides_from_options,
+    report_options,
     use_color,
 )
 from validator.exitcodes import ExitCode
@@ -29,24 +29,7 @@ def fail(message: str, code: ExitCode = ExitCode.USAGE) -> t.NoReturn:
 
 @main.command("validate", epilog=EXIT_CODES_HELP)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "markdown", "github", "sarif", "junit"]),
-    default="text",
-    show_default=True,
-    help="Report format on stdout (when no --output is given).",
-)
-@click.option(
-    "--output",
-    "outputs",
-    multiple=True,
-    metavar="FORMAT[:PATH]",
-    help="Write a report in FORMAT to PATH (stdout without PATH). Repeatable: "
-    "--output text --output json:report.json. In GitHub Actions the Markdown report also "
-    "goes to the job summary.",
-)
-@fail_on_option
+@report_options
 @click.option(
     "--online", is_flag=True, help="Also crawl every URL and cross-check Hugging Face cards."
 )
