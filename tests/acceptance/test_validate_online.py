@@ -168,3 +168,25 @@ def test_links_command_writes_several_outputs_in_one_run(tmp_path: Path) -> None
     report = json.loads(out.read_text(encoding="utf-8"))
     assert {link["verdict"] for link in report["links"]} == {"ok", "dead"}
     assert [(f["rule"], f["line"]) for f in report["findings"]] == [("link-dead", 2)]
+
+
+def test_fix_from_hub_writes_the_hub_value_and_keeps_the_rest(
+    fake_hub: FakeHub, tmp_path: Path
+) -> None:
+    catalog = tmp_path / "catalog"
+    shutil.copytree(ROOT / "catalog", catalog)
+    bloom = catalog / "models" / "language" / "bloom.yaml"
+    before = bloom.read_text(encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        ["validate", str(catalog), "--online", "--no-links", *FAST, "--max-retries", "1",
+         "--fix-from-hub", "hub-license-mismatch", "--format", "json"],
+    )  # fmt: skip
+    after = bloom.read_text(encoding="utf-8")
+    pairs = zip(before.splitlines(), after.splitlines(), strict=True)  # same line count
+    changed = [(a, b) for a, b in pairs if a != b]
+    assert len(changed) == 1 and "bigscience-bloom-rail-1.0" in changed[0][1]
+    assert "hub-license-mismatch" in result.stderr  # one line per change
+    # The run that fixed it still reports what it found; the next run is clean of it.
+    code, report, _ = run(str(catalog), "--online", "--no-links", *FAST, "--max-retries", "1")
+    assert "hub-license-mismatch" not in {f["rule"] for f in report["findings"]}
