@@ -140,3 +140,26 @@ def test_excluded_and_blocked_hosts_make_no_request() -> None:
     with respx.mock:  # any request would fail: respx refuses unmatched calls
         outcome = run(["https://example.com/private/x", "https://twitter.com/a"], settings)
     assert {r.verdict for r in outcome.results} == {Verdict.SKIPPED, Verdict.BLOCKED}
+
+
+@pytest.mark.parametrize("retry_after", ["0", "Wed, 21 Oct 2015 07:28:00 GMT"])
+def test_retry_after_zero_or_past_date_still_backs_off(retry_after: str) -> None:
+    # "come back now" (0 s, or a date already past) must not turn the retries into a
+    # burst with no pause at all: our own backoff is the floor.
+    settings = CrawlSettings(
+        no_cache=True, retry_wait=0.2, max_backoff=1.0, host_interval=0.0, timeout=5.0
+    )
+    times: list[float] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        times.append(anyio.current_time())
+        if len(times) < 3:
+            return httpx.Response(503, headers={"Retry-After": retry_after})
+        return httpx.Response(200)
+
+    with respx.mock:
+        respx.route(host="example.com").mock(side_effect=answer)
+        assert only(run(["https://example.com/p"], settings)).verdict is Verdict.OK
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    assert len(gaps) == 2
+    assert min(gaps) >= 0.2

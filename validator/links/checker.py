@@ -295,6 +295,10 @@ class Crawler:
             if not should_retry_status(outcome.status):
                 return outcome
             asked = server_delay(outcome.headers)
+            if asked is not None and asked <= 0:
+                # "Retry-After: 0" or a date already past: no wait asked, so our own
+                # backoff applies (otherwise the retries go out as one burst).
+                asked = None
             if asked is not None:
                 if asked > settings.max_backoff:
                     return outcome  # beyond our cap: give up now rather than stall the run
