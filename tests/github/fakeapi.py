@@ -4,8 +4,9 @@ A real HTTP server in a thread, so the client's real transport, headers, paginat
 retries are exercised. Responses follow the REST docs: 201 on creation, 404/422 JSON
 error bodies with ``documentation_url``, ``x-ratelimit-*`` headers on every answer, a
 ``Link`` header for pagination, 401 without a token, 403 without a User-Agent, and 422
-for a body over 65,536 characters. ``fail_next`` queues canned failures, such as the
-403 secondary rate limit with ``retry-after``.
+for a body over 65,536 characters, counted in UTF-16 code units as GitHub (JavaScript)
+does. ``fail_next`` queues canned failures, such as the 403 secondary rate limit with
+``retry-after``.
 """
 
 from __future__ import annotations
@@ -126,6 +127,11 @@ class FakeGitHub:
         return issue
 
 
+def _length(text: str) -> int:
+    """A body's length as GitHub counts it: UTF-16 code units (JavaScript ``length``)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def _error(status: int, message: str, **extra: t.Any) -> tuple[int, dict[str, t.Any]]:
     return status, {"message": message, "documentation_url": DOCS, "status": str(status), **extra}
 
@@ -206,7 +212,7 @@ def _handler(fake: FakeGitHub) -> type[http.server.BaseHTTPRequestHandler]:
                         ),
                         {},
                     )
-                if len(body.get("body") or "") > 65536:
+                if _length(body.get("body") or "") > 65536:
                     return (
                         *_error(
                             422,
@@ -228,7 +234,7 @@ def _handler(fake: FakeGitHub) -> type[http.server.BaseHTTPRequestHandler]:
                     fake.comments.setdefault(issue["number"], []).append(body["body"])
                     return 201, {"id": 1, "body": body["body"]}, {}
                 if not match.group(2) and method == "PATCH":
-                    if len(body.get("body") or "") > 65536:
+                    if _length(body.get("body") or "") > 65536:
                         return (*_error(422, "Validation Failed"), {})
                     for key in ("title", "body", "state"):
                         if key in body:

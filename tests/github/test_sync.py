@@ -10,6 +10,7 @@ from validator import USER_AGENT
 from validator.findings import Finding, LinkResult, Location, Report, Severity, Verdict
 from validator.github.api import GitHubAPIError, GitHubClient
 from validator.github.sync import (
+    BODY_BUDGET,
     BODY_LIMIT,
     MARKER,
     ReportError,
@@ -317,3 +318,16 @@ def test_a_finding_about_a_listed_link_is_left_to_the_link() -> None:
     )
     assert load_failures(report, fail_after=3) == []
     assert [f.what for f in load_failures(report, fail_after=1)] == ["https://x.test/gone"]
+
+
+def test_the_body_limit_is_counted_in_utf16_units_as_github_does(
+    fake: FakeGitHub, client: GitHubClient
+) -> None:
+    # Astral characters (emoji, CJK extension B...) are one code point in Python but
+    # two UTF-16 code units in GitHub's count: 60,000 code points can be 120,000 units.
+    links = [dead(f"https://x.test/{'😀' * 40}{i}", 5, line=i + 1) for i in range(2000)]
+    result = run(client, night(*links), artifact_url="https://github.test/run/1#artifacts")
+    assert result.action == "create"
+    body = fake.issues[1]["body"]
+    assert len(body.encode("utf-16-le")) // 2 <= BODY_BUDGET
+    assert body.rstrip("\n").splitlines()[-1].startswith("_Truncated: ")

@@ -17,8 +17,9 @@ A link counts only after ``fail_after`` consecutive failing runs (from the crawl
 ``history``), so a flaky host does not open issues; error findings from the offline
 checks count at once. A run that could reach no network at all changes nothing: it
 says nothing about the links. Bodies stay under GitHub's 65,536-character limit:
-rows are cut on a line boundary at a 60,000 budget, with a count and a link to the
-full report artifact.
+rows are cut on a line boundary at a 60,000 budget, counted in UTF-16 code units as
+GitHub counts them (not Python code points), with a count and a link to the full
+report artifact.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from validator.github.api import GitHubClient, Issue
 MARKER = "<!-- validator-report:v1 -->"
 BODY_LIMIT = 65_536
 BODY_BUDGET = 60_000
-"""Characters we allow ourselves: Python counts code points, GitHub UTF-16 units."""
+"""Characters we allow ourselves, counted as GitHub does: in UTF-16 code units."""
 DEFAULT_LABEL = "catalog-report"
 DEFAULT_TITLE = "Catalog report: failing links and checks"
 LABEL_COLOR = "b60205"
@@ -191,6 +192,15 @@ def previous_keys(body: str) -> tuple[set[str], str | None]:
     return (set(keys.group(1).split()) if keys else set(), found.group(1) if found else None)
 
 
+def utf16_length(text: str) -> int:
+    """``text``'s length as GitHub counts it (JavaScript ``length``: UTF-16 code units).
+
+    Python's ``len()`` counts code points, so an astral character (emoji, rare CJK)
+    is one for Python and two for GitHub's 65,536-character body limit.
+    """
+    return len(text.encode("utf-16-le")) // 2
+
+
 def _md(value: str) -> str:
     return (
         " ".join(value.split())
@@ -279,26 +289,27 @@ def render_body(
     ]
     see = f"see the full report: {artifact_url}" if artifact_url else "see the workflow run"
     # Keep room for the closing note, whatever the count.
-    note_room = len(f"\n_Truncated: 9999999 more failures not shown; {see}._\n")
+    note_room = utf16_length(f"\n_Truncated: 9999999 more failures not shown; {see}._\n")
     lines = list(head)
-    size = sum(len(x) + 1 for x in lines)
+    size = sum(utf16_length(x) + 1 for x in lines)
     shown = 0
     room = True
     for header, rows in sections:
         if not rows or not room:
             continue
-        block_size = sum(len(x) + 1 for x in header)
+        block_size = sum(utf16_length(x) + 1 for x in header)
         if size + block_size + note_room > budget:
             room = False
             continue
         lines.extend(header)
         size += block_size
         for row in rows:
-            if size + len(row) + 1 + note_room > budget:
+            row_size = utf16_length(row) + 1
+            if size + row_size + note_room > budget:
                 room = False
                 break
             lines.append(row)
-            size += len(row) + 1
+            size += row_size
             shown += 1
         lines.append("")
         size += 1
@@ -437,4 +448,5 @@ __all__ = [
     "plan_sync",
     "render_body",
     "sync",
+    "utf16_length",
 ]
