@@ -160,6 +160,20 @@ def test_context_matching_forms() -> None:
     assert not context_matches("infinity", 2048)
 
 
+def test_thousands_match_only_the_power_of_two_they_round() -> None:
+    # "2k" is how rows write 2048, "65k" how they write 65536; it is not a window
+    # swallowing every config value from 2048 to 3071 (or 4000 to 4999).
+    assert context_matches(2000, 2048)
+    assert context_matches(65000, 65536)
+    assert context_matches(64000, 65536)
+    assert context_matches(16000, 16384)
+    assert not context_matches(2000, 3000)
+    assert not context_matches(2000, 2500)
+    assert not context_matches(4000, 4999)
+    assert not context_matches(8000, 8100)
+    assert not context_matches([2000, 4000], 3000)
+
+
 def test_params_tolerance() -> None:
     assert params_match(7, 6.65)  # MPT-7B
     assert not params_match(7, 12.85)

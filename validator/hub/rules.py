@@ -264,14 +264,17 @@ def context_matches(catalog: t.Any, hub: int) -> bool:
     """Equal, in the list, or inside the ``{min, max}`` range.
 
     A value written in thousands (``8000``, shown as ``8k``) also matches the power-of-two
-    length people round that way (8192).
+    length people round that way (8192; 65536 as ``64k`` or ``65k``). Only a multiple of
+    1024 is rounded: a config saying 3000 is not the "2k" of a row.
     """
     if isinstance(catalog, bool):
         return False
     if isinstance(catalog, int):
         if catalog == hub:
             return True
-        return catalog % 1000 == 0 and catalog in {hub // 1024 * 1000, hub // 1000 * 1000}
+        if catalog % 1000 or hub % 1024:
+            return False
+        return catalog in {hub // 1024 * 1000, hub // 1000 * 1000}
     if isinstance(catalog, list):
         return any(context_matches(v, hub) for v in catalog)
     if isinstance(catalog, dict):
