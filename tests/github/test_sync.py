@@ -331,3 +331,41 @@ def test_the_body_limit_is_counted_in_utf16_units_as_github_does(
     body = fake.issues[1]["body"]
     assert len(body.encode("utf-16-le")) // 2 <= BODY_BUDGET
     assert body.rstrip("\n").splitlines()[-1].startswith("_Truncated: ")
+
+
+def test_a_label_created_meanwhile_is_not_an_error(fake: FakeGitHub, client: GitHubClient) -> None:
+    # Another run (or a maintainer) creates the label between our GET (404) and POST:
+    # GitHub answers 422 already_exists, and the issue must still be created.
+    fake.fail_next(
+        "POST",
+        r".*/labels",
+        422,
+        {},
+        {
+            "message": "Validation Failed",
+            "errors": [{"resource": "Label", "code": "already_exists", "field": "name"}],
+            "documentation_url": "https://docs.github.com/rest/issues/labels#create-a-label",
+        },
+    )
+    result = run(client, night())
+    assert result.action == "create"
+    assert [(c.method, c.path) for c in fake.writes()] == [
+        ("POST", "/repos/octo/catalog/labels"),
+        ("POST", "/repos/octo/catalog/issues"),
+    ]
+
+
+def test_other_label_validation_errors_still_fail(fake: FakeGitHub, client: GitHubClient) -> None:
+    fake.fail_next(
+        "POST",
+        r".*/labels",
+        422,
+        {},
+        {
+            "message": "Validation Failed",
+            "errors": [{"resource": "Label", "code": "invalid", "field": "color"}],
+        },
+    )
+    with pytest.raises(GitHubAPIError, match="^create label: HTTP 422"):
+        run(client, night())
+    assert fake.open_issues() == []

@@ -39,10 +39,14 @@ Issue = dict[str, t.Any]
 class GitHubAPIError(Exception):
     """A call GitHub refused or that never got an answer; ``str()`` is one line."""
 
-    def __init__(self, call: str, status: int | None, message: str) -> None:
+    def __init__(
+        self, call: str, status: int | None, message: str, codes: tuple[str, ...] = ()
+    ) -> None:
         self.call = call
         self.status = status
         self.message = message
+        self.codes = codes
+        """The ``errors[].code`` values of a 422 answer, e.g. ``already_exists``."""
         where = f"HTTP {status}" if status is not None else "no response"
         super().__init__(f"{call}: {where}: {message}")
 
@@ -61,6 +65,17 @@ def _message(response: httpx.Response) -> str:
             text += f" ({detail})"
         return " ".join(text.split())
     return response.reason_phrase or "error"
+
+
+def _codes(response: httpx.Response) -> tuple[str, ...]:
+    try:
+        data = response.json()
+    except ValueError:
+        return ()
+    errors = data.get("errors") if isinstance(data, dict) else None
+    if not isinstance(errors, list):
+        return ()
+    return tuple(str(e["code"]) for e in errors if isinstance(e, dict) and e.get("code"))
 
 
 class GitHubClient:
@@ -145,10 +160,21 @@ class GitHubClient:
                 return None
             raise
 
-    def create_label(self, name: str, *, color: str, description: str) -> None:
-        """Create a label (``color`` is six hex digits without ``#``)."""
+    def create_label(self, name: str, *, color: str, description: str) -> bool:
+        """Create a label (``color`` is six hex digits without ``#``).
+
+        Returns ``False`` when the label already exists: between a ``get_label`` that
+        found nothing and this call, another run or a person may have created it, and
+        GitHub then answers 422 ``already_exists``, which is the state we wanted.
+        """
         body = {"name": name, "color": color, "description": description}
-        self._request("POST", self._repo_url("/labels"), "create label", json=body)
+        try:
+            self._request("POST", self._repo_url("/labels"), "create label", json=body)
+        except GitHubAPIError as e:
+            if e.status == 422 and "already_exists" in e.codes:
+                return False
+            raise
+        return True
 
     def create_issue(self, title: str, body: str, labels: list[str]) -> Issue:
         """Open an issue; returns its JSON (``number``, ``html_url``...)."""
@@ -202,7 +228,9 @@ class GitHubClient:
                 return response
             wait = self._retry_wait(response, attempt)
             if wait is None or attempt == self.max_attempts:
-                raise GitHubAPIError(call, response.status_code, _message(response))
+                raise GitHubAPIError(
+                    call, response.status_code, _message(response), _codes(response)
+                )
             if wait > self.max_wait:
                 raise GitHubAPIError(
                     call,
