@@ -91,6 +91,20 @@ def strip_cross_host_auth(
     return {k: v for k, v in headers.items() if k.lower() not in SENSITIVE_HEADERS}
 
 
+_DEFLATE_PENDING: t.Any = object()
+
+
+def _zlib_header(data: bytes) -> bool:
+    """Whether ``data`` starts with a zlib header (RFC 1950), not raw deflate (RFC 1951).
+
+    HTTP's ``deflate`` means zlib-wrapped, but some servers send raw deflate; browsers
+    and curl accept both, so do we.
+    """
+    if len(data) < 2:
+        return True
+    return data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
+
+
 class BodyTooLarge(Exception):
     """Internal marker: the limit was reached (the caller gets ``truncated=True``)."""
 
@@ -107,7 +121,7 @@ async def read_limited(response: httpx.Response, limit: int) -> tuple[bytes, boo
     if encoding in ("gzip", "x-gzip"):
         decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
     elif encoding == "deflate":
-        decoder = zlib.decompressobj()
+        decoder = _DEFLATE_PENDING  # zlib-wrapped or raw: decided by the first bytes
     elif encoding in ("identity", ""):
         decoder = None
     else:
@@ -118,12 +132,17 @@ async def read_limited(response: httpx.Response, limit: int) -> tuple[bytes, boo
     try:
         async for chunk in response.aiter_raw():
             raw_read += len(chunk)
+            if decoder is _DEFLATE_PENDING and chunk:
+                decoder = zlib.decompressobj(
+                    zlib.MAX_WBITS if _zlib_header(chunk) else -zlib.MAX_WBITS
+                )
             if decoder is None:
                 out += chunk[: limit - len(out)]
-            else:
+            elif chunk:
                 try:
                     out += decoder.decompress(chunk, limit - len(out))
                 except zlib.error:
+                    truncated = True  # undecodable: never pass it off as the whole page
                     break
                 if decoder.unconsumed_tail:
                     truncated = True
