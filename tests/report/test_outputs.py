@@ -131,3 +131,37 @@ def test_markdown_aimed_at_the_step_summary_is_appended_once(
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("earlier\n## Catalog validation")
     assert text.count("## Catalog validation") == 1
+
+
+def _big_report() -> Report:
+    report = Report()
+    report.extend(
+        Finding("r", Severity.ERROR, "é" * 200 + f" {i}", "a.yaml", i + 1, 1, entry="a")
+        for i in range(5000)
+    )
+    return report
+
+
+def test_step_summary_cap_counts_what_the_step_already_wrote(tmp_path: Path) -> None:
+    # The 1 MiB limit is per step, for everything appended to the file: an earlier
+    # command in the same step (or a second run of the validator) already used some.
+    summary = tmp_path / "summary.md"
+    summary.write_bytes(b"x" * 99 + b"\n" + b"earlier step\n" * 60_000)
+    write_outputs(_big_report(), [], color=False, environ={"GITHUB_STEP_SUMMARY": str(summary)})
+    data = summary.read_bytes()
+    assert len(data) <= STEP_SUMMARY_BUDGET
+    assert data.decode("utf-8").rstrip().endswith("more lines not shown._")
+
+
+def test_two_outputs_into_the_step_summary_stay_under_the_limit(tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    specs = [OutputSpec("text", summary)]  # plus the default Markdown summary
+    write_outputs(_big_report(), specs, color=False, environ={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert len(summary.read_bytes()) <= STEP_SUMMARY_BUDGET
+
+
+def test_a_full_step_summary_gets_nothing_more(tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_bytes(b"y\n" * (STEP_SUMMARY_BUDGET // 2))
+    write_outputs(_big_report(), [], color=False, environ={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert len(summary.read_bytes()) < 1024 * 1024

@@ -5,8 +5,8 @@ together, so each ``--output`` names a format and optionally a file (no path, or
 means stdout). Reporters only return strings; this module is the one place that writes
 them. Inside GitHub Actions (``GITHUB_STEP_SUMMARY`` set) the Markdown report is
 appended to the step summary unless a Markdown output was asked for explicitly; GitHub
-refuses a step summary over 1 MiB, so it is cut on a line boundary below that, with a
-closing "truncated, N more lines" note.
+refuses a step summary over 1 MiB, so it is cut on a line boundary below that (counting
+what the step already wrote to the file), with a closing "truncated, N more lines" note.
 """
 
 from __future__ import annotations
@@ -85,6 +85,29 @@ def cap_markdown(text: str, limit: int = STEP_SUMMARY_BUDGET) -> str:
     return body + f"\n_Report truncated, {more} more lines not shown._\n"
 
 
+def _append_summary(path: Path, text: str) -> None:
+    """Append ``text`` to the step summary, capped to what the step has left.
+
+    GitHub's 1 MiB limit applies to everything the step appended (an earlier command
+    in the same step, another ``--output`` aimed at the summary), and a step over it
+    loses its whole summary. So the budget is :data:`STEP_SUMMARY_BUDGET` minus the
+    bytes already in the file; when not even the closing note fits in that, a
+    one-line note is written only if it stays under the hard limit.
+    """
+    try:
+        used = path.stat().st_size
+    except OSError:
+        used = 0
+    room = STEP_SUMMARY_BUDGET - used
+    capped = cap_markdown(text, max(room, 0))
+    if len(capped.encode("utf-8")) > room:
+        # Not even the truncation note fits in the budget: say so if the limit allows.
+        capped = "\n_Report not shown: the step summary is full._\n"
+        if used + len(capped.encode("utf-8")) > STEP_SUMMARY_LIMIT:
+            return
+    _write(path, capped, append=True)
+
+
 def _options(name: str, environ: t.Mapping[str, str], color: bool) -> dict[str, t.Any]:
     options: dict[str, t.Any] = {"color": color}
     if name == "markdown":
@@ -119,7 +142,8 @@ def write_outputs(
     ``color`` applies to stdout only (files never get escape codes). With
     ``GITHUB_STEP_SUMMARY`` in ``environ`` and no Markdown spec, the Markdown report is
     appended there, capped. A spec whose path *is* the step summary is appended and
-    capped too. Raises :class:`OutputError` when a file cannot be written.
+    capped too; each append is capped to what the step has left. Raises
+    :class:`OutputError` when a file cannot be written.
     """
     out = stdout if stdout is not None else sys.stdout
     summary_env = environ.get("GITHUB_STEP_SUMMARY")
@@ -134,12 +158,12 @@ def write_outputs(
             out.write(text)
             out.flush()
         elif to_summary:
-            _write(spec.path, cap_markdown(text), append=True)
+            _append_summary(spec.path, text)
         else:
             _write(spec.path, text)
     if summary is not None and not any(s.format == "markdown" for s in specs):
         text = get_reporter("markdown", **_options("markdown", environ, False)).format(report)
-        _write(summary, cap_markdown(text), append=True)
+        _append_summary(summary, text)
 
 
 __all__ = [
