@@ -30,6 +30,17 @@ from validator.http import (
         ("fe80::1", False),
         ("::ffff:127.0.0.1", False),
         ("2606:4700::1111", True),
+        ("0.0.0.0", False),
+        ("fd12:3456::1", False),  # unique local (ULA)
+        ("fec0::1", False),  # site-local (deprecated, still routed inside some networks)
+        ("::ffff:169.254.169.254", False),
+        # 6to4 and NAT64 carry an IPv4 address inside: judge that one.
+        ("2002:7f00:1::1", False),  # 6to4 of 127.0.0.1
+        ("2002:a9fe:a9fe::1", False),  # 6to4 of 169.254.169.254
+        ("2002:5db8:d822::1", True),  # 6to4 of 93.184.216.34
+        ("64:ff9b::a9fe:a9fe", False),  # NAT64 of 169.254.169.254
+        ("64:ff9b::a00:1", False),  # NAT64 of 10.0.0.1
+        ("64:ff9b::5db8:d822", True),  # NAT64 of 93.184.216.34 (IPv6-only runners, DNS64)
     ],
 )
 def test_public_addresses(address: str, public: bool) -> None:

@@ -32,10 +32,25 @@ from validator.http.settings import Resolver
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052 well-known prefix
+
+
 def is_public_address(address: IPAddress) -> bool:
-    """Whether ``address`` is a global unicast address we may connect to by default."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return is_public_address(address.ipv4_mapped)
+    """Whether ``address`` is a global unicast address we may connect to by default.
+
+    IPv6 forms that carry an IPv4 address (mapped ``::ffff:a.b.c.d``, 6to4
+    ``2002:AABB:CCDD::``, NAT64 ``64:ff9b::a.b.c.d``) are judged by that IPv4 address:
+    a 6to4 or NAT64 gateway connects to it for us.
+    """
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return is_public_address(address.ipv4_mapped)
+        if address.sixtofour is not None:
+            return is_public_address(address.sixtofour)
+        if address in _NAT64:
+            return is_public_address(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+        if address.is_site_local:
+            return False
     return not (
         address.is_private
         or address.is_loopback
