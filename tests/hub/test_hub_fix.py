@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+import typing as t
 from pathlib import Path
 
 import anyio
@@ -136,3 +137,51 @@ def test_quoted_and_flow_values(tmp_path: Path) -> None:
     ]
     apply_hub_fixes(findings, FIXABLE)
     assert path.read_text() == 'licenses: [apache-2.0, "cc-by-sa-3.0"]  # two\nparams_b: 7\n'
+
+
+def _finding(path: Path, rule: str, line: int, column: int, old: object, new: object) -> t.Any:
+    from validator.findings import Finding, Severity
+
+    return Finding(
+        rule, Severity.WARNING, "m", str(path), line, column,
+        evidence={"fix": {"old": old, "new": new}},
+    )  # fmt: skip
+
+
+def test_a_stale_value_is_not_found_in_the_comment(tmp_path: Path) -> None:
+    # the value was edited since the check; the old one survives only in a comment
+    path = tmp_path / "e.yaml"
+    text = "context_length:\n  value: 4096  # was 2048\n"
+    path.write_text(text)
+    report = apply_hub_fixes([_finding(path, "hub-context-mismatch", 2, 3, 2048, 8192)], FIXABLE)
+    assert path.read_text() == text
+    assert report == [f"{path}:2: hub-context-mismatch: skipped, the line no longer holds '2048'"]
+
+
+def test_a_stale_value_is_not_taken_from_another_key_on_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "e.yaml"
+    text = "context_length: {trained: 2048, value: 4096}\n"
+    path.write_text(text)
+    # the finding is about `value` (column 33), which no longer holds 2048
+    report = apply_hub_fixes([_finding(path, "hub-context-mismatch", 1, 33, 2048, 8192)], FIXABLE)
+    assert path.read_text() == text
+    assert "skipped" in report[0]
+
+
+def test_two_hub_values_for_one_field_are_refused(tmp_path: Path) -> None:
+    # one params_b, two checkpoints of other sizes: which one is "the" value is a choice
+    path = tmp_path / "e.yaml"
+    text = "params_b: 7  # two checkpoints\n"
+    path.write_text(text)
+    report = apply_hub_fixes(
+        [
+            _finding(path, "hub-params-mismatch", 1, 1, 7, 3.0),
+            _finding(path, "hub-params-mismatch", 1, 1, 7, 12.8),
+        ],
+        FIXABLE,
+    )
+    assert path.read_text() == text
+    assert report == [
+        f"{path}:1: hub-params-mismatch: skipped, the Hub gives several values for this "
+        "field (3, 12.8): choose one by hand"
+    ]
