@@ -95,3 +95,20 @@ def test_markdown_links_quote_unusual_file_names() -> None:
     report.add(Finding("r", Severity.ERROR, "m", "cat alog/a (1).yaml", 2, 1, entry="a"))
     out = MarkdownReporter(blob_base_url="https://h/o/r/blob/s").format(report)
     assert "(https://h/o/r/blob/s/cat%20alog/a%20%281%29.yaml#L2)" in out
+
+
+def _sarif_uri(file: str) -> str:
+    report = Report()
+    report.add(Finding("r", Severity.ERROR, "m", file, 2, 1))
+    log = json.loads(SarifReporter(root=Path("/repo")).format(report))
+    physical = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    return str(physical["artifactLocation"]["uri"])
+
+
+def test_sarif_uris_are_percent_encoded_relative_references() -> None:
+    # artifactLocation.uri is a URI reference: a space must be %20, '%' and '#' must be
+    # escaped, and a ':' in the first segment would read as a URI scheme.
+    assert _sarif_uri("catalog/my models/a b.yaml") == "catalog/my%20models/a%20b.yaml"
+    assert _sarif_uri("/repo/cat alog/x#1 100%.yaml") == "cat%20alog/x%231%20100%25.yaml"
+    assert _sarif_uri("c:x.yaml") == "c%3Ax.yaml"
+    assert _sarif_uri("./catalog/é.yaml") == "catalog/%C3%A9.yaml"

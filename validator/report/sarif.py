@@ -5,13 +5,15 @@ GitHub reads one run, the driver's rules and, per result, ``ruleId``, ``level``,
 ``region.startLine`` (GitHub docs, "SARIF support for code scanning"). ``ruleId`` must
 stay the same across runs for alerts to deduplicate, so rule ids are the validator's
 own and failing links use ``link-<verdict>``. Paths stay repository-relative: an
-absolute path is made relative to ``root`` (default: the working directory).
+absolute path is made relative to ``root`` (default: the working directory), and the
+URI is percent-encoded (``a b.yaml`` → ``a%20b.yaml``).
 """
 
 from __future__ import annotations
 
 import json
 import typing as t
+import urllib.parse
 from pathlib import Path, PurePosixPath
 
 from validator import __version__
@@ -28,13 +30,21 @@ _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: 
 
 
 def _uri(file: str, root: Path) -> str:
+    """``artifactLocation.uri``: a relative URI reference with forward slashes.
+
+    It is a URI, not a path: spaces, ``%``, ``#``, ``?``, ``:`` and non-ASCII
+    characters are percent-encoded (UTF-8), so ``a b.yaml`` is ``a%20b.yaml`` and a
+    ``c:x.yaml`` does not read as a URI scheme. A path outside ``root`` stays an
+    absolute ``file://`` URI.
+    """
     path = Path(file)
     if path.is_absolute():
         try:
             path = path.relative_to(root)
         except ValueError:
             return path.as_uri()
-    return str(PurePosixPath(*path.parts)) if path.parts else file
+    posix = str(PurePosixPath(*path.parts)) if path.parts else file
+    return urllib.parse.quote(posix, safe="/")
 
 
 def _rule(rule: str, first: Problem) -> dict[str, t.Any]:
