@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+import yaml
+
 from validator.links import collect_paths, refs_from_markdown, refs_from_text
 from validator.links.fix import rewrite_text
 
@@ -66,3 +69,39 @@ def test_rewrite_touches_only_the_url() -> None:
     assert new == text.replace("https://old.example/a   #", "https://new.example/a   #")
     _, missed = rewrite_text(text, [(4, 5, "https://old.example/a", "https://x.example/")])
     assert missed == [0]  # a prefix of a longer URL is never rewritten
+
+
+@pytest.mark.parametrize(
+    ("line", "new", "expected"),
+    [
+        # The quoting style stays; characters it cannot hold as-is are escaped.
+        (
+            "url: 'https://old.example/a'\n",
+            "https://new.example/it's",
+            "url: 'https://new.example/it''s'\n",
+        ),
+        (
+            'url: "https://old.example/a"\n',
+            'https://new.example/a\\b"c',
+            'url: "https://new.example/a\\\\b\\"c"\n',
+        ),
+        (
+            "url: https://old.example/a\n",
+            "https://new.example/a,b",
+            "url: https://new.example/a,b\n",
+        ),
+        # In a flow sequence a plain ',' would split the value: quote it.
+        (
+            "urls: [https://old.example/a, https://c.example/]\n",
+            "https://new.example/a,b",
+            "urls: ['https://new.example/a,b', https://c.example/]\n",
+        ),
+    ],
+)
+def test_rewrite_keeps_yaml_valid(line: str, new: str, expected: str) -> None:
+    out, missed = rewrite_text(line, [(1, 1, "https://old.example/a", new)])
+    assert missed == []
+    assert out == expected
+    key = line.split(":", 1)[0]
+    value = yaml.safe_load(out)[key]
+    assert (value[0] if isinstance(value, list) else value) == new

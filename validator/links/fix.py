@@ -33,6 +33,32 @@ def _offset(text: str, line: int, column: int) -> int:
     return sum(len(x) for x in lines[: max(0, line - 1)]) + max(0, column - 1)
 
 
+_FLOW_SPECIAL = frozenset(",[]{}")
+
+
+def _quoted_like(text: str, start: int, end: int, new: str) -> str:
+    """``new`` written so that it fits the scalar style the old URL sits in.
+
+    Single-quoted: ``'`` doubled. Double-quoted: ``\\`` and ``"`` escaped. Plain: kept
+    as is, except inside a flow collection (``[a, b]``), where ``,[]{}`` would end the
+    value; then it is single-quoted.
+    """
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    if before == "'" and after == "'":
+        return new.replace("'", "''")
+    if before == '"' and after == '"':
+        return new.replace("\\", "\\\\").replace('"', '\\"')
+    if _FLOW_SPECIAL.isdisjoint(new):
+        return new
+    line_start = text.rfind("\n", 0, start) + 1
+    prefix = text[line_start:start]
+    depth = sum(prefix.count(c) for c in "[{") - sum(prefix.count(c) for c in "]}")
+    if depth > 0 or prefix.rstrip().endswith(("[", "{", ",")):
+        return "'" + new.replace("'", "''") + "'"
+    return new
+
+
 def rewrite_text(text: str, edits: t.Sequence[tuple[int, int, str, str]]) -> tuple[str, list[int]]:
     """Apply ``(line, column, old, new)`` edits; return new text and indexes not applied.
 
@@ -50,7 +76,7 @@ def rewrite_text(text: str, edits: t.Sequence[tuple[int, int, str, str]]) -> tup
         if found < 0 or not boundary_ok or any(s <= found < e for s, e, _ in spans):
             missed.append(i)
             continue
-        spans.append((found, end, new))
+        spans.append((found, end, _quoted_like(text, found, end, new)))
     out = text
     for s, e, new in sorted(spans, reverse=True):
         out = out[:s] + new + out[e:]
