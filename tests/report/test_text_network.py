@@ -1,7 +1,8 @@
 """Offline runs say so once, instead of listing every link as failing."""
 
-from validator.findings import LinkResult, Report, Verdict
+from validator.findings import Finding, LinkResult, Report, Severity, Verdict
 from validator.report import get_reporter
+from validator.report.text import TextReporter
 
 
 def test_network_unavailable_is_one_sentence_not_a_list_of_links() -> None:
@@ -36,3 +37,28 @@ def test_links_needing_attention_are_listed_with_status_and_target() -> None:
         "\n"
         "0 errors, 0 warnings, 0 infos in 1 file (1 entry); 3 links checked, 1 failing\n"
     )
+
+
+def test_untrusted_text_cannot_start_a_workflow_command_or_paint_the_terminal() -> None:
+    # Catalog text (file names, quoted values, URLs) and server errors come from pull
+    # requests and remote hosts: a raw newline would let them start a line such as
+    # "::stop-commands::x" (silencing every annotation after it) on the same stdout
+    # the runner reads commands from, and ESC would drive the reader's terminal.
+    evil = "\n::stop-commands::t0k\r\n::error file=x::fake\x1b[2J\u2028\x85"
+    report = Report(files_checked=1, entries_checked=1)
+    report.add(
+        Finding("r", Severity.ERROR, f"value {evil}", f"cat/a{evil}.yaml", 3, 1, f"e{evil}", evil)
+    )
+    report.links = [
+        LinkResult(
+            "https://x.test/a",
+            Verdict.ERROR,
+            final_url=f"https://x.test/b{evil}",
+            error=f"boom{evil}",
+        )
+    ]
+    out = TextReporter(color=True).format(report)
+    for line in out.splitlines():
+        assert not line.lstrip().startswith("::"), line
+    assert "\x1b[2J" not in out and "\u2028" not in out and "\x85" not in out
+    assert "value \\n::stop-commands::t0k\\r\\n::error file=x::fake\\x1b[2J\\u2028\\x85" in out

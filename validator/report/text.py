@@ -1,12 +1,15 @@
 """Terminal text: findings grouped by file, a one-line summary at the end.
 
 Colour uses ANSI codes only when asked (the CLI asks when stdout is a terminal and
-``NO_COLOR`` is unset), so the same reporter feeds CI logs and tests unchanged.
+``NO_COLOR`` is unset), so the same reporter feeds CI logs and tests unchanged. Text
+from catalog files and servers is printed with its control characters escaped (see
+:func:`clean`), so it stays on its line and cannot issue workflow commands.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 
 from validator.findings import LinkResult, Report, Severity, Verdict
 from validator.report.base import Reporter
@@ -21,6 +24,28 @@ _VERDICT_COLORS = {
     Verdict.BLOCKED: "36",
     Verdict.SKIPPED: "2",
 }
+
+
+_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r"}
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+
+def clean(value: str) -> str:
+    """Untrusted text on one line, control characters shown as ``\\n``, ``\\x1b``...
+
+    File names, catalog values quoted in messages, URLs and server errors come from
+    pull requests and remote hosts. Printed raw, a newline would let them start a
+    workflow-command line (``::stop-commands::…`` silences every annotation after
+    it, ``::error …`` forges one) and ESC sequences would drive the terminal.
+    """
+    return _UNSAFE.sub(_escape_char, value)
 
 
 def _plural(n: int, word: str) -> str:
@@ -40,14 +65,14 @@ class TextReporter(Reporter):
         lines: list[str] = []
         findings = report.sorted_findings()
         for file, group in itertools.groupby(findings, key=lambda f: f.file):
-            lines.append(self._paint("1", file))
+            lines.append(self._paint("1", clean(file)))
             for f in group:
                 where = f"{f.line}:{f.column}" if f.line else "-"
                 sev = self._paint(_COLORS[f.severity], f"{f.severity.label:<7}")
-                entry = f" [{f.entry}]" if f.entry else ""
-                lines.append(f"  {where:<8} {sev} {f.rule}{entry}: {f.message}")
+                entry = f" [{clean(f.entry)}]" if f.entry else ""
+                lines.append(f"  {where:<8} {sev} {clean(f.rule)}{entry}: {clean(f.message)}")
                 if f.hint:
-                    lines.append(f"           hint: {f.hint}")
+                    lines.append(f"           hint: {clean(f.hint)}")
             lines.append("")
         if report.links and not report.network_unavailable:
             # Offline, every link failed the same way: the summary's one sentence says it.
@@ -62,10 +87,10 @@ class TextReporter(Reporter):
         out = ["links"]
         for r in shown:
             status = f" {r.status}" if r.status is not None else ""
-            detail = f" -> {r.final_url}" if r.final_url and r.final_url != r.url else ""
-            err = f" ({r.error})" if r.error else ""
+            detail = f" -> {clean(r.final_url)}" if r.final_url and r.final_url != r.url else ""
+            err = f" ({clean(r.error)})" if r.error else ""
             verdict = self._paint(_VERDICT_COLORS.get(r.verdict, "0"), f"{r.verdict.value:<16}")
-            out.append(f"  {verdict}{status} {r.url}{detail}{err}")
+            out.append(f"  {verdict}{status} {clean(r.url)}{detail}{err}")
         out.append("")
         return out
 
@@ -82,7 +107,7 @@ class TextReporter(Reporter):
         if report.waived:
             text += f", {report.waived} waived"
         if report.network_unavailable:
-            text += f"; links not judged. {report.network_unavailable}"
+            text += f"; links not judged. {clean(report.network_unavailable)}"
         elif report.links is not None:
             failing = sum(1 for r in report.links if r.verdict.is_failure)
             text += f"; {_plural(len(report.links), 'link')} checked, {failing} failing"
