@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import typing as t
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import respx
 
 from tests.hub.conftest import RecordingLimiter, RecordingSleep
 from validator.hub import HubClient, HubResponse, HubSettings, RateLimit, RepoVerdict
-from validator.hub.cache import EtagCache
+from validator.hub.cache import CachedResponse, EtagCache
 from validator.hub.outcome import problem_of
 
 EP = "https://hub.test"
@@ -248,3 +249,44 @@ def test_ratelimit_header_parsing() -> None:
     )
     assert limit == RateLimit("api", 0, 55, 500, 300)
     assert RateLimit.parse(httpx.Headers({"RateLimit": "garbage"})) is None
+
+
+def _corrupt_cache(path: Path) -> None:
+    """A cache file that opens fine but fails on use: damaged data pages."""
+    with EtagCache(path) as cache:
+        for i in range(100):
+            cache.put(f"{EP}/api/models/o/r{i}", False, CachedResponse('"e"', bytes(3000)))
+    data = bytearray(path.read_bytes())
+    for offset in range(4096 * 3, len(data), 4096):
+        data[offset : offset + 100] = b"\xff" * 100
+    path.write_bytes(bytes(data))
+
+
+def _old_schema_cache(path: Path) -> None:
+    """A cache written by an older version: the table has no ``headers`` column."""
+    db = sqlite3.connect(path)
+    db.execute(
+        "CREATE TABLE hub_etags (url TEXT NOT NULL, auth INTEGER NOT NULL, etag TEXT NOT NULL,"
+        " body BLOB NOT NULL, stored_at REAL NOT NULL, PRIMARY KEY (url, auth))"
+    )
+    db.commit()
+    db.close()
+
+
+@pytest.mark.parametrize("damage", [_corrupt_cache, _old_schema_cache])
+@respx.mock
+def test_a_cache_failing_on_use_costs_only_revalidation(
+    tmp_path: Path, damage: t.Callable[[Path], None]
+) -> None:
+    path = tmp_path / "hub.sqlite3"
+    damage(path)
+    route = respx.get(f"{EP}/api/models/o/r5").respond(
+        200, json={"id": "o/r5"}, headers={"ETag": 'W/"1-a"'}
+    )
+    with EtagCache(path) as cache:
+        hub, http = client(cache=cache)
+        first = get(hub, http, f"{EP}/api/models/o/r5")
+        hub, http = client(cache=cache)
+        second = get(hub, http, f"{EP}/api/models/o/r5")
+    assert first.json() == second.json() == {"id": "o/r5"}
+    assert route.call_count == 2 and not second.from_cache

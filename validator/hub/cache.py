@@ -7,7 +7,9 @@ a ``304`` costs no body. Only ``200`` answers are stored; errors are always aske
 
 The table is ours alone (``hub_etags``) in a file next to the crawler's cache, keyed by
 URL and by whether a token was sent: a gated repo answers differently with and without
-one.
+one. A table of another shape (an older version's) is dropped and made afresh; a file
+that fails on use (damaged pages, a lock held too long) turns the cache off for the run:
+it costs revalidation, never the check.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import threading
 import time
 from pathlib import Path
 
+_COLUMNS = ("url", "auth", "etag", "body", "headers", "stored_at")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS hub_etags (
     url TEXT NOT NULL,
@@ -52,31 +55,52 @@ class EtagCache:
         # check_same_thread=False: anyio may resume us on another worker thread; the
         # lock above serialises access instead.
         self._db = sqlite3.connect(str(path), timeout=10, check_same_thread=False)
+        self.broken: str | None = None
+        """Why the cache turned itself off during the run (``None`` while it works)."""
         with contextlib.suppress(sqlite3.DatabaseError):
             self._db.execute("PRAGMA journal_mode=WAL")
+        columns = tuple(row[1] for row in self._db.execute("PRAGMA table_info(hub_etags)"))
+        if columns and columns != _COLUMNS:
+            self._db.execute("DROP TABLE hub_etags")  # an older layout: start afresh
         self._db.execute(_SCHEMA)
         self._db.commit()
 
+    def _failed(self, exc: sqlite3.Error) -> None:
+        self.broken = f"{type(exc).__name__}: {exc}"
+        with contextlib.suppress(sqlite3.Error):
+            self._db.rollback()
+
     def get(self, url: str, auth: bool) -> CachedResponse | None:
-        """The stored answer for ``url``, if any."""
+        """The stored answer for ``url``, if any (none once the file has failed)."""
         with self._lock:
-            row = self._db.execute(
-                "SELECT etag, body, headers FROM hub_etags WHERE url = ? AND auth = ?",
-                (url, int(auth)),
-            ).fetchone()
+            if self.broken:
+                return None
+            try:
+                row = self._db.execute(
+                    "SELECT etag, body, headers FROM hub_etags WHERE url = ? AND auth = ?",
+                    (url, int(auth)),
+                ).fetchone()
+            except sqlite3.Error as exc:
+                self._failed(exc)
+                return None
         if row is None:
             return None
-        return CachedResponse(etag=row[0], body=bytes(row[1]), link=row[2] or "")
+        return CachedResponse(etag=str(row[0]), body=bytes(row[1]), link=str(row[2] or ""))
 
     def put(self, url: str, auth: bool, response: CachedResponse) -> None:
-        """Store (or replace) the answer for ``url``."""
+        """Store (or replace) the answer for ``url``; a failing file is left alone."""
         with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO hub_etags (url, auth, etag, body, headers, stored_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (url, int(auth), response.etag, response.body, response.link, time.time()),
-            )
-            self._db.commit()
+            if self.broken:
+                return
+            try:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO hub_etags"
+                    " (url, auth, etag, body, headers, stored_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (url, int(auth), response.etag, response.body, response.link, time.time()),
+                )
+                self._db.commit()
+            except sqlite3.Error as exc:
+                self._failed(exc)
 
     def close(self) -> None:
         """Close the database (idempotent)."""
