@@ -170,7 +170,7 @@ def _scalar(value: t.Any, kind: str, where: str, base: Path) -> t.Any:
                 f"{where}: expected a whole number >= {1 if kind == 'positive' else 0}"
             )
         return value
-    if value < 0:
+    if not value >= 0:  # also refuses TOML's nan, which compares false to everything
         raise ConfigError(f"{where}: expected seconds >= 0")
     return float(value)
 
@@ -245,6 +245,10 @@ def _read_toml(path: Path) -> dict[str, t.Any]:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:  # tomllib decodes the bytes before parsing
+        raise ConfigError(
+            f"{path}: invalid TOML: not UTF-8 (byte {exc.start}: {exc.object[exc.start]:#04x})"
+        ) from None
 
 
 def load_config(explicit: Path | None = None, start: Path | None = None) -> Config:

@@ -51,6 +51,8 @@ def test_dot_validator_toml_wins_over_pyproject(tmp_path: Path) -> None:
         ("accept = ['2xx']\n", "accept: '2xx' is not a status code"),
         ("[hosts.'a.example']\nconcurency = 1\n", "unknown key 'hosts.\"a.example\".concurency'"),
         ("timeout = \n", "invalid TOML"),
+        ("timeout = nan\n", "timeout: expected seconds >= 0"),
+        ("[hosts.'a.example']\ninterval = nan\n", 'hosts."a.example".interval: expected seconds'),
     ],
 )
 def test_config_errors_name_file_and_key(tmp_path: Path, text: str, message: str) -> None:
@@ -114,6 +116,14 @@ def test_cli_network_unavailable_exits_3(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["links", str(urls), "--max-retries", "0", "--no-cache"])
     assert result.exit_code == 3, result.output
     assert "Network unavailable" in result.stderr
+
+
+def test_config_not_utf8_is_one_line_error(tmp_path: Path) -> None:
+    (tmp_path / ".validator.toml").write_bytes(b"timeout = 3\n# caf\xe9\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(start=tmp_path)
+    assert ".validator.toml" in str(info.value) and "UTF-8" in str(info.value)
+    assert "\n" not in str(info.value)
 
 
 def test_cli_usage_errors_exit_2(tmp_path: Path) -> None:
