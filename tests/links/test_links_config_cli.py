@@ -126,6 +126,17 @@ def test_config_not_utf8_is_one_line_error(tmp_path: Path) -> None:
     assert "\n" not in str(info.value)
 
 
+def test_cli_unusable_cache_is_one_line_exit_2(tmp_path: Path) -> None:
+    urls = tmp_path / "urls.txt"
+    urls.write_text("https://huggingface.co/x\n")
+    cache = tmp_path / "cache.sqlite3"
+    cache.write_bytes(b"not a database, just some bytes" * 100)
+    result = CliRunner().invoke(main, ["links", str(urls), "--cache-path", str(cache)])
+    assert result.exit_code == 2, result.output
+    assert "cache" in result.stderr and str(cache) in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+
+
 def test_cli_usage_errors_exit_2(tmp_path: Path) -> None:
     runner = CliRunner()
     missing = runner.invoke(main, ["links", str(tmp_path / "nope")])

@@ -7,6 +7,7 @@ Also home of :func:`crawl_options` and :func:`overrides_from_options`, which
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 import typing as t
 from pathlib import Path
@@ -92,7 +93,7 @@ def links_command(
         _fail(str(exc))
     try:
         outcome = anyio.run(check_links, collected.refs, settings)
-    except OSError as exc:  # e.g. the cache file cannot be created
+    except (OSError, sqlite3.Error) as exc:  # cannot create it, not a database, locked
         _fail(f"cannot use the cache at {settings.resolved_cache_path()}: {exc}")
 
     findings = list(collected.findings) + outcome.findings
