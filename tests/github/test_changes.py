@@ -96,3 +96,14 @@ def test_outside_a_repository(tmp_path: Path) -> None:
     outside.mkdir()
     with pytest.raises(ChangesError, match="is not in a git repository"):
         changed_entry_files("HEAD", outside)
+
+
+def test_new_files_not_yet_added_count_as_changed(repo: Path) -> None:
+    # Locally, a contributor runs --changed-since before `git add`: the new entry's
+    # links must be checked too. Ignored files stay out.
+    models = repo / "catalog" / "models"
+    (models / "brand new.yaml").write_text("id: brand-new\n", encoding="utf-8")
+    (repo / ".gitignore").write_text("scratch.yaml\n", encoding="utf-8")
+    (models / "scratch.yaml").write_text("id: scratch\n", encoding="utf-8")
+    changes = changed_entry_files("base", repo)
+    assert changes.changed == {repo.resolve() / "catalog/models/brand new.yaml"}

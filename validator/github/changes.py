@@ -8,8 +8,9 @@ others still reference.
 
 The answer comes from ``git diff --name-status -M -z <ref>``: the ref against the
 working tree, which in a pull-request checkout is the merge commit, so the diff
-against ``origin/<base>`` is exactly what the pull request changes. ``-z`` keeps
-unusual file names intact.
+against ``origin/<base>`` is exactly what the pull request changes. Untracked files
+(``git ls-files --others --exclude-standard``) count as added, so a local run sees a
+new entry before ``git add``. ``-z`` keeps unusual file names intact.
 """
 
 from __future__ import annotations
@@ -117,6 +118,13 @@ def changed_entry_files(ref: str, repo_root: Path) -> ChangeSet:
                 deleted.add(root / path)
             elif status in "AMT":
                 changed.add(root / path)
+    # `git diff` ignores untracked files; a new entry not yet `git add`-ed is still new.
+    untracked = _git(["ls-files", "--others", "--exclude-standard", "-z"], root)
+    if untracked.returncode != 0:
+        raise ChangesError(f"git ls-files failed: {_first_line(untracked.stderr)}")
+    for path in untracked.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        if path and _is_entry(path):
+            changed.add(root / path)
     return ChangeSet(ref, root, frozenset(changed), frozenset(deleted), renamed)
 
 
