@@ -290,3 +290,16 @@ def test_a_cache_failing_on_use_costs_only_revalidation(
         second = get(hub, http, f"{EP}/api/models/o/r5")
     assert first.json() == second.json() == {"id": "o/r5"}
     assert route.call_count == 2 and not second.from_cache
+
+
+@respx.mock
+def test_a_connect_timeout_is_a_failure_to_reach_the_host() -> None:
+    # a black-holed network times out connecting rather than being refused
+    respx.get(f"{EP}/api/models/a/b").mock(side_effect=httpx.ConnectTimeout("timed out"))
+    hub, http = client(HubSettings(endpoint=EP, max_retries=0))
+    answer = get(hub, http, f"{EP}/api/models/a/b")
+    assert answer.status is None and answer.connect_failed
+    # a read timeout is an answer that did not finish: the host was reached
+    respx.get(f"{EP}/api/models/a/c").mock(side_effect=httpx.ReadTimeout("slow"))
+    hub, http = client(HubSettings(endpoint=EP, max_retries=0))
+    assert not get(hub, http, f"{EP}/api/models/a/c").connect_failed

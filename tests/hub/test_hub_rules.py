@@ -409,3 +409,13 @@ def test_disabled_flag_in_a_200_answer() -> None:
     outcome = check(entry(MODEL))
     assert [f.rule for f in outcome.findings] == ["hub-repo-disabled"]
     assert outcome.verdicts() == {"org/m": "disabled"}
+
+
+@respx.mock
+def test_an_endpoint_timing_out_on_connect_is_network_unavailable() -> None:
+    respx.route(host="hub.test").mock(side_effect=httpx.ConnectTimeout("timed out"))
+    other = entry(MODEL.replace("org/m", "org/n"), "other.yaml")
+    outcome = check(entry(MODEL), other)
+    assert outcome.network_unavailable and "cannot reach" in outcome.network_unavailable
+    assert outcome.findings == [] and outcome.repos == []
+    assert outcome.requests == 4  # the probe and its 3 retries; org/n is never asked

@@ -138,7 +138,8 @@ class HubResponse:
     attempts: int = 1
     transport_error: str | None = None
     connect_failed: bool = False
-    """The failure was reaching the host at all (DNS, refused, no route)."""
+    """The failure was reaching the host at all (DNS, refused, no route, or a connect
+    timeout: a black-holed network times out instead of refusing)."""
     gave_up_wait: float | None = None
     """Set when a 429/503 asked us to wait longer than ``max_wait``."""
     from_cache: bool = False
@@ -289,7 +290,7 @@ class HubClient:
             url=str(url), final_url=str(url), status=None,
             attempts=self.settings.max_retries + 1,
             transport_error=f"{type(last_error).__name__}: {last_error}" if last_error else None,
-            connect_failed=isinstance(last_error, httpx.ConnectError),
+            connect_failed=isinstance(last_error, httpx.ConnectError | httpx.ConnectTimeout),
         )  # fmt: skip
 
     @staticmethod
