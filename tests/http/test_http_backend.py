@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 
 import anyio
+import httpcore
+import httpx
 import pytest
 
 from validator.http import (
@@ -14,6 +17,7 @@ from validator.http import (
     UnknownHostError,
     UnsafeAddressError,
     is_public_address,
+    translate,
 )
 
 
@@ -84,3 +88,34 @@ def test_resolver_failures_are_classified() -> None:
         anyio.run(SafeNetworkBackend(resolver=nxdomain).resolve, "gone.example", 80)
     with pytest.raises(ResolverError):
         anyio.run(SafeNetworkBackend(resolver=offline).resolve, "any.example", 80)
+
+
+def _chained(outer: BaseException, *causes: BaseException) -> BaseException:
+    """``outer`` raised from ``causes[0]`` raised from ``causes[1]``... (as httpx does)."""
+    chain = [outer, *causes]
+    for exc, cause in zip(chain, chain[1:], strict=False):
+        exc.__cause__ = cause
+    return outer
+
+
+def test_tls_failure_means_the_host_was_reached() -> None:
+    # httpx.ConnectError <- httpcore.ConnectError <- ssl.SSLError: a TLS handshake
+    # needs a TCP connection, so this is the host's fault, not a sign of no network.
+    error = translate(
+        _chained(
+            httpx.ConnectError("x"),
+            httpcore.ConnectError("x"),
+            ssl.SSLCertVerificationError(1, "certificate verify failed"),
+        )
+    )
+    assert not error.network_level and error.peer_reached
+    refused = translate(
+        _chained(httpx.ConnectError("x"), ConnectionRefusedError(111, "Connection refused"))
+    )
+    assert refused.network_level and not refused.peer_reached
+
+
+def test_read_timeout_means_the_host_was_reached() -> None:
+    assert translate(httpx.ReadTimeout("slow")).peer_reached
+    assert not translate(httpx.ConnectTimeout("slow")).peer_reached
+    assert translate(httpx.ConnectTimeout("slow")).network_level

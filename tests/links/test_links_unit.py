@@ -163,3 +163,30 @@ def test_retry_after_zero_or_past_date_still_backs_off(retry_after: str) -> None
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
     assert len(gaps) == 2
     assert min(gaps) >= 0.2
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        httpx.RemoteProtocolError("peer closed connection mid-response"),
+        httpx.ReadTimeout("no bytes within the read timeout"),
+    ],
+)
+def test_a_host_that_talked_back_means_the_network_is_up(answer: t.Any) -> None:
+    # One host refuses the connection, another one was reached but misbehaved: that is
+    # not "network unavailable" (exit 3), it is two failing links.
+    with respx.mock:
+        respx.route(host="down.example").mock(side_effect=httpx.ConnectError("refused"))
+        respx.route(host="odd.example").mock(side_effect=answer)
+        outcome = run(["https://down.example/a", "https://odd.example/b"])
+    assert outcome.network_unavailable is None
+    assert {r.verdict for r in outcome.results} <= {Verdict.ERROR, Verdict.TIMEOUT}
+    assert len(outcome.findings) == 2
+
+
+def test_only_connect_failures_still_mean_network_unavailable() -> None:
+    with respx.mock:
+        respx.route(host="down.example").mock(side_effect=httpx.ConnectError("unreachable"))
+        respx.route(host="gone.example").mock(side_effect=httpx.ConnectTimeout("no route"))
+        outcome = run(["https://down.example/a", "https://gone.example/b"])
+    assert outcome.network_unavailable is not None

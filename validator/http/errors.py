@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import errno
 import socket
+import ssl
 
 import httpcore
 import httpx
@@ -33,6 +34,8 @@ class NetworkError(Exception):
     retryable = True
     network_level = False
     """True when the failure says more about our network than about the link."""
+    peer_reached = False
+    """True when some peer answered (TLS, bytes, a reset mid-response): the network works."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -81,12 +84,15 @@ class RequestTimeout(NetworkError):
         self.phase = phase
         # A connect timeout with no route looks exactly like an offline runner.
         self.network_level = phase == "connect"
+        # A read/write timeout happens on an open connection.
+        self.peer_reached = phase == "read"
 
 
 class ProtocolFailure(NetworkError):
     """The peer answered, but not with usable HTTP."""
 
     kind = "protocol"
+    peer_reached = True
 
 
 # glibc: EAI_NONAME/EAI_NODATA mean "no such name"; EAI_AGAIN/EAI_FAIL mean the
@@ -112,6 +118,17 @@ def _describe_os_error(exc: OSError) -> str:
     return names.get(exc.errno or 0, exc.strerror or str(exc) or type(exc).__name__)
 
 
+def _tls_cause(exc: BaseException) -> ssl.SSLError | None:
+    seen: set[int] = set()
+    cursor: BaseException | None = exc
+    while cursor is not None and id(cursor) not in seen:
+        seen.add(id(cursor))
+        if isinstance(cursor, ssl.SSLError):
+            return cursor
+        cursor = cursor.__cause__ or cursor.__context__
+    return None
+
+
 def translate(exc: BaseException) -> NetworkError:
     """Map a transport exception (httpx, httpcore, OSError) to a :class:`NetworkError`."""
     seen: set[int] = set()
@@ -129,9 +146,19 @@ def translate(exc: BaseException) -> NetworkError:
         text = "connection refused"
     if isinstance(exc, httpx.ConnectTimeout | httpcore.ConnectTimeout):
         return RequestTimeout("connect timed out", phase="connect")
+    if isinstance(
+        exc, httpx.ReadTimeout | httpx.WriteTimeout | httpcore.ReadTimeout | httpcore.WriteTimeout
+    ):
+        return RequestTimeout("response timed out", phase="read")
     if isinstance(exc, httpx.TimeoutException | httpcore.TimeoutException | TimeoutError):
         return RequestTimeout("response timed out")
     if isinstance(exc, httpx.ConnectError | httpcore.ConnectError):
+        tls = _tls_cause(exc)
+        if tls is not None:  # the TCP connection was made: the host, not our network
+            failed = ConnectFailedError(f"TLS: {getattr(tls, 'reason', None) or tls}")
+            failed.network_level = False
+            failed.peer_reached = True
+            return failed
         return ConnectFailedError(text)
     if isinstance(exc, socket.gaierror):
         return resolution_error("host", exc)

@@ -285,6 +285,7 @@ class Crawler:
             retry += 1
             can_retry = retry <= settings.max_retries and state.remaining() > 0
             if isinstance(outcome, NetworkError):
+                state.reached = state.reached or outcome.peer_reached
                 if not (outcome.retryable and can_retry):
                     return outcome
                 await anyio.sleep(
