@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typing as t
 
+import httpx
 import pytest
 
 from validator import USER_AGENT
@@ -369,3 +370,61 @@ def test_other_label_validation_errors_still_fail(fake: FakeGitHub, client: GitH
     with pytest.raises(GitHubAPIError, match="^create label: HTTP 422"):
         run(client, night())
     assert fake.open_issues() == []
+
+
+class _LoseFirstAnswer(httpx.BaseTransport):
+    """Deliver every request, but lose the answer to the first one matching ``method``."""
+
+    def __init__(self, method: str) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.method = method
+        self.lost = False
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if request.method == self.method and not self.lost:
+            self.lost = True
+            response.read()
+            raise httpx.ReadTimeout("timed out reading the answer", request=request)
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_a_create_whose_answer_was_lost_is_not_sent_twice(fake: FakeGitHub, clock: Clock) -> None:
+    # The POST reached GitHub (the issue exists) but the answer timed out: sending it
+    # again would open a second report issue, so the call fails instead.
+    fake.labels[LABEL] = {"name": LABEL}
+    transport = _LoseFirstAnswer("POST")
+    with httpx.Client(transport=transport, timeout=5.0) as http:
+        client = GitHubClient(
+            fake.repo, token=fake.token, api_url=fake.url, client=http, sleep=clock.sleep
+        )
+        with pytest.raises(GitHubAPIError, match="^create issue: no response"):
+            run(client, night())
+    assert len(fake.issues) == 1
+
+
+def test_a_connection_that_failed_before_sending_is_retried(fake: FakeGitHub, clock: Clock) -> None:
+    class RefuseFirst(httpx.BaseTransport):
+        def __init__(self) -> None:
+            self.inner = httpx.HTTPTransport()
+            self.refused = False
+
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if request.method == "POST" and not self.refused:
+                self.refused = True
+                raise httpx.ConnectError("connection refused", request=request)
+            return self.inner.handle_request(request)
+
+        def close(self) -> None:
+            self.inner.close()
+
+    fake.labels[LABEL] = {"name": LABEL}
+    with httpx.Client(transport=RefuseFirst(), timeout=5.0) as http:
+        client = GitHubClient(
+            fake.repo, token=fake.token, api_url=fake.url, client=http, sleep=clock.sleep
+        )
+        assert run(client, night()).action == "create"
+    assert len(fake.issues) == 1

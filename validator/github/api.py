@@ -10,7 +10,10 @@ Retries follow GitHub's rate-limit docs ("Rate limits for the REST API"): on 403
 wait ``retry-after`` seconds when given; else, with ``x-ratelimit-remaining: 0``,
 until ``x-ratelimit-reset``; else, for a secondary-limit message, at least a minute;
 5xx back off exponentially. Waits are capped and attempts limited; 401, 404 and 422
-are never retried (they will not change), and a plain 403 is a permission problem.
+are never retried (they will not change), and a plain 403 is a permission problem. A
+POST whose answer was lost in transit (read timeout, dropped connection) is not sent
+again, since GitHub may have acted on it: a second report issue is worse than a
+failed night.
 Mutating calls are spaced at least a second apart, as the best-practices page asks.
 """
 
@@ -34,6 +37,9 @@ SECONDARY_LIMIT_WAIT = 60.0
 WRITE_SPACING = 1.0
 
 Issue = dict[str, t.Any]
+
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+"""Transport errors raised before any byte of the request was sent."""
 
 
 class GitHubAPIError(Exception):
@@ -217,7 +223,11 @@ class GitHubClient:
                     follow_redirects=True,
                 )
             except httpx.HTTPError as e:
-                if attempt == self.max_attempts:
+                # A POST (create issue, comment) may have reached GitHub even though
+                # its answer was lost; sending it again would duplicate it. Retry only
+                # when the request surely never left (no connection was made).
+                unsent = isinstance(e, _NOT_SENT)
+                if attempt == self.max_attempts or (method == "POST" and not unsent):
                     raise GitHubAPIError(call, None, str(e) or type(e).__name__) from e
                 self._sleep(min(2.0**attempt, self.max_wait))
                 continue
