@@ -112,6 +112,11 @@ NEOX = {"model_type": "gpt_neox", "max_position_embeddings": 2048}
         ("https://huggingface.co/spaces/bigcode/bigcode-model-license-agreement", None),
         ("https://huggingface.co/datasets", None),
         ("https://github.com/bigscience/bloom", None),
+        # dot segments name no repo: "org/.." would ask the API for /api/models
+        ("https://huggingface.co/org/..", None),
+        ("https://huggingface.co/org/%2E%2E", None),
+        ("https://huggingface.co/datasets/org/.", None),
+        ("https://huggingface.co/../org", None),
     ],
 )  # fmt: skip
 def test_parse_hub_url(url: str, expected: tuple[str, str] | None) -> None:
@@ -419,3 +424,12 @@ def test_an_endpoint_timing_out_on_connect_is_network_unavailable() -> None:
     assert outcome.network_unavailable and "cannot reach" in outcome.network_unavailable
     assert outcome.findings == [] and outcome.repos == []
     assert outcome.requests == 4  # the probe and its 3 retries; org/n is never asked
+
+
+@respx.mock
+def test_repo_ids_are_quoted_in_request_urls() -> None:
+    # an id holding '#' or '?' must not turn into a fragment or a query of the request
+    route = respx.route(host="hub.test").respond(404, headers={"X-Error-Code": "RepoNotFound"})
+    outcome = check(entry(MODEL.replace("org/m", "org/m%23x")))
+    assert [c.request.url.raw_path for c in route.calls] == [b"/api/models/org/m%23x"]
+    assert outcome.verdicts() == {"org/m#x": "missing"}

@@ -24,7 +24,7 @@ from validator.http.settings import CrawlSettings
 from validator.hub.cache import EtagCache
 from validator.hub.client import HubClient, HubResponse, Limiter
 from validator.hub.outcome import HubOutcome, RepoPlace, RepoResult, RepoVerdict, problem_of
-from validator.hub.repos import RepoId, RepoKind, RepoRef, collect_refs
+from validator.hub.repos import RepoId, RepoKind, RepoRef, collect_refs, quote_id
 from validator.hub.rules import (
     HUB_RULES,
     Pair,
@@ -94,7 +94,7 @@ class _Fetcher:
 
     async def repo(self, repo: RepoId) -> RepoState:
         hub = self.hub
-        state = RepoState(repo, hub.url(f"api/{repo.api_kind}/{repo.id}"))
+        state = RepoState(repo, hub.url(f"api/{repo.api_kind}/{quote_id(repo.id)}"))
         # reference §1.1: GET {endpoint}/api/{models|datasets}/{repo_id}
         response = await hub.get(state.api_url)
         self._note(state, response)
@@ -122,7 +122,7 @@ class _Fetcher:
     async def _config(self, state: RepoState, facts: RepoFacts) -> None:
         # reference §2.1: {endpoint}/{repo_id}/resolve/main/config.json; the API's
         # `config` field is a filtered subset without a length key (§1.2)
-        url = self.hub.url(f"{state.repo_id}/resolve/main/config.json")
+        url = self.hub.url(f"{quote_id(state.repo_id)}/resolve/main/config.json")
         facts.config_url = url
         response = await self.hub.get(url)
         self._note(state, response)
@@ -142,7 +142,7 @@ class _Fetcher:
     async def _first_commit(self, state: RepoState, facts: RepoFacts) -> None:
         # reference §2.1: GET /api/{type}s/{id}/commits/{revision}, newest first,
         # paginated through the Link header; the first commit is the last page's last.
-        url = self.hub.url(f"api/{state.repo.api_kind}/{state.repo_id}/commits/main")
+        url = self.hub.url(f"api/{state.repo.api_kind}/{quote_id(state.repo_id)}/commits/main")
         response = await self.hub.get(url)
         self._note(state, response)
         pages = 1

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import typing as t
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from validator.catalog.model import Entry
 
@@ -91,8 +91,8 @@ def parse_hub_url(url: str) -> RepoId | None:
     if parts.scheme not in ("http", "https") or (parts.hostname or "") not in HUB_HOSTS:
         return None
     segments = [unquote(s) for s in parts.path.split("/") if s]
-    if not segments:
-        return None
+    if not segments or any(s in (".", "..") for s in segments):
+        return None  # dot segments name no repo ("org/.." would ask for /api/models)
     if segments[0] == "datasets":
         if len(segments) >= 3:
             return RepoId(RepoKind.DATASET, f"{segments[1]}/{segments[2]}")
@@ -104,6 +104,13 @@ def parse_hub_url(url: str) -> RepoId | None:
     if len(segments) == 2 or segments[2] in _REPO_SUBPAGES:
         return RepoId(RepoKind.MODEL, f"{segments[0]}/{segments[1]}")
     return None
+
+
+def quote_id(repo_id: str) -> str:
+    """``repo_id`` as a URL path: ``owner/name`` with every other reserved character
+    percent-encoded, so that an id holding ``#``, ``?`` or ``%`` is asked about as
+    written and never becomes a fragment, a query or another repo."""
+    return quote(repo_id, safe="/")
 
 
 def collect_refs(entries: t.Iterable[Entry]) -> list[RepoRef]:
