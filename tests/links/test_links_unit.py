@@ -190,3 +190,18 @@ def test_only_connect_failures_still_mean_network_unavailable() -> None:
         respx.route(host="gone.example").mock(side_effect=httpx.ConnectTimeout("no route"))
         outcome = run(["https://down.example/a", "https://gone.example/b"])
     assert outcome.network_unavailable is not None
+
+
+def test_head_dropped_by_the_server_then_get() -> None:
+    # Some servers reset or garble HEAD but serve GET (lychee and linkinator fall back
+    # on such errors too); only a timeout is not worth a second method.
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.method == "HEAD":
+            raise httpx.RemoteProtocolError("server disconnected without sending a response")
+        return httpx.Response(200)
+
+    with respx.mock:
+        route = respx.route(host="example.com").mock(side_effect=answer)
+        result = only(run(["https://example.com/p"]))
+    assert result.verdict is Verdict.OK
+    assert route.calls[-1].request.method == "GET"

@@ -6,7 +6,8 @@ Per URL (see ``docs/links.md`` for the reasons behind each step):
    (``skipped`` / ``blocked``). A success younger than the cache TTL: reused.
 2. ``HEAD`` first (linkinator, link-check, urlchecker do the same); ``GET`` when HEAD
    is refused or answers anything but an accepted status (405/501 from servers that
-   do not implement HEAD, but also 403/404 from servers that treat it differently).
+   do not implement HEAD, but also 403/404 from servers that treat it differently, and
+   a connection reset or garbled reply to HEAD).
    A URL with a checkable ``#fragment`` goes straight to ``GET``: HEAD has no body.
 3. Redirects followed by hand up to ``max_redirects``, each hop recorded, loops
    detected, credentials sent only to the host they were configured for.
@@ -39,6 +40,7 @@ from validator.http import (
     HostLimiter,
     LinkRecord,
     NetworkError,
+    ProtocolFailure,
     RequestTimeout,
     UnknownHostError,
     backoff_delay,
@@ -177,7 +179,10 @@ class Crawler:
                 answer.url
             )
             # A rate limit is about us, not the method: asking again with GET only adds load.
-            if isinstance(answer, _Answer) and refused and answer.status != 429:
+            refused = refused and isinstance(answer, _Answer) and answer.status != 429
+            # A server that resets or garbles HEAD may still serve GET.
+            refused = refused or isinstance(answer, ProtocolFailure)
+            if refused:
                 # HEAD refused or not trusted: ask again with GET, from the start.
                 state.redirects.clear()
                 answer = await self._follow("GET", target, state, read_body=False)
