@@ -44,11 +44,17 @@ class FakeGitHub:
     """State of one repository's issues and labels, plus a log of every request."""
 
     def __init__(
-        self, repo: str = "octo/catalog", token: str = "test-token", per_page_cap: int = 100
+        self,
+        repo: str = "octo/catalog",
+        token: str = "test-token",
+        per_page_cap: int = 100,
+        api_path: str = "",
     ):
         self.repo = repo
         self.token = token
         self.per_page_cap = per_page_cap
+        self.api_path = api_path
+        """A path prefix for every endpoint, as GitHub Enterprise Server's ``/api/v3``."""
         self.issues: dict[int, dict[str, t.Any]] = {}
         self.comments: dict[int, list[str]] = {}
         self.labels: dict[str, dict[str, t.Any]] = {}
@@ -63,6 +69,11 @@ class FakeGitHub:
 
     @property
     def url(self) -> str:
+        """The API base URL (``GITHUB_API_URL``), path prefix included."""
+        return self.origin + self.api_path
+
+    @property
+    def origin(self) -> str:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}"
 
@@ -137,7 +148,7 @@ def _error(status: int, message: str, **extra: t.Any) -> tuple[int, dict[str, t.
 
 
 def _handler(fake: FakeGitHub) -> type[http.server.BaseHTTPRequestHandler]:
-    prefix = f"/repos/{fake.repo}"
+    prefix = f"{fake.api_path}/repos/{fake.repo}"
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -224,7 +235,7 @@ def _handler(fake: FakeGitHub) -> type[http.server.BaseHTTPRequestHandler]:
                 issue = fake._new_issue(
                     body["title"], body.get("body") or "", body.get("labels", [])
                 )
-                return 201, issue, {"location": f"{fake.url}{prefix}/issues/{issue['number']}"}
+                return 201, issue, {"location": f"{fake.origin}{prefix}/issues/{issue['number']}"}
             match = re.fullmatch(r"/issues/(\d+)(/comments)?", rest)
             if match:
                 issue = fake.issues.get(int(match.group(1)))
@@ -279,8 +290,8 @@ def _handler(fake: FakeGitHub) -> type[http.server.BaseHTTPRequestHandler]:
                 next_q = urllib.parse.urlencode({**base, "per_page": per_page, "page": page + 1})
                 last_q = urllib.parse.urlencode({**base, "per_page": per_page, "page": last})
                 headers["link"] = (
-                    f'<{fake.url}{prefix}/issues?{next_q}>; rel="next", '
-                    f'<{fake.url}{prefix}/issues?{last_q}>; rel="last"'
+                    f'<{fake.origin}{prefix}/issues?{next_q}>; rel="next", '
+                    f'<{fake.origin}{prefix}/issues?{last_q}>; rel="last"'
                 )
             return 200, chunk, headers
 

@@ -428,3 +428,22 @@ def test_a_connection_that_failed_before_sending_is_retried(fake: FakeGitHub, cl
         )
         assert run(client, night()).action == "create"
     assert len(fake.issues) == 1
+
+
+def test_github_enterprise_api_url_with_a_path_prefix(clock: Clock) -> None:
+    # GHES sets GITHUB_API_URL=https://HOST/api/v3: every call, and the pagination
+    # links, must keep the prefix.
+    fake = FakeGitHub(api_path="/api/v3").start()
+    try:
+        for i in range(120):
+            fake.add_issue(f"other {i}", "no marker", [LABEL])
+        with httpx.Client(timeout=5.0) as http:
+            client = GitHubClient(
+                fake.repo, token=fake.token, api_url=fake.url + "/", client=http, sleep=clock.sleep
+            )
+            assert run(client, night()).action == "create"
+            assert run(client, night()).action == "none"
+        assert all(c.path.startswith("/api/v3/repos/octo/catalog/") for c in fake.calls)
+        assert any(c.query.get("page") == ["2"] for c in fake.calls)
+    finally:
+        fake.stop()
