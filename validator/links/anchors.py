@@ -10,6 +10,7 @@ count. Fragments that are not element ids are never reported: GitHub line anchor
 
 from __future__ import annotations
 
+import html
 import re
 import urllib.parse
 
@@ -31,15 +32,23 @@ def page_ids(body: bytes) -> set[str]:
     ids: set[str] = set()
     for match in _ID_ATTR.finditer(body):
         raw = match.group(1) or match.group(2) or match.group(3) or b""
-        ids.add(raw.decode("utf-8", "replace"))
+        ids.add(html.unescape(raw.decode("utf-8", "replace")))  # id="a&amp;b" is "a&b"
     return ids
 
 
 def has_fragment(body: bytes, fragment: str) -> bool:
-    """Whether the page defines ``fragment`` (percent-decoded; GitHub prefix allowed)."""
+    """Whether the page defines ``fragment`` (percent-decoded; GitHub prefix allowed).
+
+    GitHub's page script finds ``user-content-`` heading anchors ignoring case
+    (``#Installation`` scrolls to ``user-content-installation``), so that prefix is
+    matched case-insensitively: a link that works in the browser is never reported.
+    """
     ids = page_ids(body)
     wanted = {fragment, urllib.parse.unquote(fragment)}
-    return any(w in ids or f"user-content-{w}" in ids for w in wanted)
+    if any(w in ids or f"user-content-{w}" in ids for w in wanted):
+        return True
+    github = {i.lower() for i in ids if i.startswith("user-content-")}
+    return any(f"user-content-{w}".lower() in github for w in wanted)
 
 
 def is_html(content_type: str) -> bool:
