@@ -433,3 +433,19 @@ def test_repo_ids_are_quoted_in_request_urls() -> None:
     outcome = check(entry(MODEL.replace("org/m", "org/m%23x")))
     assert [c.request.url.raw_path for c in route.calls] == [b"/api/models/org/m%23x"]
     assert outcome.verdicts() == {"org/m#x": "missing"}
+
+
+@respx.mock
+def test_a_bare_401_on_config_of_a_gated_repo_is_gated() -> None:
+    # reference §1.4: the Hub answers 401 to unauthenticated callers of gated repos; a
+    # 401 without X-Error-Code for a repo whose card says gated is not "no config.json"
+    respx.get(f"{EP}/api/models/org/m").respond(200, json=info("org/m", gated="auto"))
+    respx.get(f"{EP}/org/m/resolve/main/config.json").respond(
+        401, headers={"X-Error-Message": "Invalid username or password."}
+    )
+    respx.get(f"{EP}/api/models/org/m/commits/main").respond(
+        200, json=[{"id": "1", "date": "2023-05-01T00:00:00Z"}]
+    )
+    outcome = check(entry(MODEL))
+    assert outcome.verdicts() == {"org/m": "gated"}
+    assert only(outcome, "hub-repo-gated").message.startswith("org/m is gated (auto)")

@@ -132,6 +132,10 @@ class _Fetcher:
             facts.config = config if isinstance(config, dict) else None
             return
         verdict, detail = problem
+        if verdict is RepoVerdict.MISSING and response.status == 401 and state.gated:
+            # §1.4: 401 is what gated repos answer unauthenticated callers; the card
+            # says this repo is gated, so a bare 401 is that, not "no config.json"
+            verdict, detail = RepoVerdict.GATED, f"{response.status} (the repo is gated)"
         if verdict is RepoVerdict.GATED:
             state.files_gated = True
             state.detail = detail
