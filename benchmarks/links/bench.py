@@ -77,23 +77,32 @@ def lower_bound(
 
 
 class FarmProcess:
+    """The farm in its own process, on a random port; a port already taken (the farm
+    exits at once) is retried on another, so a busy machine does not fail the run."""
+
     def __init__(self, hosts: int, latency: float) -> None:
-        self.port = 20000 + random.randrange(20000)
-        ready = Path(tempfile.mkdtemp()) / "ready"
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                str(HERE / "farm.py"),
-                str(hosts),
-                str(self.port),
-                str(latency),
-                str(ready),
-            ]
-        )
-        for _ in range(200):
+        for _ in range(5):
+            self.port = 20000 + random.randrange(20000)
+            ready = Path(tempfile.mkdtemp()) / "ready"
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    str(HERE / "farm.py"),
+                    str(hosts),
+                    str(self.port),
+                    str(latency),
+                    str(ready),
+                ]
+            )
+            for _ in range(400):
+                if ready.exists() or self.proc.poll() is not None:
+                    break
+                time.sleep(0.05)
             if ready.exists():
-                break
-            time.sleep(0.05)
+                return
+            self.proc.kill()
+            self.proc.wait(5)
+        raise SystemExit("bench: the link farm did not start (5 ports tried)")
 
     def call(self, path: str) -> dict:
         with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=5) as r:
