@@ -28,6 +28,8 @@ class Server:
     def __init__(self) -> None:
         self.port = 0
         self.hits: collections.Counter[str] = collections.Counter()
+        self.connections: collections.Counter[str] = collections.Counter()
+        """TCP connections accepted, per host address (keep-alive reuse shows here)."""
         self.methods: list[tuple[str, str, str]] = []
         self.headers_seen: dict[str, dict[str, str]] = {}
         self.in_flight = 0
@@ -76,6 +78,7 @@ class Server:
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         host = writer.get_extra_info("sockname")[0]
+        self.connections[host] += 1
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")

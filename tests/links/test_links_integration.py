@@ -166,3 +166,23 @@ def test_unknown_host_is_dead_when_others_answer(server: Server, fast: CrawlSett
     outcome = run([server.url(0, "/ok?u=1"), "https://no-such-host.invalid/"], fast)
     assert outcome.network_unavailable is None
     assert verdicts(outcome)["https://no-such-host.invalid/"] is Verdict.DEAD
+
+
+def test_connections_are_reused_when_answers_are_read_to_the_end(
+    fast: CrawlSettings,
+) -> None:
+    """HEAD answers and small error pages are drained, so one host keeps one connection."""
+    import dataclasses
+
+    from tests.links.linkserver import Server
+
+    server = Server().start()  # its own server: connection counts start at zero
+    try:
+        urls = [server.url(2, f"/ok?reuse={i}") for i in range(5)]
+        urls += [server.url(2, f"/missing?reuse={i}") for i in range(3)]  # HEAD 404, GET 404
+        settings = dataclasses.replace(fast, concurrency=1, host_concurrency=1)
+        outcome = run(urls, settings)
+        assert {r.verdict for r in outcome.results} == {Verdict.OK, Verdict.DEAD}
+        assert server.connections["127.0.0.4"] == 1
+    finally:
+        server.stop()

@@ -336,11 +336,34 @@ class Crawler:
             )
             if wanted:
                 body, truncated = await read_limited(response, self.settings.max_body_bytes)
+            elif _cheap_to_drain(method, response):
+                # A response read to its end leaves its connection in the pool; one closed
+                # early costs the next request to this host a new TCP (and TLS) handshake.
+                # Raw bytes, never decoded: a small gzip body may inflate to gigabytes.
+                async for _ in response.aiter_raw():
+                    pass
         except (httpx.HTTPError, OSError) as exc:
             return translate(exc)
         finally:
             await response.aclose()
         return _Answer(response.status_code, url, response.headers, body, truncated)
+
+
+DRAIN_LIMIT = 64 * 1024
+"""Bodies up to this declared size are read to keep the connection (never a checkpoint)."""
+
+
+def _cheap_to_drain(method: str, response: httpx.Response) -> bool:
+    """Whether reading the rest of a response is cheaper than a new connection.
+
+    A HEAD answer has no body (RFC 9110 §9.3.2); a redirect or error page declares a
+    small ``Content-Length``. A body of unknown length is never read: it could be a
+    10 GB checkpoint.
+    """
+    if method == "HEAD":
+        return True
+    length = response.headers.get("content-length", "")
+    return length.isdigit() and int(length) <= DRAIN_LIMIT
 
 
 # -- the run ---------------------------------------------------------------------------
