@@ -12,6 +12,7 @@ Bodies are read raw and decompressed here with a hard output limit, so neither a
 
 from __future__ import annotations
 
+import collections
 import typing as t
 import zlib
 
@@ -26,23 +27,85 @@ ACCEPT_ENCODING = "gzip, deflate"
 """Only encodings we can decompress with a limit ourselves (no br/zstd)."""
 
 
+class OriginPools:
+    """One ``httpcore.AsyncConnectionPool`` per origin (scheme, host, port).
+
+    httpcore matches every queued request against every pooled connection, so a single
+    pool holding keep-alive connections to dozens of hosts spends most of a fast crawl
+    in that scan (measured: 27 of 33 profiled seconds at 3,000 URLs / 40 hosts). Per
+    origin the scan stays within the host's own few connections, and connections are
+    still reused, which on the web saves a TCP and TLS handshake per request.
+    """
+
+    MAX_IDLE_POOLS = 64
+    """Pools kept beyond this are closed when idle, least recently used first, so a list
+    spanning thousands of hosts does not hold thousands of idle sockets open."""
+
+    def __init__(self, make_pool: t.Callable[[], httpcore.AsyncConnectionPool]) -> None:
+        self._make_pool = make_pool
+        self._pools: collections.OrderedDict[
+            tuple[bytes, bytes, int | None], httpcore.AsyncConnectionPool
+        ] = collections.OrderedDict()
+
+    async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
+        """Send ``request`` through its origin's pool, created on first use."""
+        url = request.url
+        key = (url.scheme, url.host, url.port)
+        pool = self._pools.get(key)
+        if pool is None:
+            pool = self._pools[key] = self._make_pool()
+            await self._close_idle_pools()
+        else:
+            self._pools.move_to_end(key)
+        return await pool.handle_async_request(request)
+
+    async def _close_idle_pools(self) -> None:
+        excess = len(self._pools) - self.MAX_IDLE_POOLS
+        for key, pool in list(self._pools.items()):
+            if excess <= 0:
+                break
+            if all(connection.is_idle() for connection in pool.connections):
+                del self._pools[key]
+                await pool.aclose()
+                excess -= 1
+
+    async def __aenter__(self) -> OriginPools:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close every pool."""
+        pools = list(self._pools.values())
+        self._pools.clear()
+        for pool in pools:
+            await pool.aclose()
+
+
 class SafeTransport(httpx.AsyncHTTPTransport):
-    """``httpx.AsyncHTTPTransport`` whose connection pool uses the safe backend."""
+    """``httpx.AsyncHTTPTransport`` whose pools use the safe backend, one per origin."""
 
     def __init__(self, settings: CrawlSettings, *, limits: httpx.Limits) -> None:
         super().__init__(limits=limits, trust_env=False)
-        ssl_context = httpx.create_ssl_context(trust_env=False)
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl_context,
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=SafeNetworkBackend(
-                allow_private=settings.allow_private,
-                allowlist=settings.private_allowlist,
-                resolver=settings.resolver,
-            ),
+        ssl_context = httpx.create_ssl_context(trust_env=False)  # one, shared by every pool
+        backend = SafeNetworkBackend(
+            allow_private=settings.allow_private,
+            allowlist=settings.private_allowlist,
+            resolver=settings.resolver,
         )
+
+        def make_pool() -> httpcore.AsyncConnectionPool:
+            return httpcore.AsyncConnectionPool(
+                ssl_context=ssl_context,
+                max_connections=limits.max_connections,
+                max_keepalive_connections=limits.max_keepalive_connections,
+                keepalive_expiry=limits.keepalive_expiry,
+                network_backend=backend,
+            )
+
+        # httpx only calls handle_async_request, aclose and the context methods on it.
+        self._pool = OriginPools(make_pool)  # type: ignore[assignment]
 
 
 def build_client(
