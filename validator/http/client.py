@@ -1,10 +1,11 @@
 """Building the shared ``httpx.AsyncClient`` and reading bodies safely.
 
-One client per run: connection pooling across all hosts, our user agent, no automatic
-redirects (callers follow hops themselves so they can record the chain and decide
-which headers travel: RFC 9110 §15.4 leaves that to the client, and credentials must
-not reach another host), no proxy or ``.netrc`` from the environment (a proxy would
-bypass the address check of :class:`~validator.http.backend.SafeNetworkBackend`).
+One client per run, with a connection pool per origin (see :class:`OriginPools`): our
+user agent, no automatic redirects (callers follow hops themselves so they can record
+the chain and decide which headers travel: RFC 9110 §15.4 leaves that to the client,
+and credentials must not reach another host), no proxy or ``.netrc`` from the
+environment (a proxy would bypass the address check of
+:class:`~validator.http.backend.SafeNetworkBackend`).
 
 Bodies are read raw and decompressed here with a hard output limit, so neither a
 10 GB checkpoint nor a gzip bomb is ever held in memory beyond ``limit`` bytes.
