@@ -50,6 +50,8 @@ def test_dates_stay_strings_and_numbers_stay_numbers() -> None:
         ("", "yaml-empty", 1, 1, "empty"),
         ("# only a comment\n", "yaml-empty", 1, 1, "no YAML document"),
         ("a: 1\n---\nb: 2\n", "yaml-syntax", 2, 1, "another document"),
+        # Deeper than Python's recursion limit allows (libyaml stops at 1000 levels).
+        ("a:\n" + "- " * 990 + "x\n", "yaml-too-deep", 2, 127, "nested more than 64"),
     ],
 )
 def test_bad_yaml_gives_rule_place_and_one_line(

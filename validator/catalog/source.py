@@ -18,6 +18,8 @@ import yaml
 
 MAX_FILE_BYTES = 1_000_000
 """Catalog files are hand-written; anything this large is a mistake, not an entry."""
+MAX_DEPTH = 64
+"""Entries nest a few levels; deeper data is a mistake, and would exhaust the stack."""
 
 PathKey = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -99,6 +101,12 @@ def _scalar(node: yaml.ScalarNode) -> t.Any:
 def _build(node: yaml.Node, path: PathKey, positions: dict[PathKey, Position]) -> t.Any:
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node)
+    if len(path) >= MAX_DEPTH:
+        raise SourceError(
+            "yaml-too-deep",
+            f"values are nested more than {MAX_DEPTH} levels deep",
+            *_mark(node),
+        )
     if isinstance(node, yaml.SequenceNode):
         items = []
         for i, child in enumerate(node.value):
