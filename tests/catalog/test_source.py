@@ -52,6 +52,7 @@ def test_dates_stay_strings_and_numbers_stay_numbers() -> None:
         ("a: 1\n---\nb: 2\n", "yaml-syntax", 2, 1, "another document"),
         # Deeper than Python's recursion limit allows (libyaml stops at 1000 levels).
         ("a:\n" + "- " * 990 + "x\n", "yaml-too-deep", 2, 127, "nested more than 64"),
+        ("id: a\nname: b\x00c\n", "yaml-syntax", 2, 8, "#x0000"),
     ],
 )
 def test_bad_yaml_gives_rule_place_and_one_line(

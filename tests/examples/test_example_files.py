@@ -29,6 +29,7 @@ EXPECTED: dict[str, list[tuple[str, int, int]]] = {
     "comments-only.yaml": [("yaml-empty", 1, 1)],
     "not-utf8.yaml": [("file-encoding", 3, 10)],
     "deep-nesting.yaml": [("yaml-too-deep", 7, 127)],
+    "nul-byte.yaml": [("yaml-syntax", 4, 10)],
     "unknown-key.yaml": [("schema", 4, 1), ("schema", 2, 1)],
     "ftp-url.yaml": [("schema", 8, 5)],
     "bad-month.yaml": [("schema", 5, 1)],

@@ -173,6 +173,11 @@ def parse_text(text: str, path: Path, display: str) -> Source:
             problem = f"{problem} ({exc.context})"
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         raise SourceError("yaml-syntax", f"YAML syntax error: {problem}", line, col) from None
+    except yaml.reader.ReaderError as exc:  # a control character such as NUL
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        message = f"YAML error: {exc}".splitlines()[0]
+        raise SourceError("yaml-syntax", message, line, column) from None
     except yaml.YAMLError as exc:  # e.g. more than one document
         raise SourceError("yaml-syntax", f"YAML error: {exc}".splitlines()[0], 1, 1) from None
     if node is None:
