@@ -35,6 +35,7 @@ RULES: dict[str, RuleInfo] = {
         _r("file-too-large", E, "The file is larger than the 1 MB cap for a catalog file."),
         _r("yaml-empty", E, "The file is empty or holds only comments."),
         _r("yaml-syntax", E, "The file is not valid YAML."),
+        _r("yaml-not-mapping", E, "The file holds a list or a single value, not key: value lines."),
         _r("yaml-too-deep", E, "Values are nested more than 64 levels deep."),
         _r("yaml-duplicate-key", E, "A mapping defines the same key twice."),
         _r("yaml-anchor", E, "Anchors, aliases and merge keys are refused."),

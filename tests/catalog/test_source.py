@@ -66,6 +66,17 @@ def test_bad_yaml_gives_rule_place_and_one_line(
     assert "\n" not in error.message
 
 
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [("- a\n- b\n", "a list"), ("hello\n", "a string"), ("42\n", "a number")],
+)
+def test_a_file_that_is_not_a_mapping_says_so(text: str, words: str) -> None:
+    with pytest.raises(SourceError) as info:
+        parse(text)
+    assert (info.value.rule, info.value.line, info.value.column) == ("yaml-not-mapping", 1, 1)
+    assert f"holds {words}" in info.value.message
+
+
 def test_non_utf8_file_names_the_byte_and_place(tmp_path: Path) -> None:
     path = tmp_path / "latin.yaml"
     path.write_bytes(b"id: a\nname: caf\xe9\n")

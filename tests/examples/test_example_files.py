@@ -30,6 +30,8 @@ EXPECTED: dict[str, list[tuple[str, int, int]]] = {
     "not-utf8.yaml": [("file-encoding", 3, 10)],
     "deep-nesting.yaml": [("yaml-too-deep", 7, 127)],
     "nul-byte.yaml": [("yaml-syntax", 4, 10)],
+    "top-level-list.yaml": [("yaml-not-mapping", 2, 1)],
+    "top-level-scalar.yaml": [("yaml-not-mapping", 2, 1)],
     "unknown-key.yaml": [("schema", 4, 1), ("schema", 2, 1)],
     "ftp-url.yaml": [("schema", 8, 5)],
     "bad-month.yaml": [("schema", 5, 1)],
@@ -65,6 +67,7 @@ MESSAGES = {
     "expected form",
     "duplicate-key.yaml": "duplicate key 'name' (first defined at line 4)",
     "not-utf8.yaml": "file is not UTF-8 (byte 0xe9)",
+    "top-level-list.yaml": "the file holds a list, not a mapping of keys to values",
 }
 
 

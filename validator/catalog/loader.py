@@ -74,6 +74,7 @@ _SOURCE_HINTS = {
     "yaml-anchor": "anchors and aliases hide values from reviewers; repeat the value instead",
     "yaml-duplicate-key": "remove one of the two keys; YAML would silently keep the last one",
     "file-encoding": "save the file as UTF-8",
+    "yaml-not-mapping": "an entry is key: value lines (id: ..., kind: ..., name: ...)",
     "yaml-too-deep": "a catalog entry nests a few levels; look for a runaway list or mapping",
     "yaml-empty": "delete the file or fill in the entry",
     "file-too-large": "split the file: one catalog entry per file",

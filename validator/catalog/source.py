@@ -156,6 +156,18 @@ def _find_anchor(text: str) -> SourceError | None:
     return None
 
 
+def _kind_of(value: t.Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if value is None:
+        return "an empty value"
+    return "a string"
+
+
 def parse_text(text: str, path: Path, display: str) -> Source:
     """Parse YAML text already read from ``path``; raise :class:`SourceError` if unusable."""
     if not text.strip():
@@ -184,6 +196,12 @@ def parse_text(text: str, path: Path, display: str) -> Source:
         raise SourceError("yaml-empty", "file holds no YAML document (only comments?)", 1, 1)
     positions: dict[PathKey, Position] = {(): _mark(node)}
     data = _build(node, (), positions)
+    if not isinstance(data, dict):
+        raise SourceError(
+            "yaml-not-mapping",
+            f"the file holds {_kind_of(data)}, not a mapping of keys to values",
+            *positions[()],
+        )
     return Source(path=path, display=display, data=data, positions=positions, text=text)
 
 
