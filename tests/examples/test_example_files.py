@@ -126,6 +126,23 @@ def test_oversize_file_is_one_finding_and_others_still_checked(tmp_path: Path) -
     assert rules == [("file-too-large", "big.yaml"), ("yaml-syntax", "bad.yaml")]
 
 
+def test_symlink_loop_and_dangling_link_are_findings_not_skipped(tmp_path: Path) -> None:
+    (tmp_path / "loop.yaml").symlink_to("loop.yaml")
+    (tmp_path / "dangling.yaml").symlink_to("nowhere.yaml")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "up").symlink_to("..")  # a folder loop: not followed
+    (tmp_path / "bad.yaml").write_text("id: [\n", encoding="utf-8")
+    code, report = run_json(str(tmp_path))
+    assert code == 1
+    rules = sorted((f["rule"], Path(f["file"]).name) for f in report["findings"])
+    assert rules == [
+        ("file-unreadable", "dangling.yaml"),
+        ("file-unreadable", "loop.yaml"),
+        ("yaml-syntax", "bad.yaml"),
+    ]
+    assert report["summary"]["files"] == 3
+
+
 def test_missing_path_is_a_usage_error_in_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(tmp_path / "nope")])
     assert result.exit_code == 2

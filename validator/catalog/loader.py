@@ -49,7 +49,9 @@ def discover(paths: list[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.suffix in YAML_SUFFIXES and child.is_file():
+                # A broken or looping symlink is not a file, but it is a catalog file
+                # that cannot be read: keep it so it is reported, not silently skipped.
+                if child.suffix in YAML_SUFFIXES and (child.is_file() or child.is_symlink()):
                     found.setdefault(child, None)
         elif path.exists():
             found.setdefault(path, None)
