@@ -40,6 +40,14 @@ def model(extra: str = "", *, id: str = "m", url: str = "https://huggingface.co/
         ("https://www.databricks.com/blog/2023/04/12/dolly", (2023, 4)),
         ("https://github.com/BlinkDL/RWKV-LM", None),
         ("https://example.org/2023/13/x", None),
+        # Old-style arXiv ids (before 2007): archive/YYMMNNN, 19xx from 91 on.
+        ("https://arxiv.org/abs/cs/0301001", (2003, 1)),
+        ("https://arxiv.org/abs/hep-th/9901001v3", (1999, 1)),
+        ("https://arxiv.org/pdf/cs.CL/0612004", (2006, 12)),
+        ("https://arxiv.org/abs/2304.01373v2", (2023, 4)),
+        # Blogs that do not pad the month.
+        ("https://example.org/blog/2023/5/launch", (2023, 5)),
+        ("https://example.org/blog/2023/5/12/launch", (2023, 5)),
     ],
 )
 def test_dates_carried_by_urls(url: str, month: tuple[int, int] | None) -> None:

@@ -17,8 +17,12 @@ from validator.findings import Finding, Severity
 from validator.rules import RuleContext
 
 MAX_MONTHS_APART = 3
-_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{2})(\d{2})\.\d{4,5}", re.IGNORECASE)
-_PATH_DATE = re.compile(r"/((?:19|20)\d{2})/(0[1-9]|1[0-2])/")
+# New-style ids (2007 on) are YYMM.NNNN[N]; old-style ids are archive[.class]/YYMMNNN.
+_ARXIV = re.compile(
+    r"arxiv\.org/(?:abs|pdf)/(?:(?P<new>\d{4})\.\d{4,5}|[a-z-]+(?:\.[a-z-]+)?/(?P<old>\d{4})\d{3})",
+    re.IGNORECASE,
+)
+_PATH_DATE = re.compile(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/")
 
 
 def parse_release(value: str) -> tuple[int, int, int | None] | None:
@@ -37,7 +41,10 @@ def url_month(url: str) -> tuple[int, int] | None:
     """The (year, month) a paper or blog URL carries, if any."""
     arxiv = _ARXIV.search(url)
     if arxiv:
-        year, month = 2000 + int(arxiv.group(1)), int(arxiv.group(2))
+        yymm = arxiv["new"] or arxiv["old"]
+        yy, month = int(yymm[:2]), int(yymm[2:])
+        # Old-style ids began in 1991; new-style ones in 2007.
+        year = 1900 + yy if arxiv["old"] and yy >= 91 else 2000 + yy
         return (year, month) if 1 <= month <= 12 else None
     path = _PATH_DATE.search(url)
     if path:
