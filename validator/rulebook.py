@@ -64,6 +64,7 @@ RULES: dict[str, RuleInfo] = {
         _r("waiver-missing-reason", E, "A waiver has no written reason."),
         _r("waiver-unknown-rule", E, "A waiver names a rule that does not exist."),
         _r("waiver-unused", W, "A waiver silences a rule that no longer fires."),
+        _r("waiver-duplicate", W, "An entry waives the same rule twice."),
         _r("link-dead", E, "The link is dead (404, 410, unknown domain).", "links"),
         _r("link-error", W, "The link failed after retries.", "links"),
         _r("link-timeout", W, "The link timed out after retries.", "links"),

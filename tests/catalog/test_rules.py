@@ -119,3 +119,15 @@ def test_waiver_for_an_online_rule_is_not_unused_in_an_offline_run() -> None:
     assert offline.findings == []
     online = apply_waivers([], [e], lambda rule, entry: True)
     assert [f.rule for f in online.findings] == ["waiver-unused"]
+
+
+def test_a_repeated_waiver_is_reported_and_never_undoes_the_reasoned_one() -> None:
+    text = model(
+        "waivers:\n  - rule: hf-org-only\n    reason: the page links the org\n"
+        "  - rule: hf-org-only\n",
+        url="https://huggingface.co/org",
+    )
+    e = entry(text)
+    outcome = apply_waivers(run_offline(Catalog([e]), TODAY), [e], lambda rule, entry: True)
+    assert [(f.rule, f.line) for f in outcome.findings] == [("waiver-duplicate", 12)]
+    assert outcome.waived == 1

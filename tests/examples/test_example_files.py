@@ -48,6 +48,9 @@ EXPECTED: dict[str, list[tuple[str, int, int]]] = {
     "waiver-no-reason.yaml": [("waiver-missing-reason", 11, 5)],
     "waiver-unused.yaml": [("waiver-unused", 11, 5)],
     "waiver-unknown-rule.yaml": [("waiver-unknown-rule", 11, 5)],
+    "waiver-blank-reason.yaml": [("waiver-missing-reason", 11, 5)],
+    "waiver-twice.yaml": [("waiver-duplicate", 13, 5)],
+    "waiver-twice-first-reasoned.yaml": [("waiver-duplicate", 13, 5)],
     "id-filename-mismatch.yaml": [("id-filename-mismatch", 2, 1)],
     "duplicates/dup-b.yaml": [("duplicate-id", 2, 1), ("duplicate-url", 8, 5)],
 }

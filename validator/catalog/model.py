@@ -98,7 +98,8 @@ class Entry:
         for waiver in self.data.get("waivers") or []:
             if isinstance(waiver, dict) and isinstance(waiver.get("rule"), str):
                 reason = waiver.get("reason")
-                out[waiver["rule"]] = reason.strip() if isinstance(reason, str) else ""
+                if not out.get(waiver["rule"]):  # a repeat never undoes a reasoned waiver
+                    out[waiver["rule"]] = reason.strip() if isinstance(reason, str) else ""
         return out
 
     def finding(

@@ -15,7 +15,12 @@ from validator.catalog.model import Entry
 from validator.findings import Finding, Severity
 from validator.rules import RULES
 
-WAIVER_RULES = {"waiver-missing-reason", "waiver-unknown-rule", "waiver-unused"}
+WAIVER_RULES = {
+    "waiver-missing-reason",
+    "waiver-unknown-rule",
+    "waiver-unused",
+    "waiver-duplicate",
+}
 
 
 @dataclasses.dataclass
@@ -60,11 +65,22 @@ def apply_waivers(
 def _check_waivers(
     entry: Entry, fired: set[tuple[str, str]], rule_ran: t.Callable[[str, Entry], bool]
 ) -> t.Iterator[Finding]:
+    first: dict[str, int] = {}
     for i, waiver in enumerate(entry.data.get("waivers") or []):
         if not isinstance(waiver, dict) or not isinstance(waiver.get("rule"), str):
             continue  # the schema reports malformed waivers
         rule = waiver["rule"]
         reason = waiver.get("reason")
+        if rule in first:
+            yield entry.finding(
+                "waiver-duplicate",
+                Severity.WARNING,
+                f"waiver for '{rule}' repeats the one at line {first[rule]}",
+                ("waivers", i),
+                hint="keep one waiver per rule; put every reason in it",
+            )
+            continue
+        first[rule] = entry.position(("waivers", i))[0]
         if rule not in RULES:
             close = difflib.get_close_matches(rule, list(RULES), n=1, cutoff=0.5)
             yield entry.finding(
