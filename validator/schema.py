@@ -124,10 +124,7 @@ class SchemaSet:
         return [self._finding(source, error, name) for error in validator.iter_errors(source.data)]
 
     def _finding(self, source: Source, error: ValidationError, schema_name: str) -> Finding:
-        if error.validator in ("oneOf", "anyOf") and error.context:
-            deepest = best_match(error.context)
-            if deepest is not None and len(deepest.absolute_path) > len(error.absolute_path):
-                error = deepest
+        error = pick_branch(error)
         path, message, hint = describe(error)
         line, column = source.position(path)
         return Finding(
@@ -142,6 +139,51 @@ class SchemaSet:
             hint=hint,
             evidence={"schema": schema_name, "keyword": str(error.validator)},
         )
+
+
+_SHAPE_KEYWORDS = ("type", "const", "enum")
+
+
+def pick_branch(error: ValidationError) -> ValidationError:
+    """For a failed ``anyOf``/``oneOf``, the error of the alternative the author meant.
+
+    An alternative whose own type (or constant) does not fit the value was plainly not
+    meant; when exactly one alternative fits the value's shape, its most relevant
+    error is what a person needs ("$.params_b.max is missing"), not "is not valid
+    under any of the given schemas". Otherwise the ``anyOf`` error itself is kept and
+    :func:`describe` lists the shapes that would do.
+    """
+    while error.validator in ("oneOf", "anyOf") and error.context:
+        by_branch: dict[t.Any, list[ValidationError]] = {}
+        for sub in error.context:
+            by_branch.setdefault(sub.relative_schema_path[0], []).append(sub)
+        fitting = [
+            errors
+            for errors in by_branch.values()
+            if not any(e.validator in _SHAPE_KEYWORDS and not e.relative_path for e in errors)
+        ]
+        if len(fitting) != 1:
+            return error
+        picked = best_match(fitting[0])
+        if picked is None:
+            return error
+        error = picked
+    return error
+
+
+def _shapes(schema: t.Any) -> list[str]:
+    """How the alternatives of an ``anyOf``/``oneOf`` read to a person."""
+    out: list[str] = []
+    for branch in schema if isinstance(schema, list) else []:
+        if not isinstance(branch, dict):
+            continue
+        if "const" in branch:
+            out.append(repr(branch["const"]))
+        elif isinstance(branch.get("type"), str):
+            out.append(_TYPE_WORDS.get(branch["type"], branch["type"]))
+        elif isinstance(branch.get("description"), str):
+            out.append(branch["description"].rstrip("."))
+    return list(dict.fromkeys(out))
 
 
 _ANNOTATIONS = {"description", "title", "$comment", "examples", "default"}
@@ -242,6 +284,14 @@ def describe(error: ValidationError) -> tuple[tuple[str | int, ...], str, str | 
         return path, f"{where} value {error.instance!r} is out of range ({error.message})", None
     if keyword == "uniqueItems":
         return path, f"{where} lists the same item twice", None
+    if keyword in ("anyOf", "oneOf"):
+        shapes = _shapes(error.validator_value)
+        described = error.schema.get("description") if isinstance(error.schema, dict) else None
+        hint = described if isinstance(described, str) else None
+        if shapes:
+            wanted = ", ".join(shapes[:-1]) + " or " + shapes[-1] if len(shapes) > 1 else shapes[0]
+            return path, f"{where} must be {wanted}, not {error.instance!r}", hint
+        return path, f"{where} value {error.instance!r} does not fit any allowed form", hint
     if keyword == "not":
         return path, f"{where} is not allowed here", _not_hint(error)
     return path, f"{where}: {error.message}", None
