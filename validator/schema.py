@@ -279,6 +279,9 @@ def describe(error: ValidationError) -> tuple[tuple[str | int, ...], str, str | 
         hint = described if isinstance(described, str) else None
         return path, f"{where} value {error.instance!r} is not in the expected form", hint
     if keyword in ("minItems", "minLength"):
+        least = error.validator_value
+        if keyword == "minItems" and isinstance(least, int) and least > 1:
+            return path, f"{where} must list at least {least} items", None
         return path, f"{where} must not be empty", None
     if keyword in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
         return path, f"{where} value {error.instance!r} is out of range ({error.message})", None

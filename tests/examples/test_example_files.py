@@ -39,6 +39,7 @@ EXPECTED: dict[str, list[tuple[str, int, int]]] = {
     "tokens-on-instruction.yaml": [("schema", 6, 1)],
     "range-half.yaml": [("schema", 10, 1)],
     "license-wrong-shape.yaml": [("schema", 10, 12)],
+    "context-one-item-list.yaml": [("schema", 11, 3)],
     "future-date.yaml": [("release-date-future", 5, 1)],
     "impossible-day.yaml": [("release-date-invalid", 5, 1)],
     "range-inverted.yaml": [("range-inverted", 10, 12)],
@@ -73,6 +74,7 @@ MESSAGES = {
     "duplicate-key.yaml": "duplicate key 'name' (first defined at line 4)",
     "not-utf8.yaml": "file is not UTF-8 (byte 0xe9)",
     "range-half.yaml": "missing required key 'max' in $.params_b",
+    "context-one-item-list.yaml": "$.context_length.value must list at least 2 items",
     "license-wrong-shape.yaml": "$.licenses[0] must be a string or a mapping, not 7",
     "top-level-list.yaml": "the file holds a list, not a mapping of keys to values",
 }
