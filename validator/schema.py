@@ -232,6 +232,21 @@ def _known_keys(schema: t.Any) -> list[str]:
     return keys
 
 
+def _conditional_kinds(schema: t.Any) -> dict[str, list[str]]:
+    """Keys that an ``if: {kind: ...}`` / ``then`` pair allows, with the kinds it names."""
+    out: dict[str, list[str]] = {}
+    if not isinstance(schema, dict):
+        return out
+    for part in schema.get("allOf", []):
+        if not isinstance(part, dict) or not isinstance(part.get("then"), dict):
+            continue
+        kind = part.get("if", {}).get("properties", {}).get("kind", {})
+        kinds = [kind["const"]] if "const" in kind else list(kind.get("enum", []))
+        for key in part["then"].get("properties", {}):
+            out.setdefault(key, []).extend(str(k) for k in kinds)
+    return out
+
+
 _TYPE_WORDS = {
     "string": "a string",
     "integer": "a whole number",
@@ -255,6 +270,14 @@ def describe(error: ValidationError) -> tuple[tuple[str | int, ...], str, str | 
         known = _known_keys(error.schema)
         extras = [k for k in instance if k not in known]
         key = extras[0] if extras else "?"
+        kinds = _conditional_kinds(error.schema).get(str(key))
+        if kinds and isinstance(instance.get("kind"), str):
+            return (
+                (*path, key),
+                f"{key} only applies to {' and '.join(kinds)} entries, "
+                f"not to kind '{instance['kind']}'",
+                "remove it, or check `kind`",
+            )
         close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(known)
         return (*path, key), f"unknown key '{key}' {inside}", hint

@@ -73,6 +73,8 @@ MESSAGES = {
     "expected form",
     "duplicate-key.yaml": "duplicate key 'name' (first defined at line 4)",
     "not-utf8.yaml": "file is not UTF-8 (byte 0xe9)",
+    "tokens-on-instruction.yaml": "tokens_t only applies to pretraining-dataset entries, "
+    "not to kind 'instruction-dataset'",
     "range-half.yaml": "missing required key 'max' in $.params_b",
     "context-one-item-list.yaml": "$.context_length.value must list at least 2 items",
     "license-wrong-shape.yaml": "$.licenses[0] must be a string or a mapping, not 7",
