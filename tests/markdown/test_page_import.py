@@ -208,3 +208,20 @@ def test_unknown_column_is_not_dropped() -> None:
     page = MODEL_HEADER.replace("Try it", "Stars") + ROW.format(name="X")
     with pytest.raises(ImportProblem, match="unknown column 'Stars'"):
         import_page(page)
+
+
+def test_link_text_with_brackets_stays_a_link() -> None:
+    page = MODEL_HEADER + (
+        "| D | 2023/03 | [D [7B]](https://example.org/d) "
+        "| [Blog [v2]](https://example.org/blog) ([Paper [arXiv]](https://arxiv.org/abs/2304.1)) "
+        "| 7 | 2048 | Apache 2.0 | |\n"
+        "\n## Evals on open LLMs\n\n- [Board [beta]](https://example.org/board)\n"
+    )
+    files = _files(page)
+    model = files["models/language/d.yaml"]
+    assert model["checkpoints"] == [{"name": "D [7B]", "url": "https://example.org/d"}]
+    assert model["papers"] == [
+        {"title": "Blog [v2]", "url": "https://example.org/blog"},
+        {"title": "Paper [arXiv]", "url": "https://arxiv.org/abs/2304.1", "aside": True},
+    ]
+    assert files["evals/board-beta.yaml"]["url"] == "https://example.org/board"

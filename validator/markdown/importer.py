@@ -317,7 +317,10 @@ def import_page(text: str) -> ImportResult:
 
     glossary_ids: list[str] = []
     for item in glossary.items if glossary else []:
-        match = re.match(r"^\[(?P<name>[^\]]+)\]\((?P<url>[^)\s]*)\)\s*:?\s*(?P<summary>.*)$", item)
+        match = re.match(
+            r"^\[(?P<name>" + md.LINK_TEXT + r")\]\((?P<url>[^)\s]*)\)\s*:?\s*(?P<summary>.*)$",
+            item,
+        )
         name, url, summary = (
             (match["name"], match["url"], match["summary"])
             if match
@@ -347,7 +350,7 @@ def import_page(text: str) -> ImportResult:
             seen_kinds.add(kind)
 
     for item in evals.items if evals else []:
-        match = re.fullmatch(r"\[(?P<name>[^\]]+)\]\((?P<url>[^)\s]*)\)", item)
+        match = re.fullmatch(r"\[(?P<name>" + md.LINK_TEXT + r")\]\((?P<url>[^)\s]*)\)", item)
         if not match:
             raise ImportProblem(f"evals list: an item is not a single link: {item!r}")
         name = md.normalize(match["name"])

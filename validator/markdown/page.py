@@ -16,8 +16,10 @@ import re
 _HEADING = re.compile(r"^\s{0,3}(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
 _SEPARATOR_CELL = re.compile(r"^:?-+:?$")
 _LIST_ITEM = re.compile(r"^\s{0,3}[-*+]\s+(?P<text>.*)$")
-# A Markdown link; the URL may hold one level of balanced parentheses.
-_LINK = r"\[(?P<{p}text>[^\]]*)\]\((?P<{p}url>(?:[^()\s]|\([^()\s]*\))*)\)"
+# A Markdown link; the text may hold one level of balanced brackets ("Blog [v2]") and
+# the URL one level of balanced parentheses.
+LINK_TEXT = r"(?:[^\[\]]|\[[^\[\]]*\])*"
+_LINK = r"\[(?P<{p}text>" + LINK_TEXT + r")\]\((?P<{p}url>(?:[^()\s]|\([^()\s]*\))*)\)"
 _PART = re.compile(r"\(\s*" + _LINK.format(p="a") + r"\s*\)|" + _LINK.format(p=""))
 _GAP_SEPARATORS = ", \t"
 
