@@ -140,6 +140,28 @@ def test_render_unknown_license(page: Path, tmp_path: Path) -> None:
     _one_line_error(result, ExitCode.USAGE, str(entry), "'wtfpl'")
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("name: Dolly", 'name: "Dolly\\nv2"'),  # a line break would split the table row
+        ("name: dolly-v2-12b", 'name: "dolly]v2"'),  # would end the link text early
+        ("url: https://www.databricks.com/blog", "url: https://www.databricks.com/a blog"),
+        ("name: Dolly", 'name: "Dolly <!-- x"'),  # would open an HTML comment
+    ],
+)
+def test_render_refuses_a_value_a_cell_cannot_show(
+    page: Path, tmp_path: Path, old: str, new: str
+) -> None:
+    catalog = tmp_path / "catalog"
+    assert run("import", str(page), "--out", str(catalog)).exit_code == 0
+    entry = catalog / "models/language/dolly.yaml"
+    text = entry.read_text(encoding="utf-8")
+    assert old in text
+    entry.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = run("render", "--catalog", str(catalog), "--out", str(tmp_path / "x.md"))
+    _one_line_error(result, ExitCode.USAGE, str(entry), "cannot be shown")
+
+
 def test_render_entry_without_name(tmp_path: Path) -> None:
     bad = tmp_path / "catalog" / "evals" / "x.yaml"
     bad.parent.mkdir(parents=True)

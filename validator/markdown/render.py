@@ -18,7 +18,8 @@ from validator.catalog.model import KIND_FOLDERS, MODEL_KINDS, Entry, LicenseBoo
 from validator.catalog.source import SourceError, load
 from validator.markdown import values
 from validator.markdown.importer import LICENSES_NAME, TEMPLATE_NAME
-from validator.markdown.page import format_link
+from validator.markdown.page import LINK_TEXT
+from validator.markdown.page import format_link as _format_link
 
 _MARKER = re.compile(r"^<!-- generated: (?P<block>[a-z-]+) -->$")
 DEFAULT_TEMPLATE = """\
@@ -63,6 +64,34 @@ _DATASET_HEADER = ("Name", "Release Date", "Paper/Blog", "Dataset", "{amount}", 
 
 class RenderError(Exception):
     """The catalog cannot be rendered; the message names the file."""
+
+
+class Unshowable(ValueError):
+    """A value that Markdown cannot carry so that importing the page gives it back."""
+
+
+_LINK_TEXT = re.compile(LINK_TEXT)
+_LINK_URL = re.compile(r"(?:[^()\s]|\([^()\s]*\))*")
+
+
+def _text(text: t.Any) -> str:
+    """A value as cell or list text; refuse what would break the line or vanish."""
+    text = str(text)
+    if "\n" in text or "\r" in text or "<!--" in text:
+        raise Unshowable(f"{text!r} cannot be shown on the page (line break or HTML comment)")
+    return text
+
+
+def format_link(text: t.Any, url: t.Any) -> str:
+    """``[text](url)`` checked so that the importer reads the same link back."""
+    text = _text(text)
+    if url is None:
+        return text
+    if not _LINK_TEXT.fullmatch(text):
+        raise Unshowable(f"link text {text!r} cannot be shown on the page (unbalanced [ ])")
+    if not isinstance(url, str) or not _LINK_URL.fullmatch(url):
+        raise Unshowable(f"URL {url!r} cannot be shown on the page (space or unbalanced ( ))")
+    return _format_link(text, url)
 
 
 @dataclasses.dataclass
@@ -149,7 +178,7 @@ def _entry_cells(entry: Entry, book: LicenseBook | None) -> list[str]:
     released = values.format_date(data["released"]) if data.get("released") else ""
     if entry.kind in MODEL_KINDS:
         return [
-            data["name"],
+            _text(data["name"]),
             released,
             _links(data.get("checkpoints")),
             _papers(data.get("papers")),
@@ -160,7 +189,7 @@ def _entry_cells(entry: Entry, book: LicenseBook | None) -> list[str]:
         ]
     amount = data.get("tokens_t", data.get("samples_k"))
     return [
-        data["name"],
+        _text(data["name"]),
         released,
         _papers(data.get("papers")),
         _links(data.get("datasets")),
@@ -185,6 +214,8 @@ def render_table(kind: str, entries: list[Entry], book: LicenseBook | None) -> l
     for entry in sorted(entries, key=_sort_key):
         try:
             lines.append(_row(_entry_cells(entry, book)))
+        except Unshowable as exc:
+            raise RenderError(f"{entry.file}: {exc}") from None
         except (KeyError, TypeError, ValueError) as exc:
             raise RenderError(f"{entry.file}: cannot render entry ({exc!r})") from None
     return lines
@@ -192,11 +223,14 @@ def render_table(kind: str, entries: list[Entry], book: LicenseBook | None) -> l
 
 def render_licenses(book: LicenseBook | None) -> list[str]:
     """The "What Do the Licenses Mean?" list: licenses with a summary, in file order."""
-    return [
-        f"- {format_link(lic.name, lic.url)}: {lic.summary}"
-        for lic in (book.licenses if book else [])
-        if lic.summary
-    ]
+    try:
+        return [
+            f"- {format_link(lic.name, lic.url)}: {_text(lic.summary)}"
+            for lic in (book.licenses if book else [])
+            if lic.summary
+        ]
+    except Unshowable as exc:
+        raise RenderError(f"{book.source.display if book else LICENSES_NAME}: {exc}") from None
 
 
 def render_evals(entries: list[Entry]) -> list[str]:
@@ -205,7 +239,10 @@ def render_evals(entries: list[Entry]) -> list[str]:
     for entry in entries:
         if not isinstance(entry.data.get("name"), str):
             raise RenderError(f"{entry.file}: an eval needs a name")
-        lines.append(f"- {format_link(entry.data['name'], entry.data.get('url'))}")
+        try:
+            lines.append(f"- {format_link(entry.data['name'], entry.data.get('url'))}")
+        except Unshowable as exc:
+            raise RenderError(f"{entry.file}: {exc}") from None
     return lines
 
 
