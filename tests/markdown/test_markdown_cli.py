@@ -119,6 +119,20 @@ def test_render_stale_page_exits_1_with_diff(page: Path, tmp_path: Path) -> None
     assert any(line.startswith("+| Dolly") and "| 3, 7, 12 |" in line for line in lines)
 
 
+def test_render_check_shows_a_missing_final_newline(page: Path, tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog"
+    assert run("import", str(page), "--out", str(catalog)).exit_code == 0
+    stale = tmp_path / "stale.md"
+    stale.write_text(PAGE.rstrip("\n"), encoding="utf-8")
+    result = run("render", "--catalog", str(catalog), "--check", str(stale))
+    assert result.exit_code == ExitCode.FINDINGS
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"{stale} is stale")
+    assert "-- [TextSynth Server Benchmarks](https://bellard.org/ts_server/)" in lines
+    assert "+- [TextSynth Server Benchmarks](https://bellard.org/ts_server/)" in lines
+    assert "\\ No newline at end of file" in lines
+
+
 @pytest.mark.parametrize(
     ("content", "fragment"),
     [("id: [unclosed\n", "YAML syntax error"), ("a: &x 1\nb: *x\n", "anchor")],

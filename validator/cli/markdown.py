@@ -39,6 +39,21 @@ def _read(path: Path, what: str) -> str:
         _fail(f"{path}: cannot read {what}: {exc}")
 
 
+def _diff(current: str, rendered: str, fromfile: str, tofile: str) -> list[str]:
+    """A unified diff that also shows a difference in the final newline (as git does)."""
+    out: list[str] = []
+    for line in difflib.unified_diff(
+        current.splitlines(keepends=True),
+        rendered.splitlines(keepends=True),
+        fromfile=fromfile,
+        tofile=tofile,
+    ):
+        out.append(line.rstrip("\r\n"))
+        if not line.endswith("\n"):
+            out.append("\\ No newline at end of file")
+    return out
+
+
 @main.command("import")
 @click.argument("page", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
@@ -106,15 +121,7 @@ def render_command(catalog: Path, out: Path | None, check: Path | None) -> None:
     if current == text:
         click.echo(f"{check} is up to date with {catalog}")
         return
-    diff = list(
-        difflib.unified_diff(
-            current.splitlines(),
-            text.splitlines(),
-            fromfile=str(check),
-            tofile=f"rendered from {catalog}",
-            lineterm="",
-        )
-    )
+    diff = _diff(current, text, str(check), f"rendered from {catalog}")
     click.echo(f"{check} is stale: run `validator render --catalog {catalog} --out {check}`")
     click.echo("\n".join(diff[:MAX_DIFF_LINES]))
     if len(diff) > MAX_DIFF_LINES:
