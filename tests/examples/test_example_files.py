@@ -154,6 +154,18 @@ def test_symlink_loop_and_dangling_link_are_findings_not_skipped(tmp_path: Path)
     assert report["summary"]["files"] == 3
 
 
+def test_broken_license_book_above_the_paths_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
+    (tmp_path / "licenses.yaml").write_text("licenses: [\n", encoding="utf-8")
+    (tmp_path / "models").mkdir()
+    model = (POSITIVE[0].parent / "tiny-model.yaml").read_text(encoding="utf-8")
+    (tmp_path / "models" / "tiny-model.yaml").write_text(model, encoding="utf-8")
+    code, report = run_json(str(tmp_path / "models"))
+    assert code == 1
+    found = [(f["rule"], Path(f["file"]).name) for f in report["findings"]]
+    assert found == [("yaml-syntax", "licenses.yaml")]
+
+
 def test_missing_path_is_a_usage_error_in_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(tmp_path / "nope")])
     assert result.exit_code == 2

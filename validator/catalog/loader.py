@@ -115,7 +115,9 @@ def load_catalog(paths: list[Path]) -> LoadResult:
         try:
             source = load(file, shown)
         except SourceError as exc:
-            if file in files:
+            # The glossary is reported even when found above the paths given: without
+            # it no license id can be checked.
+            if file in files or file == licenses_path:
                 findings.append(_source_finding(shown, exc))
             continue
         if file == licenses_path:
