@@ -46,6 +46,7 @@ RULES: dict[str, RuleInfo] = {
         _r("duplicate-url", W, "A checkpoint, dataset or eval URL appears twice."),
         _r("reference-unknown", E, "`based_on` names an entry that does not exist."),
         _r("license-unknown", E, "A license id is not defined in licenses.yaml."),
+        _r("license-book-missing", W, "No licenses.yaml was found; license ids go unchecked."),
         _r("release-date-invalid", E, "The release date is not a real calendar date."),
         _r("release-date-future", E, "The release date lies in the future."),
         _r(

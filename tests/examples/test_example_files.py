@@ -154,6 +154,16 @@ def test_symlink_loop_and_dangling_link_are_findings_not_skipped(tmp_path: Path)
     assert report["summary"]["files"] == 3
 
 
+def test_missing_license_book_is_a_warning_not_silence(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")  # the walk up stops here
+    model = (POSITIVE[0].parent / "tiny-model.yaml").read_text(encoding="utf-8")
+    (tmp_path / "tiny-model.yaml").write_text(model, encoding="utf-8")
+    code, report = run_json(str(tmp_path), "--fail-on", "warning")
+    assert code == 1
+    found = [(f["rule"], f["line"], f["column"]) for f in report["findings"]]
+    assert found == [("license-book-missing", 26, 1)]
+
+
 def test_broken_license_book_above_the_paths_is_reported(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
     (tmp_path / "licenses.yaml").write_text("licenses: [\n", encoding="utf-8")

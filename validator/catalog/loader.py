@@ -99,6 +99,28 @@ def find_licenses_file(paths: list[Path], files: list[Path]) -> Path | None:
     return None
 
 
+def _no_license_book(entries: list[Entry]) -> list[Finding]:
+    """One warning when entries name licenses but no glossary exists to check them."""
+    naming = [entry for entry in entries if entry.license_ids()]
+    if not naming:
+        return []
+    first = naming[0]
+    line, column = first.position(("licenses",))
+    return [
+        Finding(
+            rule="license-book-missing",
+            severity=Severity.WARNING,
+            message=f"no {LICENSES_FILE} found above the files checked: the license ids of "
+            f"{len(naming)} entr{'y' if len(naming) == 1 else 'ies'} go unchecked",
+            file=first.file,
+            line=line,
+            column=column,
+            entry=first.id,
+            hint=f"keep {LICENSES_FILE} at the catalog's root (docs/catalog-format.md)",
+        )
+    ]
+
+
 def load_catalog(paths: list[Path]) -> LoadResult:
     """Load every catalog file under ``paths``; the license book is found even if not given."""
     files = discover(paths)
@@ -127,6 +149,8 @@ def load_catalog(paths: list[Path]) -> LoadResult:
             continue
         sources.append(source)
         entries.append(Entry(source))
+    if licenses_path is None:
+        findings.extend(_no_license_book(entries))
     root = licenses_path.parent if licenses_path else None
     return LoadResult(
         catalog=Catalog(entries=entries, licenses=book, root=root),
