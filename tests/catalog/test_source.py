@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,15 @@ def test_oversize_file_is_refused_without_reading_it(tmp_path: Path) -> None:
         load(path)
     assert info.value.rule == "file-too-large"
     assert f"{MAX_FILE_BYTES:,}" in info.value.message
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)  # reading it would wait for a writer forever
+    with pytest.raises(SourceError) as info:
+        load(fifo)
+    assert (info.value.rule, info.value.message) == ("file-unreadable", "not a regular file")
 
 
 def test_utf8_bom_is_accepted(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import stat
 import typing as t
 from pathlib import Path
 
@@ -209,7 +210,10 @@ def load(path: Path, display: str | None = None) -> Source:
     """Read and parse one file; every failure becomes a :class:`SourceError`."""
     shown = display if display is not None else str(path)
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+            raise SourceError("file-unreadable", "not a regular file")
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise SourceError(
                 "file-too-large",
