@@ -8,6 +8,7 @@ traceback, while the other files of the same run are still checked.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,7 @@ EXPECTED: dict[str, list[tuple[str, int, int]]] = {
     "not-utf8.yaml": [("file-encoding", 3, 10)],
     "deep-nesting.yaml": [("yaml-too-deep", 7, 127)],
     "nul-byte.yaml": [("yaml-syntax", 4, 10)],
+    "list-key.yaml": [("yaml-syntax", 4, 3)],
     "top-level-list.yaml": [("yaml-not-mapping", 2, 1)],
     "top-level-scalar.yaml": [("yaml-not-mapping", 2, 1)],
     "unknown-key.yaml": [("schema", 4, 1), ("schema", 2, 1)],
@@ -174,6 +176,18 @@ def test_broken_license_book_above_the_paths_is_reported(tmp_path: Path) -> None
     assert code == 1
     found = [(f["rule"], Path(f["file"]).name) for f in report["findings"]]
     assert found == [("yaml-syntax", "licenses.yaml")]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_unreadable_file_is_a_finding_and_others_still_checked(tmp_path: Path) -> None:
+    locked = tmp_path / "locked.yaml"
+    locked.write_text("id: locked\n", encoding="utf-8")
+    locked.chmod(0)
+    (tmp_path / "bad.yaml").write_text("id: [\n", encoding="utf-8")
+    code, report = run_json(str(tmp_path))
+    assert code == 1
+    rules = sorted((f["rule"], Path(f["file"]).name) for f in report["findings"])
+    assert rules == [("file-unreadable", "locked.yaml"), ("yaml-syntax", "bad.yaml")]
 
 
 def test_missing_path_is_a_usage_error_in_one_line(tmp_path: Path) -> None:
