@@ -32,6 +32,7 @@ EXPECTED: dict[str, list[tuple[str, int, int]]] = {
     "deep-nesting.yaml": [("yaml-too-deep", 7, 127)],
     "nul-byte.yaml": [("yaml-syntax", 4, 10)],
     "list-key.yaml": [("yaml-syntax", 4, 3)],
+    "tab-indent.yaml": [("yaml-syntax", 6, 1)],
     "top-level-list.yaml": [("yaml-not-mapping", 2, 1)],
     "top-level-scalar.yaml": [("yaml-not-mapping", 2, 1)],
     "unknown-key.yaml": [("schema", 4, 1), ("schema", 2, 1)],
@@ -75,6 +76,8 @@ MESSAGES = {
     "expected form",
     "duplicate-key.yaml": "duplicate key 'name' (first defined at line 4)",
     "not-utf8.yaml": "file is not UTF-8 (byte 0xe9)",
+    "tab-indent.yaml": "YAML syntax error: a tab is used for indentation; YAML indents with "
+    "spaces only",
     "tokens-on-instruction.yaml": "tokens_t only applies to pretraining-dataset entries, "
     "not to kind 'instruction-dataset'",
     "range-half.yaml": "missing required key 'max' in $.params_b",

@@ -157,6 +157,11 @@ def _find_anchor(text: str) -> SourceError | None:
     return None
 
 
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    return lines[line][column : column + 1] if line < len(lines) else ""
+
+
 def _kind_of(value: t.Any) -> str:
     if isinstance(value, list):
         return "a list"
@@ -185,6 +190,8 @@ def parse_text(text: str, path: Path, display: str) -> Source:
         if exc.context:
             problem = f"{problem} ({exc.context})"
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        if mark and _char_at(text, mark.line, mark.column) == "\t":
+            problem = "a tab is used for indentation; YAML indents with spaces only"
         raise SourceError("yaml-syntax", f"YAML syntax error: {problem}", line, col) from None
     except yaml.reader.ReaderError as exc:  # a control character such as NUL
         line = text.count("\n", 0, exc.position) + 1
