@@ -8,7 +8,6 @@ traceback, while the other files of the same run are still checked.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -181,16 +180,29 @@ def test_broken_license_book_above_the_paths_is_reported(tmp_path: Path) -> None
     assert found == [("yaml-syntax", "licenses.yaml")]
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
-def test_unreadable_file_is_a_finding_and_others_still_checked(tmp_path: Path) -> None:
+def test_unreadable_file_is_a_finding_and_others_still_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     locked = tmp_path / "locked.yaml"
     locked.write_text("id: locked\n", encoding="utf-8")
-    locked.chmod(0)
     (tmp_path / "bad.yaml").write_text("id: [\n", encoding="utf-8")
+    # CI runs as root, which reads files whatever their mode: make the read fail the way
+    # a chmod 000 file fails for everyone else.
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "locked.yaml":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
     code, report = run_json(str(tmp_path))
     assert code == 1
-    rules = sorted((f["rule"], Path(f["file"]).name) for f in report["findings"])
-    assert rules == [("file-unreadable", "locked.yaml"), ("yaml-syntax", "bad.yaml")]
+    found = sorted((f["rule"], Path(f["file"]).name, f["message"]) for f in report["findings"])
+    assert found == [
+        ("file-unreadable", "locked.yaml", "cannot read file: Permission denied"),
+        ("yaml-syntax", "bad.yaml", found[1][2]),
+    ]
 
 
 def test_missing_path_is_a_usage_error_in_one_line(tmp_path: Path) -> None:
