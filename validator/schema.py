@@ -180,7 +180,7 @@ def _shapes(schema: t.Any) -> list[str]:
         if "const" in branch:
             out.append(repr(branch["const"]))
         elif isinstance(branch.get("type"), str):
-            out.append(_TYPE_WORDS.get(branch["type"], branch["type"]))
+            out.append(_TYPE_WORDS.get(str(branch["type"]), str(branch["type"])))
         elif isinstance(branch.get("description"), str):
             out.append(branch["description"].rstrip("."))
     return list(dict.fromkeys(out))

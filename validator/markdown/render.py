@@ -74,17 +74,17 @@ _LINK_TEXT = re.compile(LINK_TEXT)
 _LINK_URL = re.compile(r"(?:[^()\s]|\([^()\s]*\))*")
 
 
-def _text(text: t.Any) -> str:
+def _text(value: t.Any) -> str:
     """A value as cell or list text; refuse what would break the line or vanish."""
-    text = str(text)
+    text = str(value)
     if "\n" in text or "\r" in text or "<!--" in text:
         raise Unshowable(f"{text!r} cannot be shown on the page (line break or HTML comment)")
     return text
 
 
-def format_link(text: t.Any, url: t.Any) -> str:
+def format_link(value: t.Any, url: t.Any) -> str:
     """``[text](url)`` checked so that the importer reads the same link back."""
-    text = _text(text)
+    text = _text(value)
     if url is None:
         return text
     if not _LINK_TEXT.fullmatch(text):
