@@ -118,9 +118,7 @@ def _with_deletions(findings: list[Finding], deleted: set[Path] | None) -> list[
     gone = {p.stem for p in deleted}
     out = []
     for f in findings:
-        ref = (
-            f.message.split("'")[1] if f.rule == "reference-unknown" and "'" in f.message else None
-        )
+        ref = f.evidence.get("reference") if f.rule == "reference-unknown" else None
         if ref in gone:
             f = dataclasses.replace(
                 f,

@@ -114,4 +114,5 @@ def _references(entries: list[Entry]) -> t.Iterator[Finding]:
                     f"based_on names '{ref}', which is not an entry of the catalog",
                     ("based_on", i),
                     hint="fix the id, or remove the reference if that entry was deleted",
+                    evidence={"reference": ref},
                 )
