@@ -155,6 +155,32 @@ class LinkResult:
         }
 
 
+@dataclasses.dataclass(frozen=True)
+class RunSummary:
+    """One past link crawl as the run log keeps it: when, URLs judged, URLs failing."""
+
+    at: str
+    """UTC time of the run, ISO 8601 to the second (``2026-11-28T03:17:00Z``)."""
+    checked: int
+    failing: int
+
+    def to_dict(self) -> dict[str, t.Any]:
+        """JSON form (as stored in the cache)."""
+        return {"at": self.at, "checked": self.checked, "failing": self.failing}
+
+    @classmethod
+    def from_dict(cls, data: t.Any) -> RunSummary | None:
+        """Read the JSON form back; ``None`` for anything malformed."""
+        if not isinstance(data, dict):
+            return None
+        at, checked, failing = data.get("at"), data.get("checked"), data.get("failing")
+        if not isinstance(at, str) or not isinstance(checked, int):
+            return None
+        if not isinstance(failing, int):
+            return None
+        return cls(at, checked, failing)
+
+
 @dataclasses.dataclass
 class Report:
     """Everything one run found: the accumulator that reporters read.
@@ -176,6 +202,8 @@ class Report:
     ``disabled``, ``rate-limited``, ``error``, ``org-only``) when the Hub check ran."""
     entries: list[tuple[str, str]] = dataclasses.field(default_factory=list)
     """``(file, entry id)`` of every entry checked, so per-entry formats list clean ones."""
+    runs: list[RunSummary] | None = None
+    """The run log from the cache (oldest first, this run last) when a crawl used one."""
 
     def add(self, finding: Finding) -> None:
         """Record one finding."""

@@ -46,6 +46,7 @@ async def _online(
 
         result = await check_catalog_links(entries, settings, limiter=limiter)
         outcome.links = result.results
+        outcome.runs = result.runs
         outcome.findings.extend(result.findings)
         outcome.families.add("links")
         if result.network_unavailable:

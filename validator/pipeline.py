@@ -20,7 +20,7 @@ from pathlib import Path
 
 from validator.catalog.loader import LoadResult, load_catalog
 from validator.catalog.model import Catalog, Entry
-from validator.findings import Finding, LinkResult, Report
+from validator.findings import Finding, LinkResult, Report, RunSummary
 from validator.options import ValidateOptions
 from validator.rules import RULES, run_offline
 from validator.rules.waivers import apply_waivers
@@ -35,6 +35,7 @@ class OnlineOutcome:
     links: list[LinkResult] | None = None
     hub: list[t.Mapping[str, t.Any]] | None = None
     network_unavailable: str | None = None
+    runs: list[RunSummary] | None = None
     families: set[str] = dataclasses.field(default_factory=set)
     """Rule families that ran (``links``, ``hub``), for waiver bookkeeping."""
     entries: set[str] = dataclasses.field(default_factory=set)
@@ -107,6 +108,7 @@ def validate(
         network_unavailable=online.network_unavailable,
         waived=outcome.waived,
         entries=[(entry.file, entry.id) for entry in catalog.entries],
+        runs=online.runs,
     )
     return Run(report=report, loaded=loaded, valid_entries=valid)
 

@@ -114,6 +114,7 @@ def links_command(
         files_checked=collected.files,
         entries_checked=collected.entries,
         network_unavailable=outcome.network_unavailable,
+        runs=outcome.runs,
     )
     try:
         write_outputs(report, specs, color=use_color(), environ=os.environ)

@@ -33,7 +33,7 @@ import typing as t
 import anyio
 import httpx
 
-from validator.findings import Finding, LinkResult, Location, Severity, Verdict
+from validator.findings import Finding, LinkResult, Location, RunSummary, Severity, Verdict
 from validator.http import (
     Cache,
     CrawlSettings,
@@ -50,7 +50,7 @@ from validator.http import (
     should_retry_status,
     translate,
 )
-from validator.links import anchors
+from validator.links import anchors, runlog
 from validator.links.extract import LinkRef
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -71,6 +71,8 @@ class LinkOutcome:
     """One sentence when nothing at all could be reached; then nothing is called dead."""
     host_stats: dict[str, dict[str, int]] = dataclasses.field(default_factory=dict)
     """Per host: requests sent and the highest number in flight at once."""
+    runs: list[RunSummary] | None = None
+    """The cache's run log, this run last (``None`` without a cache)."""
 
     @property
     def failed(self) -> bool:
@@ -628,6 +630,11 @@ async def check_links(
         with_history, to_store = _apply_history(raw, records, clock, judged=not unavailable)
         if cache and to_store:
             cache.save_links(to_store)
+        runs = None
+        if cache and unavailable:
+            runs = runlog.load_runs(cache)  # nothing was judged: nothing to record
+        elif cache:
+            runs = runlog.record_run(cache, raw.values(), clock)
     finally:
         if cache:
             cache.close()
@@ -650,7 +657,7 @@ async def check_links(
             finding = _finding_for(result, ref, override)
             if finding is not None:
                 findings.append(finding)
-    return LinkOutcome(results, findings, unavailable, stats)
+    return LinkOutcome(results, findings, unavailable, stats, runs)
 
 
 def _dedupe_locations(locations: t.Iterable[Location]) -> list[Location]:
