@@ -123,6 +123,30 @@ class Location:
 
 
 @dataclasses.dataclass(frozen=True)
+class LinkHistory:
+    """What the cache remembers of a URL across runs (``validator.links.history``)."""
+
+    first_failed: str | None = None
+    """ISO 8601 UTC time of the first failing run of the current streak."""
+    consecutive_failures: int = 0
+    last_checked: str | None = None
+    """ISO 8601 UTC time of the run whose verdict this is."""
+    from_cache: bool = False
+    """The verdict is a success reused from the cache, not asked again this run."""
+
+    def to_dict(self) -> dict[str, t.Any]:
+        """JSON form (``history`` of a ``links`` item; ``from_cache`` only when true)."""
+        out: dict[str, t.Any] = {
+            "first_failed": self.first_failed,
+            "consecutive_failures": self.consecutive_failures,
+            "last_checked": self.last_checked,
+        }
+        if self.from_cache:
+            out["from_cache"] = True
+        return out
+
+
+@dataclasses.dataclass(frozen=True)
 class LinkResult:
     """The outcome of checking one distinct URL."""
 
@@ -136,8 +160,8 @@ class LinkResult:
     elapsed_ms: int = 0
     error: str | None = None
     locations: tuple[Location, ...] = ()
-    history: t.Mapping[str, t.Any] = dataclasses.field(default_factory=dict)
-    """Failure history from the cache: ``first_failed``, ``consecutive_failures``."""
+    history: LinkHistory | None = None
+    """Failure history from the cache; ``None`` when no history was attached."""
 
     def to_dict(self) -> dict[str, t.Any]:
         """JSON form (the ``links`` items of the JSON report, version 1)."""
@@ -150,7 +174,7 @@ class LinkResult:
             "attempts": self.attempts,
             "elapsed_ms": self.elapsed_ms,
             "error": self.error,
-            "history": dict(self.history),
+            "history": self.history.to_dict() if self.history else {},
             "locations": [loc.to_dict() for loc in self.locations],
         }
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from validator import USER_AGENT
-from validator.findings import Finding, LinkResult, Location, Report, Severity, Verdict
+from validator.findings import Finding, LinkHistory, LinkResult, Location, Report, Severity, Verdict
 from validator.github.api import GitHubAPIError, GitHubClient
 from validator.github.sync import (
     BODY_BUDGET,
@@ -35,11 +35,11 @@ def dead(
         verdict=Verdict.DEAD,
         status=404,
         locations=(Location(FILE, line, 9, entry="mpt-7b", field="paper"),),
-        history={
-            "first_failed": first,
-            "consecutive_failures": runs,
-            "last_checked": "2026-11-28T02:00:00+00:00",
-        },
+        history=LinkHistory(
+            first_failed=first,
+            consecutive_failures=runs,
+            last_checked="2026-11-28T02:00:00+00:00",
+        ),
     )
 
 

@@ -137,9 +137,11 @@ def test_cache_history_and_fail_after(
     second = run([ok, dead], settings)
     by_url = {r.url: r for r in second.results}
     assert server.hits["127.0.0.2/ok?cache=1"] == hits_ok  # success reused within TTL
-    assert by_url[ok].history.get("from_cache") is True
-    assert by_url[dead].history["consecutive_failures"] == 2  # failures never reused
-    assert by_url[dead].history["first_failed"] is not None
+    ok_history, dead_history = by_url[ok].history, by_url[dead].history
+    assert ok_history is not None and ok_history.from_cache is True
+    assert dead_history is not None
+    assert dead_history.consecutive_failures == 2  # failures never reused
+    assert dead_history.first_failed is not None
     dead_finding = next(f for f in second.findings if f.rule == "link-dead")
     assert dead_finding.severity is Severity.ERROR
     expired = dataclasses.replace(settings, cache_ttl=0)

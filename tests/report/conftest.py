@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from validator.findings import Finding, LinkResult, Location, Report, Severity, Verdict
+from validator.findings import Finding, LinkHistory, LinkResult, Location, Report, Severity, Verdict
 
 MPT = "catalog/models/language/mpt-7b.yaml"
 STARCODER = "catalog/models/code/starcoder.yaml"
@@ -64,11 +64,11 @@ def make_report() -> Report:
             status=404,
             attempts=1,
             locations=(Location(MPT, 30, 12, entry="mpt-7b", field="paper"),),
-            history={
-                "first_failed": "2026-11-25T02:00:00+00:00",
-                "consecutive_failures": 4,
-                "last_checked": "2026-11-28T02:00:00+00:00",
-            },
+            history=LinkHistory(
+                first_failed="2026-11-25T02:00:00+00:00",
+                consecutive_failures=4,
+                last_checked="2026-11-28T02:00:00+00:00",
+            ),
         ),
         LinkResult(
             url="https://example.com/ok",
@@ -90,11 +90,11 @@ def make_report() -> Report:
             error="read timeout after 20s",
             attempts=3,
             locations=(Location(STARCODER, 25, 9, entry="starcoder", field="try-it"),),
-            history={
-                "first_failed": "2026-11-28T02:00:00+00:00",
-                "consecutive_failures": 1,
-                "last_checked": "2026-11-28T02:00:00+00:00",
-            },
+            history=LinkHistory(
+                first_failed="2026-11-28T02:00:00+00:00",
+                consecutive_failures=1,
+                last_checked="2026-11-28T02:00:00+00:00",
+            ),
         ),
     ]
     return report

@@ -9,14 +9,50 @@ evidence. ``docs/hub.md`` documents the checks; API facts are from
 ``../shared/reference/huggingface-hub-api.md`` (cited by section in the code).
 """
 
-from validator.hub.check import check_catalog_hub
-from validator.hub.client import HubClient, HubResponse, Limiter, RateLimit
-from validator.hub.configs import ConfigLength, context_from_config
-from validator.hub.fix import apply_hub_fixes
-from validator.hub.outcome import HubOutcome, RepoPlace, RepoResult, RepoVerdict
-from validator.hub.repos import RepoId, RepoKind, parse_hub_url
-from validator.hub.rules import HUB_RULES
-from validator.hub.settings import HubSettings
+from __future__ import annotations
+
+import importlib
+import typing as t
+
+if t.TYPE_CHECKING:
+    from validator.hub.check import check_catalog_hub
+    from validator.hub.client import HubClient, HubResponse, Limiter, RateLimit
+    from validator.hub.configs import ConfigLength, context_from_config
+    from validator.hub.fix import apply_hub_fixes
+    from validator.hub.outcome import HubOutcome
+    from validator.hub.repos import RepoId, RepoKind, parse_hub_url
+    from validator.hub.result import RepoPlace, RepoResult, RepoVerdict
+    from validator.hub.rules import HUB_RULES
+    from validator.hub.settings import HubSettings
+
+# Imported on first use, so that ``validator.hub.result`` (plain data a report holds)
+# does not pull in httpx and the client on the offline path.
+_HOME = {
+    "HUB_RULES": "rules",
+    "ConfigLength": "configs",
+    "HubClient": "client",
+    "HubOutcome": "outcome",
+    "HubResponse": "client",
+    "HubSettings": "settings",
+    "Limiter": "client",
+    "RateLimit": "client",
+    "RepoId": "repos",
+    "RepoKind": "repos",
+    "RepoPlace": "result",
+    "RepoResult": "result",
+    "RepoVerdict": "result",
+    "apply_hub_fixes": "fix",
+    "check_catalog_hub": "check",
+    "context_from_config": "configs",
+    "parse_hub_url": "repos",
+}
+
+
+def __getattr__(name: str) -> t.Any:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
+
 
 __all__ = [
     "HUB_RULES",

@@ -1,40 +1,18 @@
 """What the Hub cross-check hands back: one verdict per repo, findings, and whether
 the Hub could be reached at all.
 
-Verdicts are data (a ``StrEnum`` whose values are part of the JSON contract), the
-text of findings is derived from them; :func:`problem_of` is the single place that
-reads HTTP status codes and ``X-Error-Code`` headers into a verdict (reference §1.4).
+The per-repo result types live in :mod:`validator.hub.result` (plain data, importable
+without httpx); :func:`problem_of` is the single place that reads HTTP status codes
+and ``X-Error-Code`` headers into a verdict (reference §1.4).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import enum
-import typing as t
 
 from validator.findings import Finding
 from validator.hub.client import HubResponse
-
-
-class RepoVerdict(enum.StrEnum):
-    """The one verdict each Hub repo (or org-only link) gets."""
-
-    OK = "ok"
-    RENAMED = "renamed"
-    """The old id redirects to a new one (307 + relative ``Location``, §1.5)."""
-    GATED = "gated"
-    """Metadata may be readable but files are not (401/403 ``GatedRepo``, §1.4)."""
-    MISSING = "missing"
-    """404, or 401 ``RepoNotFound`` (the Hub says 401 for private and missing, §1.4)."""
-    DISABLED = "disabled"
-    """403 "Access to this resource is disabled." (HFH ``DisabledRepoError``, §1.4)."""
-    RATE_LIMITED = "rate-limited"
-    """Still 429 after the allowed back-off."""
-    ERROR = "error"
-    """Anything else after retries: 5xx, transport errors, a rejected token."""
-    ORG_ONLY = "org-only"
-    """The link names an organisation, not a repo: nothing to cross-check."""
-
+from validator.hub.result import RepoPlace, RepoResult, RepoVerdict
 
 # HFH hf_raise_for_status: the exact message that means "disabled" (reference §1.4)
 DISABLED_MESSAGE = "Access to this resource is disabled."
@@ -68,58 +46,6 @@ def problem_of(response: HubResponse) -> tuple[RepoVerdict, str] | None:
     return RepoVerdict.ERROR, f"{status} {message}".strip()
 
 
-@dataclasses.dataclass(frozen=True)
-class RepoPlace:
-    """Where a repo is linked from."""
-
-    file: str
-    line: int
-    entry: str
-    path: str
-
-    def to_dict(self) -> dict[str, t.Any]:
-        """JSON form."""
-        return dataclasses.asdict(self)
-
-
-@dataclasses.dataclass(frozen=True)
-class RepoResult:
-    """The verdict for one repo (or org-only link), with what we learnt about it."""
-
-    repo: str
-    """``owner/name``, ``datasets/owner/name`` or the org name for org-only links."""
-    kind: str
-    """``model``, ``dataset`` or ``org``."""
-    verdict: RepoVerdict
-    url: str | None = None
-    """The API URL asked (``None`` for org-only links)."""
-    new_id: str | None = None
-    """For ``renamed``: the id the Hub now uses."""
-    status: int | None = None
-    detail: str | None = None
-    """Why the verdict is not ``ok`` (error code, message, rate-limit text)."""
-    gated: str | None = None
-    """The API's ``gated`` field when known: ``auto`` or ``manual``."""
-    places: tuple[RepoPlace, ...] = ()
-    checks: tuple[str, ...] = ()
-    """Which comparisons had data: ``license``, ``context``, ``params``, ``release``."""
-
-    def to_dict(self) -> dict[str, t.Any]:
-        """JSON form (``hub`` items of a report)."""
-        return {
-            "repo": self.repo,
-            "kind": self.kind,
-            "verdict": self.verdict.value,
-            "url": self.url,
-            "new_id": self.new_id,
-            "status": self.status,
-            "detail": self.detail,
-            "gated": self.gated,
-            "checks": list(self.checks),
-            "places": [p.to_dict() for p in self.places],
-        }
-
-
 @dataclasses.dataclass
 class HubOutcome:
     """Everything :func:`~validator.hub.check_catalog_hub` found."""
@@ -134,3 +60,6 @@ class HubOutcome:
     def verdicts(self) -> dict[str, str]:
         """Repo id to verdict value: handy for summaries and tests."""
         return {r.repo: r.verdict.value for r in self.repos}
+
+
+__all__ = ["HubOutcome", "RepoPlace", "RepoResult", "RepoVerdict", "problem_of"]

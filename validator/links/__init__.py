@@ -11,7 +11,9 @@ from pathlib import Path
 
 from validator.catalog.model import Entry
 from validator.http import CrawlSettings, HostLimiter
-from validator.links.checker import Crawler, LinkOutcome, check_links, crawl
+from validator.http.redirects import permanent_target
+from validator.links.checker import LinkOutcome, check_links
+from validator.links.crawl import Crawler, Probe
 from validator.links.extract import (
     Collected,
     LinkRef,
@@ -21,6 +23,8 @@ from validator.links.extract import (
     refs_from_text,
 )
 from validator.links.fix import FixReport, fix_redirects
+from validator.links.queues import crawl
+from validator.links.verdicts import VERDICT_RULES, rule_for
 
 
 async def check_catalog_links(
@@ -46,18 +50,22 @@ async def check_paths(
 
 
 __all__ = [
+    "VERDICT_RULES",
     "Collected",
     "Crawler",
     "FixReport",
     "LinkOutcome",
     "LinkRef",
+    "Probe",
     "check_catalog_links",
     "check_links",
     "check_paths",
     "collect_paths",
     "crawl",
     "fix_redirects",
+    "permanent_target",
     "refs_from_entries",
     "refs_from_markdown",
     "refs_from_text",
+    "rule_for",
 ]

@@ -14,7 +14,7 @@ import typing as t
 from pathlib import Path
 
 from validator.findings import LinkResult, Verdict
-from validator.links.checker import _permanent_target
+from validator.http.redirects import permanent_target
 from validator.links.extract import LinkRef
 
 
@@ -88,7 +88,7 @@ def fix_redirects(results: t.Iterable[LinkResult], refs: t.Iterable[LinkRef]) ->
     new_url = {
         r.url: target
         for r in results
-        if r.verdict is Verdict.REDIRECTED and (target := _permanent_target(r.url, r.redirects))
+        if r.verdict is Verdict.REDIRECTED and (target := permanent_target(r.url, r.redirects))
     }
     by_file: dict[Path, list[LinkRef]] = {}
     for ref in refs:

@@ -43,11 +43,13 @@ def file_link(file: str, line: int, base_url: str | None) -> str:
 
 def history_age(link: LinkResult) -> str:
     """``2026-11-20 (4 runs)`` from the crawler's failure history, or ``-``."""
-    first = str(link.history.get("first_failed") or "")[:10]
-    runs = link.history.get("consecutive_failures")
+    if link.history is None:
+        return "-"
+    first = (link.history.first_failed or "")[:10]
+    runs = link.history.consecutive_failures
     if not first and not runs:
         return "-"
-    count = f"{runs} run{'s' if runs != 1 else ''}" if isinstance(runs, int) else ""
+    count = f"{runs} run{'s' if runs != 1 else ''}"
     if first and count:
         return f"{first} ({count})"
     return first or count

@@ -1,0 +1,366 @@
+"""The crawl of one URL: requests, redirects, retries, one verdict.
+
+Per URL (see ``docs/links.md`` for the reasons behind each step):
+
+1. Not http(s), excluded by a regex, or on a host known to refuse checkers: no request
+   (``skipped`` / ``blocked``).
+2. ``HEAD`` first (linkinator, link-check, urlchecker do the same); ``GET`` when HEAD
+   is refused or answers anything but an accepted status (405/501 from servers that
+   do not implement HEAD, but also 403/404 from servers that treat it differently, and
+   a connection reset or garbled reply to HEAD).
+   A URL with a checkable ``#fragment`` goes straight to ``GET``: HEAD has no body.
+3. Redirects followed by hand up to ``max_redirects`` (:mod:`validator.http.redirects`),
+   each hop recorded, loops detected, credentials sent only to the host they were
+   configured for.
+4. Each attempt waits for a slot at its host (:class:`~validator.http.HostLimiter`);
+   timeouts, resets, 5xx and 429 are retried with exponential backoff and jitter;
+   ``Retry-After`` and rate-limit headers pause the whole host. ``timeout`` is a budget
+   for the URL across attempts, so a hanging response costs one timeout, not four.
+5. Bodies are read only to look for a fragment, and never beyond ``max_body_bytes``.
+
+Which URLs go out when is not decided here: :mod:`validator.links.queues` hands URLs
+to :class:`Crawler` host by host. Cache, history and findings come after, in
+:mod:`validator.links.history` and :mod:`validator.links.verdicts`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import time
+import typing as t
+
+import anyio
+import httpx
+
+from validator.findings import LinkResult, Verdict
+from validator.http import (
+    CrawlSettings,
+    HostLimiter,
+    NetworkError,
+    ProtocolFailure,
+    RequestTimeout,
+    UnknownHostError,
+    backoff_delay,
+    read_limited,
+    server_delay,
+    should_retry_status,
+    translate,
+)
+from validator.http.redirects import REDIRECT_STATUSES, RedirectChain, permanent_target
+from validator.links import anchors
+
+DEAD_STATUSES = frozenset({404, 410})
+# Bot walls: 401/403 from WAFs, LinkedIn's 999; linkinator skips 999 and 403 with
+# cf-mitigated (PRs #686, #709). Unverifiable, never dead.
+BLOCKED_STATUSES = frozenset({401, 403, 999})
+
+Clock = t.Callable[[], float]
+Sleep = t.Callable[[float], t.Awaitable[None]]
+
+
+@dataclasses.dataclass(frozen=True)
+class Probe:
+    """One URL's result plus what the crawl learnt about the network on the way."""
+
+    result: LinkResult
+    network_failure: str | None = None
+    """The kind of network-level failure (no DNS, no route...) the verdict rests on."""
+    reached: bool = False
+    """Whether any peer answered at all (an HTTP status, or a TLS/protocol reply)."""
+
+
+@dataclasses.dataclass
+class _Check:
+    """Mutable state of one URL's check."""
+
+    url: str
+    started: float
+    budget: float
+    spent: float = 0.0
+    attempts: int = 0
+    redirects: list[tuple[int, str]] = dataclasses.field(default_factory=list)
+    error_kind: str | None = None
+    reached: bool = False
+
+    def remaining(self) -> float:
+        return self.budget - self.spent
+
+
+@dataclasses.dataclass
+class _Answer:
+    """The final response of a redirect chain (body only when asked for)."""
+
+    status: int
+    url: httpx.URL
+    headers: httpx.Headers
+    body: bytes = b""
+    truncated: bool = False
+
+
+class Crawler:
+    """Checks URLs with one client and one limiter; see the module docstring.
+
+    ``clock`` (monotonic seconds) and ``sleep`` are injectable so tests never wait.
+    """
+
+    def __init__(
+        self,
+        settings: CrawlSettings,
+        client: httpx.AsyncClient,
+        limiter: HostLimiter,
+        *,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = anyio.sleep,
+    ) -> None:
+        self.settings = settings
+        self.client = client
+        self.limiter = limiter
+        self._clock = clock
+        self._sleep = sleep
+        self._excludes = [re.compile(p) for p in settings.excludes]
+        self._blocked = {h.lower() for h in settings.blocked_hosts}
+
+    async def check(self, url: str) -> Probe:
+        """Check one URL: its result (without locations or history) and network facts."""
+        state = _Check(url=url, started=self._clock(), budget=self.settings.timeout)
+        result = await self._check(url, state)
+        result = dataclasses.replace(
+            result,
+            attempts=state.attempts,
+            redirects=tuple(state.redirects),
+            elapsed_ms=int((self._clock() - state.started) * 1000),
+        )
+        return Probe(result, network_failure=state.error_kind, reached=state.reached)
+
+    def _precheck(self, url: str) -> LinkResult | httpx.URL:
+        """A result without any request, or the parsed URL to ask."""
+        try:
+            parsed = httpx.URL(url)
+        except httpx.InvalidURL as exc:
+            return LinkResult(url, Verdict.ERROR, error=f"invalid URL: {exc}")
+        if parsed.scheme not in ("http", "https"):
+            return LinkResult(url, Verdict.SKIPPED, error=f"{parsed.scheme or 'no'} scheme")
+        if not parsed.host:
+            return LinkResult(url, Verdict.ERROR, error="invalid URL: no host")
+        for pattern in self._excludes:
+            if pattern.search(url):
+                return LinkResult(url, Verdict.SKIPPED, error=f"excluded by '{pattern.pattern}'")
+        if parsed.host.lower() in self._blocked:
+            return LinkResult(
+                url, Verdict.BLOCKED, error=f"{parsed.host} refuses link checkers; not verified"
+            )
+        return parsed
+
+    async def _check(self, url: str, state: _Check) -> LinkResult:
+        parsed = self._precheck(url)
+        if isinstance(parsed, LinkResult):
+            return parsed
+        fragment = parsed.fragment
+        want_fragment = self.settings.check_fragments and anchors.checkable(fragment, parsed.host)
+        target = parsed.copy_with(fragment=None)
+
+        if want_fragment:
+            answer = await self._follow("GET", target, state, read_body=True)
+        else:
+            answer = await self._follow("HEAD", target, state, read_body=False)
+            if self._refused(answer):
+                # HEAD refused or not trusted: ask again with GET, from the start.
+                answer = await self._follow("GET", target, state, read_body=False)
+        if isinstance(answer, NetworkError):
+            return self._failure(url, answer, state)
+        return self._judge(url, answer, fragment if want_fragment else "", state)
+
+    def _refused(self, answer: _Answer | NetworkError) -> bool:
+        """Whether a HEAD answer is not to be trusted, so GET should ask again."""
+        if isinstance(answer, ProtocolFailure):
+            return True  # a server that resets or garbles HEAD may still serve GET
+        if not isinstance(answer, _Answer):
+            return False
+        # A rate limit is about us, not the method: asking again with GET only adds load.
+        return answer.status not in self._accepted(answer.url) and answer.status != 429
+
+    def _accepted(self, url: httpx.URL) -> frozenset[int]:
+        return self.settings.accepted(url.host)
+
+    def _failure(self, url: str, error: NetworkError, state: _Check) -> LinkResult:
+        state.error_kind = error.kind if error.network_level else None
+        if isinstance(error, UnknownHostError):
+            return LinkResult(url, Verdict.DEAD, error=error.message)
+        if isinstance(error, RequestTimeout):
+            return LinkResult(url, Verdict.TIMEOUT, error=error.message)
+        return LinkResult(url, Verdict.ERROR, error=error.message)
+
+    def _judge(self, url: str, answer: _Answer, fragment: str, state: _Check) -> LinkResult:
+        status = answer.status
+        final = str(answer.url) if state.redirects else None
+        common: dict[str, t.Any] = {"status": status, "final_url": final}
+        if status in self._accepted(answer.url):
+            if fragment and anchors.is_html(answer.headers.get("content-type", "")):
+                if not answer.truncated and not anchors.has_fragment(answer.body, fragment):
+                    return LinkResult(
+                        url,
+                        Verdict.FRAGMENT_MISSING,
+                        error=f"no element with id or name '{fragment}' in the page",
+                        **common,
+                    )
+            if permanent_target(url, state.redirects):
+                return LinkResult(url, Verdict.REDIRECTED, **common)
+            return LinkResult(url, Verdict.OK, **common)
+        if status in DEAD_STATUSES:
+            return LinkResult(url, Verdict.DEAD, error=f"HTTP {status}", **common)
+        if status in BLOCKED_STATUSES or "cf-mitigated" in answer.headers:
+            why = "bot protection" if status != 401 else "login required"
+            return LinkResult(
+                url, Verdict.BLOCKED, error=f"HTTP {status}: {why}; not verified", **common
+            )
+        if status == 429:
+            return LinkResult(
+                url, Verdict.BLOCKED, error="HTTP 429: rate limited; not verified", **common
+            )
+        if status in REDIRECT_STATUSES:
+            return LinkResult(url, Verdict.ERROR, error=f"HTTP {status} without Location", **common)
+        return LinkResult(url, Verdict.ERROR, error=f"HTTP {status}", **common)
+
+    async def _follow(
+        self, method: str, url: httpx.URL, state: _Check, *, read_body: bool
+    ) -> _Answer | NetworkError:
+        """Send ``method`` to ``url`` and follow redirects, recording each hop."""
+        chain = RedirectChain(url, self.settings.max_redirects)
+        state.redirects = chain.hops
+        current = url
+        while True:
+            answer = await self._attempts(method, current, state, read_body=read_body)
+            if isinstance(answer, NetworkError):
+                return answer
+            location = answer.headers.get("location")
+            if answer.status not in REDIRECT_STATUSES or not location:
+                return answer
+            nxt = chain.next_hop(current, answer.status, location)
+            if isinstance(nxt, str):
+                return NetworkError(nxt)
+            current = nxt
+
+    def _headers(self, url: httpx.URL, read_body: bool) -> dict[str, str]:
+        # Per-host headers (tokens) are looked up for *this* hop's host only, so they
+        # never follow a redirect to another host.
+        headers = dict(self.settings.host(url.host).headers)
+        if read_body:
+            headers.setdefault("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
+        return headers
+
+    def _backoff(self, retry: int) -> float:
+        settings = self.settings
+        return backoff_delay(retry, base=settings.retry_wait, cap=settings.max_backoff)
+
+    async def _attempts(
+        self, method: str, url: httpx.URL, state: _Check, *, read_body: bool
+    ) -> _Answer | NetworkError:
+        """One request with retries; returns the last answer or error."""
+        settings = self.settings
+        retry = 0
+        while True:
+            remaining = state.remaining()
+            if remaining <= 0:
+                return RequestTimeout(f"no answer within {settings.timeout:g} s")
+            outcome = await self._attempt(method, url, state, remaining, read_body)
+            retry += 1
+            can_retry = retry <= settings.max_retries and state.remaining() > 0
+            if isinstance(outcome, NetworkError):
+                state.reached = state.reached or outcome.peer_reached
+                if not (outcome.retryable and can_retry):
+                    return outcome
+                await self._sleep(self._backoff(retry))
+                continue
+            state.reached = True
+            if not should_retry_status(outcome.status):
+                return outcome
+            wait = self._pause_host(url.host, outcome, retry)
+            if wait == _GIVE_UP or not can_retry:
+                return outcome
+            if wait is not None:
+                await self._sleep(wait)
+            # With a server-given delay the host pause makes slot() wait.
+
+    async def _attempt(
+        self, method: str, url: httpx.URL, state: _Check, remaining: float, read_body: bool
+    ) -> _Answer | NetworkError:
+        """One request in one host slot, within the URL's remaining budget."""
+        state.attempts += 1
+        outcome: _Answer | NetworkError
+        async with self.limiter.slot(url.host):
+            started = self._clock()
+            with anyio.move_on_after(remaining) as scope:
+                outcome = await self._send(method, url, read_body)
+            state.spent += self._clock() - started
+        if scope.cancelled_caught:
+            outcome = RequestTimeout(f"no answer within {self.settings.timeout:g} s")
+        return outcome
+
+    def _pause_host(self, host: str, outcome: _Answer, retry: int) -> float | None:
+        """Act on a retryable status: pause the host when asked (or on 429).
+
+        Returns our own backoff to sleep before retrying, ``None`` when the server gave
+        the delay (the host pause does the waiting), or ``_GIVE_UP`` when the server
+        asks for longer than ``max_backoff``.
+        """
+        asked = server_delay(outcome.headers)
+        if asked is not None and asked <= 0:
+            # "Retry-After: 0" or a date already past: no wait asked, so our own
+            # backoff applies (otherwise the retries go out as one burst).
+            asked = None
+        if asked is not None:
+            if asked > self.settings.max_backoff:
+                return _GIVE_UP  # beyond our cap: give up now rather than stall the run
+            self.limiter.back_off(host, asked)  # slow the whole host, not only this URL
+            return None
+        if outcome.status == 429:
+            self.limiter.back_off(host, self._backoff(retry))
+        return self._backoff(retry)
+
+    async def _send(self, method: str, url: httpx.URL, read_body: bool) -> _Answer | NetworkError:
+        request = self.client.build_request(method, url, headers=self._headers(url, read_body))
+        try:
+            response = await self.client.send(request, stream=True)
+        except (httpx.HTTPError, NetworkError, OSError) as exc:
+            return translate(exc)
+        try:
+            body, truncated = b"", False
+            wanted = (
+                read_body
+                and response.status_code in self._accepted(url)
+                and anchors.is_html(response.headers.get("content-type", ""))
+            )
+            if wanted:
+                body, truncated = await read_limited(response, self.settings.max_body_bytes)
+            elif _cheap_to_drain(method, response):
+                # A response read to its end leaves its connection in the pool; one closed
+                # early costs the next request to this host a new TCP (and TLS) handshake.
+                # Raw bytes, never decoded: a small gzip body may inflate to gigabytes.
+                async for _ in response.aiter_raw():
+                    pass
+        except (httpx.HTTPError, OSError) as exc:
+            return translate(exc)
+        finally:
+            await response.aclose()
+        return _Answer(response.status_code, url, response.headers, body, truncated)
+
+
+_GIVE_UP = -1.0
+"""Sentinel of :meth:`Crawler._pause_host`: the server asked for too long a wait."""
+
+DRAIN_LIMIT = 64 * 1024
+"""Bodies up to this declared size are read to keep the connection (never a checkpoint)."""
+
+
+def _cheap_to_drain(method: str, response: httpx.Response) -> bool:
+    """Whether reading the rest of a response is cheaper than a new connection.
+
+    A HEAD answer has no body (RFC 9110 §9.3.2); a redirect or error page declares a
+    small ``Content-Length``. A body of unknown length is never read: it could be a
+    10 GB checkpoint.
+    """
+    if method == "HEAD":
+        return True
+    length = response.headers.get("content-length", "")
+    return length.isdigit() and int(length) <= DRAIN_LIMIT
