@@ -11,7 +11,10 @@ import ipaddress
 import socket
 import typing as t
 
+import click.testing
 import pytest
+
+from tests.hostile.markers import leaked
 
 _real_getaddrinfo = socket.getaddrinfo
 _real_connect = socket.socket.connect
@@ -70,3 +73,20 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: t.Any) -> None:
     ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("VALIDATOR_CACHE_DIR", str(tmp_path / "validator-cache"))
+
+
+_real_invoke = click.testing.CliRunner.invoke
+
+
+def _checked_invoke(self: click.testing.CliRunner, *args: t.Any, **kwargs: t.Any) -> t.Any:
+    result = _real_invoke(self, *args, **kwargs)
+    shown = [result.stdout_bytes, result.stderr_bytes or b"", str(result.exception or "")]
+    found = [secret for text in shown for secret in leaked(text)]
+    assert not found, f"a command printed a planted secret: {found}"
+    return result
+
+
+@pytest.fixture(autouse=True)
+def _no_secret_in_any_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command run by any test: no planted marker secret in what it printed."""
+    monkeypatch.setattr(click.testing.CliRunner, "invoke", _checked_invoke)

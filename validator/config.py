@@ -32,6 +32,7 @@ import tomllib
 import typing as t
 from pathlib import Path
 
+from validator.credentials import CredentialError, check_secret
 from validator.http.settings import CrawlSettings, HostSettings
 from validator.options import CrawlOverrides
 
@@ -65,6 +66,7 @@ KNOWN_KEYS = frozenset(_SCALARS) | _LISTS | _TABLES | OTHER_SECTIONS
 
 _RANGE = re.compile(r"^\s*(\d{3})\s*\.\.(=?)\s*(\d{3})\s*$")
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")  # RFC 9110 token
 
 
 class ConfigError(Exception):
@@ -141,10 +143,23 @@ def _headers(value: t.Any, where: str) -> dict[str, str]:
         raise ConfigError(f"{where}: expected a table of header names to strings")
     out = {}
     for name, raw in value.items():
-        missing = [m for m in _ENV.findall(raw) if not os.environ.get(m)]
+        if not _HEADER_NAME.match(name):
+            raise ConfigError(f"{where}: {name!r} is not a valid header name")
+        variables = _ENV.findall(raw)
+        missing = [m for m in variables if not os.environ.get(m)]
         if missing:
             continue  # e.g. no token in this environment: send no header rather than "Bearer "
-        out[str(name)] = _ENV.sub(lambda m: os.environ[m.group(1)], raw)
+        source = f"{where}.{name}"
+        for variable in variables:  # name the variable that brought a bad value in
+            try:
+                check_secret(f"{source} (from ${{{variable}}})", os.environ[variable])
+            except CredentialError as exc:
+                raise ConfigError(str(exc)) from None
+        expanded = _ENV.sub(lambda m: os.environ[m.group(1)], raw)
+        try:
+            out[str(name)] = check_secret(source, expanded)
+        except CredentialError as exc:
+            raise ConfigError(str(exc)) from None
     return out
 
 

@@ -16,6 +16,7 @@ from validator.pipeline import OnlineOutcome
 
 if t.TYPE_CHECKING:
     from validator.http.settings import CrawlSettings
+    from validator.hub.settings import HubSettings
 
 
 def run_online(entries: list[Entry], catalog: Catalog, options: ValidateOptions) -> OnlineOutcome:
@@ -25,11 +26,29 @@ def run_online(entries: list[Entry], catalog: Catalog, options: ValidateOptions)
     from validator.config import load_config
 
     settings = load_config(options.config_path).crawl_settings(options.crawl)
-    return anyio.run(_online, entries, catalog, options, settings)
+    hub_settings = _hub_settings(settings) if options.hub else None
+    return anyio.run(_online, entries, catalog, options, settings, hub_settings)
+
+
+def _hub_settings(settings: CrawlSettings) -> HubSettings:
+    """Read before the run starts, so a bad ``HF_TOKEN`` is one line, not a task error."""
+    from validator.hub import HubSettings
+
+    overrides: dict[str, t.Any] = {
+        "timeout": settings.timeout,
+        "max_retries": settings.max_retries,
+    }
+    if settings.no_cache:
+        overrides["cache_path"] = None
+    return HubSettings.from_env(os.environ, **overrides)
 
 
 async def _online(
-    entries: list[Entry], catalog: Catalog, options: ValidateOptions, settings: CrawlSettings
+    entries: list[Entry],
+    catalog: Catalog,
+    options: ValidateOptions,
+    settings: CrawlSettings,
+    hub_settings: HubSettings | None,
 ) -> OnlineOutcome:
     import anyio
 
@@ -53,15 +72,9 @@ async def _online(
             unavailable["links"] = result.network_unavailable
 
     async def hub() -> None:
-        from validator.hub import HubSettings, check_catalog_hub
+        from validator.hub import check_catalog_hub
 
-        overrides: dict[str, t.Any] = {
-            "timeout": settings.timeout,
-            "max_retries": settings.max_retries,
-        }
-        if settings.no_cache:
-            overrides["cache_path"] = None
-        hub_settings = HubSettings.from_env(os.environ, **overrides)
+        assert hub_settings is not None
         result = await check_catalog_hub(entries, catalog.licenses, hub_settings, limiter=limiter)
         outcome.findings.extend(result.findings)
         outcome.hub = [repo.to_dict() for repo in sorted(result.repos, key=lambda r: r.repo)]

@@ -93,7 +93,7 @@ def sync_command(
         client = GitHubClient(
             repo, token=token, api_url=env.get("GITHUB_API_URL") or DEFAULT_API_URL
         )
-    except ValueError as e:
+    except ValueError as e:  # OWNER/NAME, or a token that cannot be sent (CredentialError)
         _fail(str(e), ExitCode.USAGE)
     with client:
         try:

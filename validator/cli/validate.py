@@ -132,9 +132,10 @@ def _run(options: ValidateOptions, schema_dir: Path | None) -> t.Any:
         stage = None
         if options.online:
             from validator.config import ConfigError
+            from validator.credentials import CredentialError
             from validator.online import run_online
 
-            errors += (ConfigError,)
+            errors += (ConfigError, CredentialError)
             stage = run_online
         return validate(
             options,

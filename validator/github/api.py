@@ -26,6 +26,7 @@ import urllib.parse
 import httpx
 
 from validator import USER_AGENT
+from validator.credentials import check_secret, headers_for_hop, redact
 
 DEFAULT_API_URL = "https://api.github.com"
 API_VERSION = "2022-11-28"
@@ -34,6 +35,8 @@ MAX_ATTEMPTS = 3
 MAX_WAIT = 120.0
 """Longest single wait for a rate limit; a longer one fails the call instead."""
 SECONDARY_LIMIT_WAIT = 60.0
+MAX_REDIRECTS = 5
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 WRITE_SPACING = 1.0
 
 Issue = dict[str, t.Any]
@@ -98,6 +101,7 @@ class GitHubClient:
         clock: t.Callable[[], float] = time.time,
         max_attempts: int = MAX_ATTEMPTS,
         max_wait: float = MAX_WAIT,
+        token_source: str = "GITHUB_TOKEN",
     ) -> None:
         owner, _, name = repo.partition("/")
         if not owner or not name or "/" in name:
@@ -112,7 +116,10 @@ class GitHubClient:
             "User-Agent": USER_AGENT,
         }
         if token:
+            # one line naming the variable for a pasted newline or a non-ASCII character
+            check_secret(token_source, token)
             self._headers["Authorization"] = f"Bearer {token}"
+        self._token = token
         self._sleep = sleep
         self._clock = clock
         self.max_attempts = max_attempts
@@ -214,21 +221,15 @@ class GitHubClient:
             if method != "GET":
                 self._space_writes()
             try:
-                response = self._client.request(
-                    method,
-                    url,
-                    params=params,
-                    json=json,
-                    headers=self._headers,
-                    follow_redirects=True,
-                )
+                response = self._send(method, url, params=params, json=json)
             except httpx.HTTPError as e:
                 # A POST (create issue, comment) may have reached GitHub even though
                 # its answer was lost; sending it again would duplicate it. Retry only
                 # when the request surely never left (no connection was made).
                 unsent = isinstance(e, _NOT_SENT)
                 if attempt == self.max_attempts or (method == "POST" and not unsent):
-                    raise GitHubAPIError(call, None, str(e) or type(e).__name__) from e
+                    text = redact(str(e) or type(e).__name__, [self._token])
+                    raise GitHubAPIError(call, None, text) from e
                 self._sleep(min(2.0**attempt, self.max_wait))
                 continue
             finally:
@@ -249,6 +250,28 @@ class GitHubClient:
                 )
             self._sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _send(
+        self, method: str, url: str, *, params: dict[str, str] | None, json: t.Any
+    ) -> httpx.Response:
+        """One request, following redirects by hand: the token stays on the API's
+        origin (scheme, host, port), whatever a redirect points at."""
+        origin = httpx.URL(url)
+        current = origin
+        for _ in range(MAX_REDIRECTS + 1):
+            headers = headers_for_hop(self._headers, origin, current)
+            response = self._client.request(
+                method, current, params=params, json=json, headers=headers, follow_redirects=False
+            )
+            location = response.headers.get("location")
+            if response.status_code not in _REDIRECTS or not location:
+                return response
+            response.close()
+            current = current.join(location)
+            params = None  # the Location carries its own query
+            if response.status_code == 303:
+                method, json = "GET", None
+        return response
 
     def _space_writes(self) -> None:
         if self._last_write is None:

@@ -3,7 +3,7 @@
 One client per run, with a connection pool per origin (see :class:`OriginPools`): our
 user agent, no automatic redirects (callers follow hops themselves so they can record
 the chain and decide which headers travel: RFC 9110 §15.4 leaves that to the client,
-and credentials must not reach another host), no proxy or ``.netrc`` from the
+and credentials must not reach another origin), no proxy or ``.netrc`` from the
 environment (a proxy would bypass the address check of
 :class:`~validator.http.backend.SafeNetworkBackend`).
 
@@ -20,10 +20,10 @@ import zlib
 import httpcore
 import httpx
 
+from validator.credentials import headers_for_hop, is_sensitive, same_origin
 from validator.http.backend import SafeNetworkBackend
 from validator.http.settings import CrawlSettings
 
-SENSITIVE_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
 ACCEPT_ENCODING = "gzip, deflate"
 """Only encodings we can decompress with a limit ourselves (no br/zstd)."""
 
@@ -129,7 +129,9 @@ def build_client(
         headers={
             "User-Agent": settings.user_agent,
             "Accept-Encoding": ACCEPT_ENCODING,
-            **dict(settings.headers),
+            # Credential headers are never client defaults: httpx would send them to
+            # every host. The crawler adds them per hop, on the chain's origin only.
+            **{k: v for k, v in settings.headers.items() if not is_sensitive(k)},
         },
         timeout=timeout,
         follow_redirects=False,
@@ -139,7 +141,7 @@ def build_client(
 
 def same_origin_host(a: httpx.URL, b: httpx.URL) -> bool:
     """Whether credentials for ``a`` may be sent to ``b`` (same scheme, host and port)."""
-    return (a.scheme, a.host, a.port) == (b.scheme, b.host, b.port)
+    return same_origin(a, b)
 
 
 def strip_cross_host_auth(
@@ -147,12 +149,10 @@ def strip_cross_host_auth(
 ) -> dict[str, str]:
     """Headers safe to send to ``to_url`` after a redirect from ``from_url``.
 
-    Drops ``Authorization``/``Cookie`` when the origin changes (what browsers and
-    ``requests`` do; httpx does the same for its own redirects, which we do not use).
+    Drops ``Authorization``, ``Cookie`` and ``Proxy-Authorization`` when the origin
+    (scheme, host, port) changes; see :mod:`validator.credentials`.
     """
-    if same_origin_host(from_url, to_url):
-        return dict(headers)
-    return {k: v for k, v in headers.items() if k.lower() not in SENSITIVE_HEADERS}
+    return headers_for_hop(headers, from_url, to_url)
 
 
 _DEFLATE_PENDING: t.Any = object()

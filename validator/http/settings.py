@@ -60,8 +60,9 @@ def default_cache_path() -> Path:
 class HostSettings:
     """Overrides for one host name (exact match, e.g. ``huggingface.co``).
 
-    ``None`` means "use the global value". ``headers`` are sent only to this host
-    (never along a redirect to another one), which is where tokens belong.
+    ``None`` means "use the global value". ``headers`` are sent only to this host, and
+    credential headers only to the origin the URL names (never along a redirect to
+    another scheme, host or port), which is where tokens belong.
     """
 
     concurrency: int | None = None
@@ -108,7 +109,8 @@ class CrawlSettings:
     """A failing link is an error only after this many consecutive failing runs."""
     user_agent: str = USER_AGENT
     headers: t.Mapping[str, str] = dataclasses.field(default_factory=dict)
-    """Headers for every host (no credentials here: use per-host headers)."""
+    """Headers for every host; credential headers among them go only to the origin a
+    URL names, never along a redirect to another (:mod:`validator.credentials`)."""
     progress: bool = False
     resolver: Resolver | None = dataclasses.field(default=None, compare=False, repr=False)
     """Name resolution hook (tests); default: the system resolver via anyio."""

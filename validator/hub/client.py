@@ -32,6 +32,7 @@ import typing as t
 import anyio
 import httpx
 
+from validator.credentials import redact
 from validator.http.limiter import HostLimiter
 from validator.http.retry import RETRY_STATUSES as SHARED_RETRY_STATUSES
 from validator.http.retry import backoff_delay, server_delay
@@ -289,7 +290,10 @@ class HubClient:
         return HubResponse(
             url=str(url), final_url=str(url), status=None,
             attempts=self.settings.max_retries + 1,
-            transport_error=f"{type(last_error).__name__}: {last_error}" if last_error else None,
+            transport_error=(
+                redact(f"{type(last_error).__name__}: {last_error}", [self.settings.token])
+                if last_error else None
+            ),
             connect_failed=isinstance(last_error, httpx.ConnectError | httpx.ConnectTimeout),
         )  # fmt: skip
 

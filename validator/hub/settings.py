@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 
 from validator import USER_AGENT
-from validator.http.client import same_origin_host
+from validator.credentials import check_secret, same_origin
 from validator.http.settings import CACHE_DIR_ENV, default_cache_path
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
@@ -70,7 +70,7 @@ class HubSettings:
     def sends_token_to(self, url: httpx.URL) -> bool:
         """Whether a request to ``url`` may carry the token: only the endpoint's own
         scheme, host and port."""
-        return self.token is not None and same_origin_host(httpx.URL(self.endpoint), url)
+        return self.token is not None and same_origin(httpx.URL(self.endpoint), url)
 
     @property
     def private_allowed(self) -> bool:
@@ -82,11 +82,20 @@ class HubSettings:
     @classmethod
     def from_env(cls, environ: t.Mapping[str, str] = os.environ, **overrides: t.Any) -> HubSettings:
         """Read ``HF_ENDPOINT``, ``HF_TOKEN`` / ``HUGGING_FACE_HUB_TOKEN`` and
-        ``VALIDATOR_CACHE_DIR``; keyword ``overrides`` win over the environment."""
+        ``VALIDATOR_CACHE_DIR``; keyword ``overrides`` win over the environment.
+
+        Raises :class:`~validator.credentials.CredentialError` (one line, naming the
+        variable, never its value) for a token that cannot be sent as a header."""
+        token = None
+        # HFH _get_token_from_environment: HF_TOKEN has priority (reference §2.5)
+        for variable in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"):
+            if environ.get(variable):
+                # a pasted newline or a non-ASCII character: one line naming the variable
+                token = check_secret(variable, environ[variable])
+                break
         values: dict[str, t.Any] = {
             "endpoint": environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT,
-            # HFH _get_token_from_environment: HF_TOKEN has priority (reference §2.5)
-            "token": environ.get("HF_TOKEN") or environ.get("HUGGING_FACE_HUB_TOKEN") or None,
+            "token": token,
             "cache_path": default_cache_dir(environ) / CACHE_FILE_NAME,
         }
         values.update(overrides)

@@ -33,6 +33,7 @@ import typing as t
 import anyio
 import httpx
 
+from validator.credentials import headers_for_hop, is_sensitive
 from validator.findings import LinkResult, Verdict
 from validator.http import (
     CrawlSettings,
@@ -241,10 +242,13 @@ class Crawler:
                 return NetworkError(nxt)
             current = nxt
 
-    def _headers(self, url: httpx.URL, read_body: bool) -> dict[str, str]:
-        # Per-host headers (tokens) are looked up for *this* hop's host only, so they
-        # never follow a redirect to another host.
-        headers = dict(self.settings.host(url.host).headers)
+    def _headers(self, url: httpx.URL, read_body: bool, origin: httpx.URL) -> dict[str, str]:
+        # Credentials (global or this hop's host's) go only to the origin the chain
+        # started at: a redirect to another scheme, host or port drops them.
+        credentials = {k: v for k, v in self.settings.headers.items() if is_sensitive(k)}
+        headers = headers_for_hop(
+            {**credentials, **self.settings.host(url.host).headers}, origin, url
+        )
         if read_body:
             headers.setdefault("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
         return headers
@@ -291,7 +295,7 @@ class Crawler:
         async with self.limiter.slot(url.host):
             started = self._clock()
             with anyio.move_on_after(remaining) as scope:
-                outcome = await self._send(method, url, read_body)
+                outcome = await self._send(method, url, read_body, httpx.URL(state.url))
             state.spent += self._clock() - started
         if scope.cancelled_caught:
             outcome = RequestTimeout(f"no answer within {self.settings.timeout:g} s")
@@ -318,8 +322,11 @@ class Crawler:
             self.limiter.back_off(host, self._backoff(retry))
         return self._backoff(retry)
 
-    async def _send(self, method: str, url: httpx.URL, read_body: bool) -> _Answer | NetworkError:
-        request = self.client.build_request(method, url, headers=self._headers(url, read_body))
+    async def _send(
+        self, method: str, url: httpx.URL, read_body: bool, origin: httpx.URL
+    ) -> _Answer | NetworkError:
+        headers = self._headers(url, read_body, origin)
+        request = self.client.build_request(method, url, headers=headers)
         try:
             response = await self.client.send(request, stream=True)
         except (httpx.HTTPError, NetworkError, OSError) as exc:
