@@ -17,8 +17,9 @@ from validator.catalog.model import Entry
 from validator.catalog.source import parse_text
 from validator.findings import Finding, Severity
 from validator.hub import HubOutcome, HubSettings, check_catalog_hub, context_from_config
+from validator.hub.licenses import hub_license
 from validator.hub.repos import RepoKind, parse_hub_url
-from validator.hub.rules import context_matches, hub_license, params_match
+from validator.hub.rules import context_matches, params_match
 
 EP = "https://hub.test"
 

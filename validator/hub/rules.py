@@ -12,14 +12,14 @@ written back as-is, ``fix = {"old": ..., "new": ...}`` for ``--fix-from-hub``.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import typing as t
 from urllib.parse import urlsplit
 
-from validator.catalog.model import Entry, LicenseBook
+from validator.catalog.model import Entry
 from validator.findings import Finding, Severity
 from validator.hub.configs import ConfigLength, context_from_config
-from validator.hub.repos import HUB_HOSTS, RepoRef
+from validator.hub.facts import Pair, RepoFacts, hub_finding, repo_label
+from validator.hub.repos import HUB_HOSTS
 from validator.rulebook import RULES
 
 HUB_RULES: dict[str, tuple[Severity, str]] = {
@@ -33,180 +33,6 @@ PARAMS_TOLERANCE = 0.10
 PLACEHOLDER_CREATED_AT = "2022-03-02T23:29:04.000Z"
 """``createdAt`` for every repo older than the Hub's creation tracking (reference §1.2);
 the reason the release check reads the commit history instead."""
-
-
-@dataclasses.dataclass
-class RepoFacts:
-    """What the Hub said about one repo, as the rules need it."""
-
-    repo_id: str
-    """The id the Hub uses now (the new one after a rename)."""
-    api_url: str
-    info: t.Mapping[str, t.Any] | None = None
-    config: t.Mapping[str, t.Any] | None = None
-    config_url: str | None = None
-    first_commit: str | None = None
-    """ISO date-time of the repo's first commit."""
-    commits_url: str | None = None
-
-
-Pair = tuple[RepoRef, RepoFacts]
-
-
-def _f(entry: Entry, rule: str, message: str, path: t.Sequence[str | int], *,
-       hint: str, evidence: t.Mapping[str, t.Any]) -> Finding:  # fmt: skip
-    return entry.finding(rule, HUB_RULES[rule][0], message, path, hint=hint, evidence=evidence)
-
-
-def _label(ref: RepoRef, facts: RepoFacts) -> str:
-    return facts.repo_id if ref.repo.kind.value != "dataset" else f"datasets/{facts.repo_id}"
-
-
-# --------------------------------------------------------------------------- license
-
-
-@dataclasses.dataclass(frozen=True)
-class HubLicense:
-    """A card's license as the rules compare it."""
-
-    ids: tuple[str, ...]
-    """Comparable ids, lower case: ``cardData.license`` values, with ``other`` replaced
-    by ``license_name`` when the card gives one."""
-    raw: t.Any
-    """Exactly what the card says (string or list), for evidence."""
-    name: str | None = None
-    link: str | None = None
-
-
-def hub_license(info: t.Mapping[str, t.Any] | None) -> HubLicense | None:
-    """Read ``cardData.license`` (string or list, §1.2/§3.3); fall back to the Hub's
-    ``license:`` tags. ``None`` when nothing comparable is stated (absent, ``unknown``,
-    or ``other`` without ``license_name``)."""
-    if not info:
-        return None
-    card = info.get("cardData")
-    card = card if isinstance(card, dict) else {}
-    raw = card.get("license")
-    values: list[str]
-    if isinstance(raw, str):
-        values = [raw]
-    elif isinstance(raw, list):
-        values = [v for v in raw if isinstance(v, str)]
-    else:
-        tags = info.get("tags")
-        values = [
-            tag.removeprefix("license:")
-            for tag in (tags if isinstance(tags, list) else [])
-            if isinstance(tag, str) and tag.startswith("license:")
-        ]
-        raw = values[0] if len(values) == 1 else values or None
-    name = card.get("license_name") if isinstance(card.get("license_name"), str) else None
-    link = card.get("license_link") if isinstance(card.get("license_link"), str) else None
-    ids: list[str] = []
-    for value in values:
-        low = value.strip().lower()
-        if low == "other":
-            if name:  # §3.3: license: other + license_name: my-license-1.0
-                ids.append(name.strip().lower())
-        elif low and low != "unknown":
-            ids.append(low)
-    if not ids:
-        return None
-    return HubLicense(tuple(dict.fromkeys(ids)), raw, name, link)
-
-
-def _map_license(hub_id: str, book: LicenseBook | None) -> str | None:
-    """The catalog license id a Hub id means (``hub_ids``, then names and aliases)."""
-    if book is None:
-        return None
-    found = book.by_hub_id(hub_id) or book.by_name(hub_id)
-    return found.id if found else None
-
-
-def _matches(hub: HubLicense, catalog_ids: t.Sequence[str], book: LicenseBook | None) -> bool:
-    wanted = {c.lower() for c in catalog_ids}
-    for hub_id in hub.ids:
-        mapped = _map_license(hub_id, book)
-        if (mapped and mapped.lower() in wanted) or hub_id in wanted:
-            return True
-    return False
-
-
-def _hub_license_text(hub: HubLicense, book: LicenseBook | None) -> str:
-    parts = []
-    for hub_id in hub.ids:
-        mapped = _map_license(hub_id, book)
-        parts.append(f"'{hub_id}'" + (f" (= {mapped})" if mapped and mapped != hub_id else ""))
-    return " or ".join(parts)
-
-
-def license_findings(
-    entry: Entry, pairs: t.Sequence[Pair], book: LicenseBook | None
-) -> list[Finding]:
-    """``hub-license-mismatch`` per checkpoint/dataset, ``hub-license-ambiguous`` per entry."""
-    out: list[Finding] = []
-    entry_ids = entry.license_ids()
-    unassigned: list[tuple[str, str]] = []
-    for ref, facts in pairs:
-        hub = hub_license(facts.info)
-        if hub is None:
-            continue
-        own = ref.item.get("license") if ref.path[0] == "checkpoints" else None
-        path: tuple[str | int, ...]
-        if isinstance(own, str):
-            catalog_ids, path = [own], (ref.path[0], ref.path[1], "license")
-        else:
-            catalog_ids = entry_ids
-            path = ("licenses", 0) if len(entry_ids) == 1 else ("licenses",)
-            if len(entry_ids) > 1:
-                unassigned.append((str(ref.item.get("name") or facts.repo_id),
-                                   _hub_license_text(hub, book)))  # fmt: skip
-        if not catalog_ids or _matches(hub, catalog_ids, book):
-            continue
-        mapped = [m for m in (_map_license(h, book) for h in hub.ids) if m]
-        label = _label(ref, facts)
-        evidence: dict[str, t.Any] = {
-            "repo": label,
-            "catalog": catalog_ids[0] if len(catalog_ids) == 1 else list(catalog_ids),
-            "hub": hub.raw,
-            "hub_catalog_ids": mapped,
-            "url": facts.api_url,
-        }
-        if hub.name or hub.link:
-            evidence["license_name"] = hub.name
-            evidence["license_link"] = hub.link
-        if len(mapped) == 1 and len(catalog_ids) == 1 and len(hub.ids) == 1:
-            evidence["fix"] = {"old": catalog_ids[0], "new": mapped[0]}
-            hint = (
-                f"if the Hub is right, use '{mapped[0]}' here (--fix-from-hub "
-                "hub-license-mismatch); if the card is wrong, waive the rule with the reason"
-            )
-        elif not mapped:
-            hint = (
-                f"'{hub.ids[0]}' is in no license's hub_ids in catalog/licenses.yaml: add the "
-                "license to the glossary (or the id to the matching license) and use it here"
-            )
-        else:
-            hint = "use the license the Hub card states, or waive the rule with the reason"
-        which = "checkpoint's license" if path[-1] == "license" else "entry's license"
-        out.append(_f(
-            entry, "hub-license-mismatch",
-            f"{label}: the Hub card says {_hub_license_text(hub, book)}, the {which} is "
-            f"{', '.join(catalog_ids)}",
-            path, hint=hint, evidence=evidence,
-        ))  # fmt: skip
-    if unassigned:
-        listing = "; ".join(f"{name}: {text}" for name, text in unassigned)
-        out.append(_f(
-            entry, "hub-license-ambiguous",
-            f"the entry lists {len(entry_ids)} licenses ({', '.join(entry_ids)}) but its "
-            f"checkpoints do not say which is theirs; on the Hub: {listing}",
-            ("licenses",),
-            hint="give each checkpoint its own `license:` (a license id from licenses.yaml)",
-            evidence={"catalog": entry_ids, "hub": dict(unassigned),
-                      "url": [f.api_url for _r, f in pairs]},
-        ))  # fmt: skip
-    return out
 
 
 # --------------------------------------------------------------------------- context
@@ -295,59 +121,69 @@ def context_findings(entry: Entry, pairs: t.Sequence[Pair]) -> list[Finding]:
             continue
         length = context_from_config(facts.config)
         if length.value is not None:
-            by_value.setdefault(length.value, []).append((_label(ref, facts), length, facts))
+            by_value.setdefault(length.value, []).append((repo_label(ref, facts), length, facts))
     out: list[Finding] = []
     for hub_value, sources in by_value.items():
-        repos = ", ".join(dict.fromkeys(f"{label} ({length.key})" for label, length, _ in sources))
-        urls = [facts.config_url for _l, _c, facts in sources]
-        evidence: dict[str, t.Any] = {
-            "repos": [label for label, _c, _f in sources],
-            "hub": hub_value,
-            "key": sources[0][1].key,
-            "url": urls[0] if len(urls) == 1 else urls,
-        }
-        if ctx.extrapolated and ctx.trained is None:
-            out.append(_f(
-                entry, "hub-context-trained",
-                f"config.json of {repos} states {hub_value} as the trained length; the catalog "
-                f"gives {ctx.text()}, a length reached by extrapolation",
-                ("context_length", "value"),
-                hint=f"record the trained length: add `trained: {hub_value}` under context_length",
-                evidence={**evidence, "catalog": ctx.text()},
-            ))  # fmt: skip
-            continue
-        if ctx.trained is not None:
-            if ctx.trained == hub_value:
-                continue
-            evidence["catalog"] = ctx.trained
-            evidence["fix"] = {"old": ctx.trained, "new": hub_value}
-            out.append(_f(
-                entry, "hub-context-mismatch",
-                f"config.json of {repos} says the model was trained with {hub_value} tokens; "
-                f"the catalog's trained length is {ctx.trained}"
-                + (f" (extrapolating to {ctx.text()})" if ctx.extrapolated else ""),
-                ("context_length", "trained"),
-                hint=f"if config.json is right, write trained: {hub_value} "
-                     "(--fix-from-hub hub-context-mismatch)",
-                evidence=evidence,
-            ))  # fmt: skip
-            continue
-        if context_matches(ctx.value, hub_value):
-            continue
-        evidence["catalog"] = ctx.value
-        if isinstance(ctx.value, int) and not isinstance(ctx.value, bool):
-            evidence["fix"] = {"old": ctx.value, "new": hub_value}
-            hint = (f"if config.json is right, write {hub_value} (--fix-from-hub "
-                    "hub-context-mismatch); if the model extrapolates further, say how with "
-                    "`mechanism:` and `trained:`")  # fmt: skip
-        else:
-            hint = f"add {hub_value} to the catalog's values, or explain the difference in notes"
-        out.append(_f(
-            entry, "hub-context-mismatch",
-            f"config.json of {repos} says {hub_value} tokens; the catalog says {ctx.text()}",
-            ("context_length", "value"), hint=hint, evidence=evidence,
-        ))  # fmt: skip
+        finding = _context_finding(entry, ctx, hub_value, sources)
+        if finding is not None:
+            out.append(finding)
     return out
+
+
+Source = tuple[str, ConfigLength, RepoFacts]
+
+
+def _context_finding(
+    entry: Entry, ctx: CatalogContext, hub_value: int, sources: t.Sequence[Source]
+) -> Finding | None:
+    """The finding one config.json value means against the catalog's context length."""
+    repos = ", ".join(dict.fromkeys(f"{label} ({length.key})" for label, length, _ in sources))
+    urls = [facts.config_url for _l, _c, facts in sources]
+    evidence: dict[str, t.Any] = {
+        "repos": [label for label, _c, _f in sources],
+        "hub": hub_value,
+        "key": sources[0][1].key,
+        "url": urls[0] if len(urls) == 1 else urls,
+    }
+    if ctx.extrapolated and ctx.trained is None:
+        return hub_finding(
+            entry, "hub-context-trained",
+            f"config.json of {repos} states {hub_value} as the trained length; the catalog "
+            f"gives {ctx.text()}, a length reached by extrapolation",
+            ("context_length", "value"),
+            hint=f"record the trained length: add `trained: {hub_value}` under context_length",
+            evidence={**evidence, "catalog": ctx.text()},
+        )  # fmt: skip
+    if ctx.trained is not None:
+        if ctx.trained == hub_value:
+            return None
+        evidence["catalog"] = ctx.trained
+        evidence["fix"] = {"old": ctx.trained, "new": hub_value}
+        return hub_finding(
+            entry, "hub-context-mismatch",
+            f"config.json of {repos} says the model was trained with {hub_value} tokens; "
+            f"the catalog's trained length is {ctx.trained}"
+            + (f" (extrapolating to {ctx.text()})" if ctx.extrapolated else ""),
+            ("context_length", "trained"),
+            hint=f"if config.json is right, write trained: {hub_value} "
+                 "(--fix-from-hub hub-context-mismatch)",
+            evidence=evidence,
+        )  # fmt: skip
+    if context_matches(ctx.value, hub_value):
+        return None
+    evidence["catalog"] = ctx.value
+    if isinstance(ctx.value, int) and not isinstance(ctx.value, bool):
+        evidence["fix"] = {"old": ctx.value, "new": hub_value}
+        hint = (f"if config.json is right, write {hub_value} (--fix-from-hub "
+                "hub-context-mismatch); if the model extrapolates further, say how with "
+                "`mechanism:` and `trained:`")  # fmt: skip
+    else:
+        hint = f"add {hub_value} to the catalog's values, or explain the difference in notes"
+    return hub_finding(
+        entry, "hub-context-mismatch",
+        f"config.json of {repos} says {hub_value} tokens; the catalog says {ctx.text()}",
+        ("context_length", "value"), hint=hint, evidence=evidence,
+    )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- params
@@ -396,7 +232,7 @@ def params_findings(entry: Entry, pairs: t.Sequence[Pair]) -> list[Finding]:
         billions = total / 1e9
         if params_match(raw, billions):
             continue
-        label = _label(ref, facts)
+        label = repo_label(ref, facts)
         evidence: dict[str, t.Any] = {
             "repo": label, "catalog": raw, "hub": total, "url": facts.api_url,
         }  # fmt: skip
@@ -406,7 +242,7 @@ def params_findings(entry: Entry, pairs: t.Sequence[Pair]) -> list[Finding]:
                     "(--fix-from-hub hub-params-mismatch)")  # fmt: skip
         else:
             hint = "add the checkpoint's size to the list or range, or link the right checkpoint"
-        out.append(_f(
+        out.append(hub_finding(
             entry, "hub-params-mismatch",
             f"{label} has {_short(billions)}B parameters (safetensors.total = {total:,}); "
             f"the catalog says {raw}",
@@ -434,8 +270,8 @@ def release_findings(entry: Entry, pairs: t.Sequence[Pair]) -> list[Finding]:
     first, ref, facts = min(dated, key=lambda item: item[0] or "")
     if first is None or released >= first[:7]:
         return []
-    label = _label(ref, facts)
-    return [_f(
+    label = repo_label(ref, facts)
+    return [hub_finding(
         entry, "hub-release-before-repo",
         f"released {entry.data.get('released')}, but the earliest Hub repo of the entry, "
         f"{label}, got its first commit on {first[:10]}",
@@ -458,16 +294,3 @@ def _published_elsewhere(entry: Entry) -> bool:
         ref.field in ("checkpoint", "dataset") and urlsplit(ref.url).hostname not in HUB_HOSTS
         for ref in entry.urls()
     )
-
-
-def parse_commit_date(value: t.Any) -> str | None:
-    """Normalise a commit ``date`` to ISO-8601 UTC, or ``None`` if unreadable."""
-    if not isinstance(value, str):
-        return None
-    try:
-        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
