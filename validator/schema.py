@@ -1,8 +1,10 @@
 """JSON Schema validation of catalog files, with errors a person can act on.
 
 The schemas (draft 2020-12) live in the repository's ``schema/`` folder, one file per
-entry kind plus shared ``$defs``; they reference each other by ``$id`` through a
-``referencing.Registry`` built from the folder, so validation never fetches anything.
+entry kind plus shared ``$defs``; they carry no ``$id`` and reference each other by file
+name (``defs.schema.json#/$defs/...``), which resolves next to the file for any tool
+that reads them from disk; here through a ``referencing.Registry`` built from the
+folder, so validation never fetches anything.
 jsonschema's messages are written for schema authors ("Additional properties are not
 allowed ('nmae' was unexpected)"); :func:`describe` rewrites the common ones for the
 people who edit catalog files, and suggests the nearest known key for a typo.

@@ -33,8 +33,10 @@ def _schemas() -> dict[str, dict[str, t.Any]]:
 
 
 SCHEMAS = _schemas()
+# No schema carries an `$id`: each one's base URI is where it is read from, so the
+# registry names them by file name, as `$ref: defs.schema.json#...` does.
 REGISTRY: Registry = Registry().with_resources(
-    (schema["$id"], Resource.from_contents(schema)) for schema in SCHEMAS.values()
+    (f"{name}.schema.json", Resource.from_contents(schema)) for name, schema in SCHEMAS.items()
 )
 
 
@@ -62,7 +64,10 @@ def _catalog_cases() -> list[t.Any]:
 @pytest.mark.parametrize("name", sorted(SCHEMAS))
 def test_schema_is_valid_draft_2020_12(name: str) -> None:
     Draft202012Validator.check_schema(SCHEMAS[name])
-    assert SCHEMAS[name]["$id"] == f"https://open-models.example/schema/{name}.schema.json"
+    # An absolute `$id` would become the base of every relative `$ref`, so tools that
+    # read the file from disk (check-jsonschema, editors) would look for defs.schema.json
+    # at that address instead of next to the file (tests/schema/test_schema_tools.py).
+    assert "$id" not in SCHEMAS[name]
 
 
 def _walk(node: t.Any, path: str = "") -> t.Iterator[tuple[str, t.Any]]:
