@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 import urllib.parse
 
 _ID_ATTR = re.compile(
@@ -55,3 +56,36 @@ def is_html(content_type: str) -> bool:
     """Whether a ``Content-Type`` is HTML (XHTML included)."""
     kind = content_type.split(";", 1)[0].strip().lower()
     return kind in ("text/html", "application/xhtml+xml")
+
+
+def github_slug(heading: str) -> str:
+    """The anchor GitHub gives a heading whose text is ``heading`` (github-slugger).
+
+    Lower-cased (Unicode-aware), every character dropped except letters, marks,
+    numbers, ``_``, ``-`` and spaces, then each space becomes ``-``: ``Step 7 - Lint &
+    Test`` is ``step-7---lint--test``, ``Über ✨`` is ``über-``. Callers pass the text a
+    reader sees (emphasis, code marks, links and HTML tags already stripped).
+    """
+    kept = [
+        c
+        for c in heading.lower()
+        if c in " -_" or unicodedata.category(c)[0] in "LMN" or unicodedata.category(c) == "Pc"
+    ]
+    return "".join(kept).replace(" ", "-")
+
+
+class Slugger:
+    """Unique heading anchors for one document: repeats get ``-1``, ``-2``, ..."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, int] = {}
+
+    def slug(self, heading: str) -> str:
+        """The next unique anchor for ``heading`` (github-slugger's counting)."""
+        base = github_slug(heading)
+        result = base
+        while result in self._seen:
+            self._seen[base] += 1
+            result = f"{base}-{self._seen[base]}"
+        self._seen[result] = 0
+        return result

@@ -1,31 +1,28 @@
-"""Finding URLs and where they occur: catalog entries, Markdown files, plain text lists.
+"""Finding URLs and where they occur: catalog entries, Markdown, HTML and text files.
 
 Every occurrence keeps file, 1-based line/column, entry id and field, so a result can
 be reported at each place and ``--fix`` can rewrite the exact spot. Markdown is read
-with one URL pattern rather than a full parser: inline links, reference definitions,
-``<autolinks>`` and bare URLs all end at whitespace, ``<``, ``>``, quotes or an
-unbalanced ``)``; fenced code blocks and inline code spans are skipped (they show
-URLs, they do not link them).
+by a CommonMark parser (:mod:`validator.links.markdown`), HTML by an HTML parser
+(:mod:`validator.links.html`), plain text by GFM's bare-URL rules
+(:mod:`validator.links.autolinks`). The kind of a file is its extension; a file of no
+known kind is a usage error, never silently read as something else.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
 from pathlib import Path
 
 from validator.catalog.model import Entry
 from validator.catalog.source import SourceError, json_path, load
 from validator.findings import Finding, Location, Severity
+from validator.links.autolinks import find_bare_urls
+from validator.links.html import scan_html
+from validator.links.local import HTML_SUFFIXES, MARKDOWN_SUFFIXES
+from validator.links.markdown import parse_markdown
 
 YAML_SUFFIXES = (".yaml", ".yml")
-MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
-
-# Balanced single-level parentheses are part of a URL (Wikipedia's "Foo_(bar)").
-_URL = re.compile(r"""https?://(?:[^\s()<>\[\]"'`]|\([^\s()<>"'`]*\))+""", re.IGNORECASE)
-_TRAILING = ".,;:!?*_~"
-_FENCE = re.compile(r"^\s{0,3}(```+|~~~+)")
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+TEXT_SUFFIXES = (".txt", ".text")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,6 +69,8 @@ class Collected:
     files: int = 0
     entries: int = 0
     yaml_files: list[Path] = dataclasses.field(default_factory=list)
+    anchors: dict[str, set[str]] = dataclasses.field(default_factory=dict)
+    """Anchors of the Markdown and HTML documents read (by resolved path; ``-``)."""
 
 
 def refs_from_entry(entry: Entry) -> list[LinkRef]:
@@ -96,43 +95,28 @@ def refs_from_entries(entries: list[Entry] | tuple[Entry, ...]) -> list[LinkRef]
     return [ref for entry in entries for ref in refs_from_entry(entry)]
 
 
-def _clean(url: str) -> str:
-    while url and url[-1] in _TRAILING:
-        url = url[:-1]
-    if url.endswith(")") and url.count("(") < url.count(")"):
-        url = url[:-1]
-    return url
+def _ref(url: str, file: str, line: int, column: int) -> LinkRef:
+    if url.startswith("//"):  # protocol-relative: GitHub serves pages over https
+        url = "https:" + url
+    return LinkRef(url, Location(file, line, column))
 
 
 def refs_from_markdown(text: str, file: str) -> list[LinkRef]:
-    """Links, reference definitions, autolinks and bare URLs of a Markdown text."""
-    out: list[LinkRef] = []
-    fence: str | None = None
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        opened = _FENCE.match(line)
-        if fence is not None:
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-                fence = None
-            continue
-        if opened:
-            fence = opened.group(1)
-            continue
-        # Blank out code spans, keeping columns.
-        visible = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
-        for match in _URL.finditer(visible):
-            url = _clean(match.group(0))
-            if len(url) > len("https://"):
-                out.append(LinkRef(url, Location(file, lineno, match.start() + 1)))
-    return out
+    """Every link of a Markdown text (see :mod:`validator.links.markdown`), in order."""
+    doc = parse_markdown(text)
+    return [_ref(link.url, file, link.line, link.column) for link in doc.links]
+
+
+def refs_from_html(text: str, file: str) -> list[LinkRef]:
+    """Every URL attribute of an HTML document (see :mod:`validator.links.html`)."""
+    return [_ref(link.url, file, link.line, link.column) for link in scan_html(text).links]
 
 
 def refs_from_text(text: str, file: str) -> list[LinkRef]:
-    """One URL per line; blank lines and ``#`` comments are ignored."""
-    out = []
+    """Every ``scheme://`` or ``www.`` URL in free text, by GFM's autolink rules."""
+    out: list[LinkRef] = []
     for lineno, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#"):
-            out.append(LinkRef(stripped, Location(file, lineno, line.index(stripped) + 1)))
+        out.extend(_ref(bare.url, file, lineno, bare.offset + 1) for bare in find_bare_urls(line, any_scheme=True))
     return out
 
 
@@ -143,30 +127,80 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+INPUT_FORMATS = ("markdown", "html", "text")
+
+
+class InputError(ValueError):
+    """A file the link checker cannot read as any kind of input (a usage error)."""
+
+
+def input_format(path: Path) -> str | None:
+    """``yaml``, ``markdown``, ``html`` or ``text`` by the file's extension, else ``None``."""
+    suffix = path.suffix.lower()
+    if suffix in YAML_SUFFIXES:
+        return "yaml"
+    if suffix in MARKDOWN_SUFFIXES:
+        return "markdown"
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    return "text" if suffix in TEXT_SUFFIXES else None
+
+
 def _files(path: Path) -> list[Path]:
     if path.is_dir():
         return sorted(
             p
             for p in path.rglob("*")
-            if p.is_file() and p.suffix.lower() in YAML_SUFFIXES + MARKDOWN_SUFFIXES
+            if p.is_file() and input_format(p) in ("yaml", "markdown", "html")
+        )
+    if input_format(path) is None:
+        raise InputError(
+            f"{path}: cannot tell what kind of file this is; name it .md, .markdown, .mdx, "
+            ".qmd, .Rmd, .html, .htm, .yaml, .yml or .txt (or pipe it to '-' with "
+            "--input-format)"
         )
     return [path]
 
 
-def collect_paths(paths: list[Path] | tuple[Path, ...]) -> Collected:
-    """URLs from files and folders: YAML as catalog entries, Markdown, else plain text.
+def add_document(collected: Collected, text: str, shown: str, kind: str, key: str) -> None:
+    """The links of one Markdown, HTML or text document (and its anchors, for local links)."""
+    if kind == "markdown":
+        doc = parse_markdown(text)
+        collected.anchors[key] = doc.anchors
+        collected.refs.extend(_ref(link.url, shown, link.line, link.column) for link in doc.links)
+    elif kind == "html":
+        scan = scan_html(text)
+        collected.anchors[key] = set(scan.anchors)
+        collected.refs.extend(_ref(link.url, shown, link.line, link.column) for link in scan.links)
+    else:
+        collected.refs.extend(refs_from_text(text, shown))
 
-    Raises :class:`FileNotFoundError` for a path that does not exist.
+
+def collect_paths(
+    paths: list[Path] | tuple[Path, ...],
+    *,
+    stdin: str | None = None,
+    stdin_format: str = "markdown",
+) -> Collected:
+    """URLs from files and folders: YAML as catalog entries, Markdown, HTML, plain text.
+
+    The path ``-`` stands for ``stdin`` (read as ``stdin_format``). Raises
+    :class:`FileNotFoundError` for a path that does not exist and :class:`InputError`
+    for a file of no known kind.
     """
     collected = Collected()
     for given in paths:
+        if str(given) == "-":
+            collected.files += 1
+            add_document(collected, stdin or "", "-", stdin_format, "-")
+            continue
         if not given.exists():
             raise FileNotFoundError(f"no such file or directory: {given}")
         for path in _files(given):
             shown = _display(path)
             collected.files += 1
-            suffix = path.suffix.lower()
-            if suffix in YAML_SUFFIXES:
+            kind = input_format(path)
+            if kind == "yaml":
                 try:
                     source = load(path, shown)
                 except SourceError as exc:
@@ -186,8 +220,5 @@ def collect_paths(paths: list[Path] | tuple[Path, ...]) -> Collected:
                     Finding("file-unreadable", Severity.ERROR, f"cannot read file: {exc}", shown)
                 )
                 continue
-            if suffix in MARKDOWN_SUFFIXES:
-                collected.refs.extend(refs_from_markdown(text, shown))
-            else:
-                collected.refs.extend(refs_from_text(text, shown))
+            add_document(collected, text, shown, kind or "text", str(path.resolve()))
     return collected

@@ -1,0 +1,91 @@
+"""Bare URLs in free text, by GitHub Flavored Markdown's extended-autolink rules.
+
+Used for the text of Markdown paragraphs (what GitHub turns into a link without
+brackets) and for plain text files. A URL starts with ``http://``, ``https://`` or
+``www.`` (then read as ``http://www.``), at the start of the text, after whitespace or
+after one of ``*_~(["'<>{|,;``, so ``/cdn/https://img.example/a.jpg`` is one path, not
+two URLs. The host must be a valid domain (no ``_`` in its last two labels; a
+``www.`` link needs a dot, ``http://localhost`` does not) or an IPv6 literal
+``[::1]``. It ends at whitespace or ``<``; then, as GFM says, trailing ``?!.,:*_~``
+and quotes are dropped, a ``)`` only when unbalanced, and a trailing entity-like
+``&gt;``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+_BOUNDARY = r"""(?:(?<=^)|(?<=[\s*_~(\["'<>{|,;]))"""
+_START = re.compile(_BOUNDARY + r"(?:https?://|www\.)", re.IGNORECASE)
+_START_ANY = re.compile(_BOUNDARY + r"(?:[a-z][a-z0-9+.-]*://|www\.)", re.IGNORECASE)
+_DOMAIN = re.compile(r"^(?:[\w-]+\.)+[\w-]+$|^\[[0-9A-Fa-f:.]+(?:%[\w.-]+)?\]$")
+_ENTITY = re.compile(r"&[a-zA-Z0-9]+;$")
+_TRAILING = "?!.,:*_~'\""
+
+
+@dataclasses.dataclass(frozen=True)
+class BareUrl:
+    """A URL found in text: what it is and where it starts (0-based offset)."""
+
+    url: str
+    offset: int
+    end: int
+
+
+def _trim(candidate: str) -> str:
+    while candidate:
+        last = candidate[-1]
+        if last in _TRAILING:
+            candidate = candidate[:-1]
+        elif last == ";" and _ENTITY.search(candidate):
+            candidate = _ENTITY.sub("", candidate)
+        elif last == ")" and candidate.count(")") > candidate.count("("):
+            candidate = candidate[:-1]
+        else:
+            break
+    return candidate
+
+
+def _host(url: str) -> str:
+    rest = url.split("://", 1)[1] if "://" in url else url
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0].rsplit("@", 1)[-1]
+    if authority.startswith("["):
+        return authority[: authority.find("]") + 1] if "]" in authority else authority
+    return authority.split(":", 1)[0]
+
+
+def _valid_domain(host: str, short: bool) -> bool:
+    """GFM's valid domain; ``short`` (after a scheme) also allows ``localhost``."""
+    if host.startswith("["):
+        return bool(_DOMAIN.match(host))
+    if not (_DOMAIN.match(host) or (short and re.fullmatch(r"[\w-]+", host))):
+        return False
+    return "_" not in "".join(host.split(".")[-2:])
+
+
+def find_bare_urls(text: str, *, any_scheme: bool = False) -> list[BareUrl]:
+    """Every extended autolink of ``text``, in order.
+
+    ``any_scheme`` (plain text files) also finds ``ftp://`` and the like, so that a
+    list of URLs reports them as skipped instead of dropping them silently.
+    """
+    found: list[BareUrl] = []
+    pos = 0
+    pattern = _START_ANY if any_scheme else _START
+    while match := pattern.search(text, pos):
+        start = match.start()
+        end = start
+        while end < len(text) and not text[end].isspace() and text[end] != "<":
+            end += 1
+        url = _trim(text[start:end])
+        pos = max(start + len(url), match.end())
+        if url.lower().startswith("www."):
+            if _valid_domain(_host(url), short=False):
+                found.append(BareUrl("http://" + url, start, start + len(url)))
+        elif _valid_domain(_host(url), short=True):
+            found.append(BareUrl(url, start, start + len(url)))
+    return found
+
+
+__all__ = ["BareUrl", "find_bare_urls"]

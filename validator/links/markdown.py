@@ -1,0 +1,240 @@
+"""Links and anchors of a Markdown document, read by a real CommonMark parser.
+
+markdown-it-py (CommonMark, plus GFM tables and strikethrough) does the parsing; this
+module adds what a link checker needs and the parser does not keep: where each link
+is. Its inline rules are wrapped to record the offset each link, image, autolink,
+code span and piece of inline HTML starts at; block tokens carry their lines, and
+the inline text is found again in its source lines to turn offsets into columns.
+
+A link is what GitHub renders as one: inline and reference links (reported where
+they are used), images, ``<autolinks>``, bare URLs by GFM's extended-autolink rules
+(:mod:`validator.links.autolinks`), and URL attributes of HTML blocks and inline HTML
+(:mod:`validator.links.html`). Not links: code (fenced, indented, inline, ``<pre>``,
+``<code>`` ...), HTML comments, link text, unused reference definitions. Anchors
+are the headings' GitHub slugs (:func:`validator.links.anchors.github_slug`) plus
+every HTML ``id`` and ``<a name>``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import typing as t
+
+from markdown_it import MarkdownIt
+from markdown_it.helpers import parseLinkLabel
+from markdown_it.token import Token
+
+from validator.links.anchors import Slugger
+from validator.links.autolinks import find_bare_urls
+from validator.links.html import VERBATIM, scan_html
+
+_POSITIONED = ("link", "image", "autolink", "backticks", "html_inline")
+_TAG = re.compile(r"^<(/?)([A-Za-z][\w-]*)")
+
+
+@dataclasses.dataclass(frozen=True)
+class MarkdownLink:
+    """One link: its target as written (entities decoded) and its 1-based place.
+
+    ``kind`` is ``link``, ``image``, ``autolink``, ``bare`` or ``html``. The column is
+    where the construct starts (``[``, ``![``, ``<`` or the URL itself; for HTML, the
+    attribute value).
+    """
+
+    url: str
+    line: int
+    column: int
+    kind: str
+
+
+@dataclasses.dataclass
+class MarkdownDoc:
+    """What one Markdown document links to and which anchors it defines."""
+
+    links: list[MarkdownLink]
+    anchors: set[str]
+
+
+def _recording(name: str, rule: t.Callable[..., bool]) -> t.Callable[..., bool]:
+    """Wrap an inline rule so that a successful match records where it started."""
+
+    def wrapped(state: t.Any, silent: bool) -> bool:
+        start, count = state.pos, len(state.tokens)
+        matched = rule(state, silent)
+        if matched and not silent:
+            state.env.setdefault("_spans", {}).setdefault(state.src, []).append(
+                (start, state.pos, name)
+            )
+            for token in state.tokens[count:]:
+                if token.type in ("link_open", "image", "html_inline") and "pos" not in token.meta:
+                    token.meta["pos"] = _target_offset(state, name, start, token)
+                    break
+        return matched
+
+    return wrapped
+
+
+def _target_offset(state: t.Any, name: str, start: int, token: Token) -> int:
+    """Where the URL of a construct starting at ``start`` is written.
+
+    Inline links and images: their destination; autolinks: inside the ``<``; reference
+    links, inline HTML: the construct's start (the ``[`` of the use).
+    """
+    if name == "autolink":
+        return start + 1
+    if name not in ("link", "image"):
+        return start
+    label = start + (1 if name == "image" else 0)
+    end = parseLinkLabel(state, label, True)
+    src = state.src
+    if end < 0 or src[end + 1 : end + 2] != "(":
+        return start
+    pos = end + 2
+    while pos < len(src) and src[pos] in " \t\n":
+        pos += 1
+    return pos + 1 if src[pos : pos + 1] == "<" else pos
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    md.validateLink = lambda url: True  # type: ignore[method-assign]  # file: judged later
+    md.normalizeLink = lambda url: url  # type: ignore[method-assign]  # as written
+    for rule in list(md.inline.ruler.__rules__):
+        if rule.name in _POSITIONED:
+            md.inline.ruler.at(rule.name, _recording(rule.name, rule.fn), {"alt": rule.alt})
+    return md
+
+
+_MD = _parser()
+
+
+class _Places:
+    """Offsets of a block's content mapped back to source lines and columns."""
+
+    def __init__(self, source: list[str], first: int, content: str) -> None:
+        self.first = first
+        self.starts = [0]
+        self.bases: list[int] = []
+        for i, line in enumerate(content.split("\n")):
+            if i:
+                self.starts.append(self.starts[-1] + len(content.split("\n")[i - 1]) + 1)
+            self.bases.append(_base_column(source, first + i, line))
+
+    def at(self, offset: int) -> tuple[int, int]:
+        index = 0
+        while index + 1 < len(self.starts) and self.starts[index + 1] <= offset:
+            index += 1
+        base = self.bases[index] if index < len(self.bases) else 0
+        return self.first + index + 1, base + offset - self.starts[index] + 1
+
+
+def _base_column(source: list[str], index: int, text: str) -> int:
+    if index >= len(source) or not text.strip():
+        return 0
+    line, text = source[index].rstrip(), text.rstrip()
+    if line.endswith(text):
+        return len(line) - len(text)
+    found = line.find(text)
+    return max(found, 0)
+
+
+def _heading_text(inline: Token) -> str:
+    children = inline.children or []
+    return "".join(c.content for c in children if c.type in ("text", "code_inline"))
+
+
+def _verbatim_spans(src: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Stretches between inline ``<code>`` ... ``</code>`` (and the like)."""
+    out, open_at, depth = [], 0, 0
+    for start, end, name in sorted(spans):
+        match = _TAG.match(src[start:end]) if name == "html_inline" else None
+        if not match or match.group(2).lower() not in VERBATIM:
+            continue
+        if not match.group(1):
+            depth += 1
+            open_at = end if depth == 1 else open_at
+        elif depth:
+            depth -= 1
+            if not depth:
+                out.append((open_at, start, "verbatim"))
+    if depth:
+        out.append((open_at, len(src), "verbatim"))
+    return out
+
+
+class _Collector:
+    def __init__(self, text: str) -> None:
+        self.source = text.split("\n")
+        self.links: list[MarkdownLink] = []
+        self.anchors: set[str] = set()
+        self.slugger = Slugger()
+
+    def inline(self, token: Token, env: dict[str, t.Any], *, heading: bool) -> None:
+        if token.map is None:
+            return
+        src = token.content
+        places = _Places(self.source, token.map[0], src)
+        spans = list(env.get("_spans", {}).get(src, []))
+        spans += _verbatim_spans(src, spans)
+        hidden = [s for s in spans if s[2] == "verbatim"]
+        if heading:
+            self.anchors.add(self.slugger.slug(_heading_text(token)))
+        self._children(token.children or [], places, hidden)
+        for bare in find_bare_urls(src):
+            if not any(start < bare.end and bare.offset < end for start, end, _ in spans):
+                line, column = places.at(bare.offset)
+                self.links.append(MarkdownLink(bare.url, line, column, "bare"))
+
+    def _children(
+        self, children: list[Token], places: _Places, hidden: list[tuple[int, int, str]]
+    ) -> None:
+        for child in children:
+            pos = child.meta.get("pos") if child.meta else None
+            if pos is None or any(start <= pos < end for start, end, _ in hidden):
+                continue
+            line, column = places.at(pos)
+            if child.type == "link_open":
+                kind = "autolink" if child.markup in ("autolink", "linkify") else "link"
+                url = str(child.attrs.get("href", ""))
+                self.links.append(MarkdownLink(url, line, column, kind))
+            elif child.type == "image":
+                url = str(child.attrs.get("src", ""))
+                self.links.append(MarkdownLink(url, line, column, "image"))
+            elif child.type == "html_inline":
+                self._html(child.content, line, column)
+
+    def _html(self, content: str, line: int, column: int, places: _Places | None = None) -> None:
+        scan = scan_html(content, line, column)
+        self.anchors.update(scan.anchors)
+        for link in scan.links:
+            link_line, link_column = link.line, link.column
+            if places is not None:  # a block: re-base each line on its source column
+                link_line, link_column = places.at(places.starts[link.line - 1] + link.column - 1)
+            self.links.append(MarkdownLink(link.url, link_line, link_column, "html"))
+
+    def html_block(self, token: Token) -> None:
+        if token.map is None:
+            return
+        self._html(token.content, 1, 1, _Places(self.source, token.map[0], token.content))
+
+
+def parse_markdown(text: str) -> MarkdownDoc:
+    """Every link of ``text`` with its line and column, and every anchor it defines."""
+    env: dict[str, t.Any] = {}
+    tokens = _MD.parse(text, env)
+    collector = _Collector(text.replace("\r\n", "\n").replace("\r", "\n"))
+    heading = False
+    for token in tokens:
+        if token.type == "heading_open":
+            heading = True
+        elif token.type == "inline":
+            collector.inline(token, env, heading=heading)
+            heading = False
+        elif token.type == "html_block":
+            collector.html_block(token)
+    links = sorted(collector.links, key=lambda link: (link.line, link.column))
+    return MarkdownDoc(links, collector.anchors)
+
+
+__all__ = ["MarkdownDoc", "MarkdownLink", "parse_markdown"]
