@@ -72,6 +72,7 @@ RULES: dict[str, RuleInfo] = {
         _r("link-fragment-missing", W, "The page is alive but the #anchor is not in it.", "links"),
         _r("link-redirected", W, "The link redirects permanently; carry the new URL.", "links"),
         _r("link-blocked", I, "The host refuses robots; the link is unverifiable.", "links"),
+        _r("link-file-url", E, "A catalog URL is file://, a path on one machine.", "links"),
         _r("hub-license-mismatch", E, "The Hub's license differs from the catalog's.", "hub"),
         _r("hub-license-ambiguous", W, "Two licenses and no per-checkpoint license.", "hub"),
         _r(

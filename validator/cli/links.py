@@ -43,6 +43,13 @@ def _fail(message: str, code: ExitCode = ExitCode.USAGE) -> t.NoReturn:
 )
 @report_options
 @click.option(
+    "--input-format",
+    type=click.Choice(["markdown", "html", "text"]),
+    default="markdown",
+    show_default=True,
+    help="How to read standard input, given as the path '-'.",
+)
+@click.option(
     "--fix",
     is_flag=True,
     default=False,
@@ -54,20 +61,26 @@ def links_command(
     output_format: str,
     outputs: tuple[str, ...],
     fail_on: str,
+    input_format: str,
     fix: bool,
     **crawl: t.Any,
 ) -> None:
     """Check every URL in PATHs (default: catalog/).
 
-    PATHs are catalog folders or YAML files, Markdown files, or text files with one URL
-    per line. Exit codes: 0 clean; 1 failing links; 2 usage or configuration error;
-    3 network unavailable.
+    PATHs are catalog folders or YAML files, Markdown (.md .markdown .mdx .qmd .Rmd),
+    HTML (.html .htm) or text (.txt) files, or '-' for standard input. Local links and
+    #anchors are checked on disk. Exit codes: 0 clean; 1 failing links; 2 usage or
+    configuration error; 3 network unavailable.
     """
+    import functools
+
     import anyio
 
     from validator.config import ConfigError, load_config
     from validator.findings import Report, Severity
     from validator.links import check_links, collect_paths, fix_redirects
+    from validator.links.extract import InputError
+    from validator.links.local import LocalLinks
     from validator.report.outputs import (
         OutputError,
         OutputSpec,
@@ -87,12 +100,14 @@ def links_command(
         _fail(str(exc))
     except click.BadParameter as exc:
         _fail(exc.format_message())
+    stdin = sys.stdin.read() if any(str(p) == "-" for p in paths) else None
     try:
-        collected = collect_paths(paths or DEFAULT_PATHS)
-    except FileNotFoundError as exc:
+        collected = collect_paths(paths or DEFAULT_PATHS, stdin=stdin, stdin_format=input_format)
+    except (FileNotFoundError, InputError) as exc:
         _fail(str(exc))
+    local = LocalLinks(anchors=collected.anchors)
     try:
-        outcome = anyio.run(check_links, collected.refs, settings)
+        outcome = anyio.run(functools.partial(check_links, collected.refs, settings, local=local))
     except (OSError, sqlite3.Error) as exc:  # cannot create it, not a database, locked
         _fail(f"cannot use the cache at {settings.resolved_cache_path()}: {exc}")
 

@@ -1,12 +1,12 @@
-"""Bare URLs in free text, by GitHub Flavored Markdown's extended-autolink rules.
+r"""Bare URLs in free text, by GitHub Flavored Markdown's extended-autolink rules.
 
 Used for the text of Markdown paragraphs (what GitHub turns into a link without
 brackets) and for plain text files. A URL starts with ``http://``, ``https://`` or
 ``www.`` (then read as ``http://www.``), at the start of the text, after whitespace or
-after one of ``*_~(["'<>{|,;``, so ``/cdn/https://img.example/a.jpg`` is one path, not
+after one of ``*_~(["'`<>{|,;``, so ``/cdn/https://img.example/a.jpg`` is one path, not
 two URLs. The host must be a valid domain (no ``_`` in its last two labels; a
 ``www.`` link needs a dot, ``http://localhost`` does not) or an IPv6 literal
-``[::1]``. It ends at whitespace or ``<``; then, as GFM says, trailing ``?!.,:*_~``
+``[::1]``. It ends at whitespace, ``<`` or ``\``; then, as GFM says, trailing ``?!.,:*_~``
 and quotes are dropped, a ``)`` only when unbalanced, and a trailing entity-like
 ``&gt;``.
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-_BOUNDARY = r"""(?:(?<=^)|(?<=[\s*_~(\["'<>{|,;]))"""
+_BOUNDARY = r"""(?:(?<=^)|(?<=[\s*_~(\["'`<>{|,;]))"""
 _START = re.compile(_BOUNDARY + r"(?:https?://|www\.)", re.IGNORECASE)
 _START_ANY = re.compile(_BOUNDARY + r"(?:[a-z][a-z0-9+.-]*://|www\.)", re.IGNORECASE)
 _DOMAIN = re.compile(r"^(?:[\w-]+\.)+[\w-]+$|^\[[0-9A-Fa-f:.]+(?:%[\w.-]+)?\]$")
@@ -76,7 +76,7 @@ def find_bare_urls(text: str, *, any_scheme: bool = False) -> list[BareUrl]:
     while match := pattern.search(text, pos):
         start = match.start()
         end = start
-        while end < len(text) and not text[end].isspace() and text[end] != "<":
+        while end < len(text) and not text[end].isspace() and text[end] not in "<\\":
             end += 1
         url = _trim(text[start:end])
         pos = max(start + len(url), match.end())

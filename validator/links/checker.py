@@ -23,6 +23,8 @@ from validator.links import runlog
 from validator.links.crawl import Clock, Probe, Sleep
 from validator.links.extract import LinkRef
 from validator.links.history import apply_history, fail_after_severity, reusable
+from validator.links.local import LocalLinks
+from validator.links.offline import judge_offline
 from validator.links.queues import crawl
 from validator.links.verdicts import finding_for
 
@@ -95,13 +97,17 @@ async def check_links(
     now: float | None = None,
     clock: Clock | None = None,
     sleep: Sleep | None = None,
+    local: LocalLinks | None = None,
 ) -> LinkOutcome:
     """Check every distinct URL of ``refs``; results, findings and network status.
 
     ``now`` is the wall-clock time the history records; ``clock`` and ``sleep`` are
-    passed to the crawler (monotonic time and waiting), for tests.
+    passed to the crawler (monotonic time and waiting), for tests. Links that need no
+    network (local files, anchors, ``mailto:``) are judged first by ``local``
+    (:mod:`validator.links.offline`); only http(s) URLs are crawled.
     """
-    by_url = _distinct(refs)
+    offline = judge_offline(refs, local)
+    by_url = _distinct(offline.web)
     wall = time.time() if now is None else now
     cache = None if settings.no_cache else Cache(settings.resolved_cache_path())
     try:
@@ -143,6 +149,8 @@ async def check_links(
             finding = finding_for(result, ref, override)
             if finding is not None:
                 findings.append(finding)
+    results.extend(offline.results)
+    findings.extend(offline.findings)
     return LinkOutcome(results, findings, unavailable, stats, runs)
 
 

@@ -116,7 +116,8 @@ def refs_from_text(text: str, file: str) -> list[LinkRef]:
     """Every ``scheme://`` or ``www.`` URL in free text, by GFM's autolink rules."""
     out: list[LinkRef] = []
     for lineno, line in enumerate(text.splitlines(), start=1):
-        out.extend(_ref(bare.url, file, lineno, bare.offset + 1) for bare in find_bare_urls(line, any_scheme=True))
+        found = find_bare_urls(line, any_scheme=True)
+        out.extend(_ref(bare.url, file, lineno, bare.offset + 1) for bare in found)
     return out
 
 
