@@ -39,7 +39,7 @@ def test_exact_output(report: Report, name: str, expected: str, options: dict[st
 
 
 def test_registry_keeps_every_format() -> None:
-    assert list(REPORTERS) == ["text", "json", "markdown", "github", "sarif", "junit"]
+    assert list(REPORTERS) == ["text", "json", "markdown", "github", "sarif", "junit", "html"]
     for name, cls in REPORTERS.items():
         assert cls.name == name
 

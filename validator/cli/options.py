@@ -35,7 +35,7 @@ fail_on_option = click.option(
 """``--fail-on``, the same for every command that reports findings."""
 
 
-FORMATS = ("text", "json", "markdown", "github", "sarif", "junit")
+FORMATS = ("text", "json", "markdown", "github", "sarif", "junit", "html")
 """The reporter names (validator.report.REPORTERS), listed here to keep imports light."""
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from validator.report.base import Reporter
 from validator.report.github import GithubReporter
+from validator.report.html import HtmlReporter
 from validator.report.json import JsonReporter
 from validator.report.junit import JunitReporter
 from validator.report.markdown import MarkdownReporter
@@ -20,6 +21,7 @@ REPORTERS: dict[str, type[Reporter]] = {
     "github": GithubReporter,
     "sarif": SarifReporter,
     "junit": JunitReporter,
+    "html": HtmlReporter,
 }
 
 

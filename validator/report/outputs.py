@@ -110,7 +110,7 @@ def _append_summary(path: Path, text: str) -> None:
 
 def _options(name: str, environ: t.Mapping[str, str], color: bool) -> dict[str, t.Any]:
     options: dict[str, t.Any] = {"color": color}
-    if name == "markdown":
+    if name in ("markdown", "html"):
         options["blob_base_url"] = blob_base_url(environ)
     return options
 
