@@ -10,9 +10,9 @@ import pytest
 from validator.catalog.model import Catalog, Entry
 from validator.catalog.source import parse_text
 from validator.findings import Severity
+from validator.hub.urls import parse_hf_url
 from validator.rules import run_offline
 from validator.rules.dates import url_month
-from validator.rules.huggingface import hf_repo
 from validator.rules.identity import normalize_url
 from validator.rules.waivers import apply_waivers
 
@@ -66,7 +66,20 @@ def test_dates_carried_by_urls(url: str, month: tuple[int, int] | None) -> None:
     ],
 )
 def test_hugging_face_url_parts(url: str, repo: tuple[str, str, str | None] | None) -> None:
-    assert hf_repo(url) == repo
+    link = parse_hf_url(url)
+    assert (None if link is None else (link.kind, link.owner, link.name)) == repo
+
+
+@pytest.mark.parametrize("section", ["chat", "blog", "models", "search", "posts"])
+def test_site_sections_are_no_owner_for_the_offline_rule_and_the_hub_check_alike(
+    section: str,
+) -> None:
+    from validator.hub.repos import parse_hub_url
+
+    url = f"https://huggingface.co/{section}"
+    findings = run_offline(Catalog([entry(model(url=url))]), TODAY)
+    assert [f.rule for f in findings] == ["hf-url-malformed"]  # not "hf-org-only"
+    assert parse_hub_url(url) is None  # not an org-only link either
 
 
 def test_url_normalisation_ignores_trailing_slash_www_and_scheme_case() -> None:

@@ -12,20 +12,10 @@ from __future__ import annotations
 import dataclasses
 import enum
 import typing as t
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote
 
 from validator.catalog.model import Entry
-
-HUB_HOSTS = frozenset({"huggingface.co", "www.huggingface.co", "hf.co"})
-
-# First path segments that are site sections, not user or organisation names.
-_RESERVED = frozenset(
-    {
-        "api", "blog", "docs", "spaces", "papers", "organizations", "settings", "join",
-        "login", "pricing", "models", "tasks", "learn", "posts", "collections", "chat",
-        "enterprise", "inference-endpoints", "search", "new", "new-dataset", "new-space",
-    }
-)  # fmt: skip
+from validator.hub.urls import parse_hf_url
 
 # Sub-paths inside a repo page: /{org}/{name}/blob/main/README.md and friends.
 _REPO_SUBPAGES = frozenset({"blob", "tree", "resolve", "raw", "commit", "commits", "discussions"})
@@ -84,25 +74,16 @@ def parse_hub_url(url: str) -> RepoId | None:
 
     The kind comes from the URL itself (``/datasets/`` prefix), as the Hub routes it.
     """
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
+    link = parse_hf_url(url)
+    if link is None or link.kind == "space":
         return None
-    if parts.scheme not in ("http", "https") or (parts.hostname or "") not in HUB_HOSTS:
-        return None
-    segments = [unquote(s) for s in parts.path.split("/") if s]
-    if not segments or any(s in (".", "..") for s in segments):
-        return None  # dot segments name no repo ("org/.." would ask for /api/models)
-    if segments[0] == "datasets":
-        if len(segments) >= 3:
-            return RepoId(RepoKind.DATASET, f"{segments[1]}/{segments[2]}")
-        return None  # /datasets or /datasets/{org}: a listing, not a repo
-    if segments[0] in _RESERVED:
-        return None
-    if len(segments) == 1:
-        return RepoId(RepoKind.ORG, segments[0])
-    if len(segments) == 2 or segments[2] in _REPO_SUBPAGES:
-        return RepoId(RepoKind.MODEL, f"{segments[0]}/{segments[1]}")
+    if link.kind == "dataset":
+        # /datasets/{org}: a listing, not a repo
+        return RepoId(RepoKind.DATASET, link.repo_id) if link.repo_id else None
+    if link.repo_id is None:
+        return RepoId(RepoKind.ORG, link.owner)
+    if not link.rest or link.rest[0] in _REPO_SUBPAGES:
+        return RepoId(RepoKind.MODEL, link.repo_id)
     return None
 
 

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import dataclasses
 import typing as t
-from urllib.parse import urlsplit
 
 from validator.catalog.model import Entry
 from validator.findings import Finding, Severity
 from validator.hub.configs import ConfigLength, context_from_config
 from validator.hub.facts import Pair, RepoFacts, hub_finding, repo_label
-from validator.hub.repos import HUB_HOSTS
+from validator.hub.urls import is_hub_host
 from validator.rulebook import RULES
 
 HUB_RULES: dict[str, tuple[Severity, str]] = {
@@ -291,6 +290,5 @@ def _published_elsewhere(entry: Entry) -> bool:
     first commit says nothing about the release date.
     """
     return any(
-        ref.field in ("checkpoint", "dataset") and urlsplit(ref.url).hostname not in HUB_HOSTS
-        for ref in entry.urls()
+        ref.field in ("checkpoint", "dataset") and not is_hub_host(ref.url) for ref in entry.urls()
     )

@@ -13,46 +13,8 @@ from urllib.parse import urlsplit
 
 from validator.catalog.model import Entry
 from validator.findings import Finding, Severity
+from validator.hub.urls import is_hub_host, parse_hf_url
 from validator.rules import RuleContext
-
-HF_HOSTS = ("huggingface.co", "www.huggingface.co", "hf.co")
-# First path segments that are Hub pages, not organisations.
-_RESERVED = {
-    "datasets",
-    "spaces",
-    "docs",
-    "blog",
-    "api",
-    "models",
-    "papers",
-    "collections",
-    "organizations",
-    "settings",
-    "join",
-    "login",
-    "pricing",
-    "tasks",
-    "learn",
-}
-
-
-def hf_repo(url: str) -> tuple[str, str, str | None] | None:
-    """``(repo type, org, name or None)`` for a huggingface.co URL, else ``None``.
-
-    The repo type is ``model``, ``dataset`` or ``space``; ``name`` is ``None`` for an
-    organisation link. Paths below the repo (``/blob/main/config.json``) are allowed.
-    """
-    parts = urlsplit(url)
-    if parts.hostname not in HF_HOSTS:
-        return None
-    segments = [s for s in parts.path.split("/") if s]
-    kind = "model"
-    if segments and segments[0] in ("datasets", "spaces"):
-        kind = segments[0][:-1]
-        segments = segments[1:]
-    if not segments or segments[0] in _RESERVED:
-        return None
-    return kind, segments[0], segments[1] if len(segments) > 1 else None
 
 
 def _github_owner(url: str) -> str | None:
@@ -73,12 +35,11 @@ def check(context: RuleContext) -> t.Iterator[Finding]:
 def _checkpoint_shapes(entry: Entry) -> t.Iterator[Finding]:
     for i, checkpoint in enumerate(entry.data.get("checkpoints") or []):
         url = checkpoint.get("url") if isinstance(checkpoint, dict) else None
-        if not isinstance(url, str) or urlsplit(url).hostname not in HF_HOSTS:
+        if not isinstance(url, str) or not is_hub_host(url):
             continue
-        repo = hf_repo(url)
+        repo = parse_hf_url(url)
         path = ("checkpoints", i, "url")
-        segments = [s for s in urlsplit(url).path.split("/") if s]
-        if repo is None or repo[0] != "model" or len(segments) not in (1, 2):
+        if repo is None or repo.kind != "model" or repo.rest:
             yield entry.finding(
                 "hf-url-malformed",
                 Severity.ERROR,
@@ -86,24 +47,23 @@ def _checkpoint_shapes(entry: Entry) -> t.Iterator[Finding]:
                 path,
                 hint="link the model repo itself; put file or section links elsewhere",
             )
-        elif repo[2] is None:
+        elif repo.name is None:
             yield entry.finding(
                 "hf-org-only",
                 Severity.WARNING,
                 f"checkpoint URL {url} is an organisation page: nothing to cross-check",
                 path,
-                hint=f"list the checkpoints themselves (https://huggingface.co/{repo[1]}/<model>)",
+                hint=f"list the checkpoints themselves (https://huggingface.co/{repo.owner}/<model>)",
             )
 
 
 def _dataset_shapes(entry: Entry) -> t.Iterator[Finding]:
     for i, dataset in enumerate(entry.data.get("datasets") or []):
         url = dataset.get("url") if isinstance(dataset, dict) else None
-        if not isinstance(url, str) or urlsplit(url).hostname not in HF_HOSTS:
+        if not isinstance(url, str) or not is_hub_host(url):
             continue
-        repo = hf_repo(url)
-        segments = [s for s in urlsplit(url).path.split("/") if s]
-        if repo is None or repo[0] != "dataset" or repo[2] is None or len(segments) != 3:
+        repo = parse_hf_url(url)
+        if repo is None or repo.kind != "dataset" or repo.name is None or repo.rest:
             yield entry.finding(
                 "hf-url-malformed",
                 Severity.ERROR,
@@ -123,13 +83,13 @@ def _identities(entry: Entry) -> tuple[set[str], set[tuple[str, str]], set[str]]
         url = checkpoint.get("url") if isinstance(checkpoint, dict) else None
         if not isinstance(url, str):
             continue
-        repo = hf_repo(url)
+        repo = parse_hf_url(url)
         if repo is not None:
-            orgs.add(repo[1].lower())
-            if repo[2] is None:
-                org_only.add(repo[1].lower())
+            orgs.add(repo.owner.lower())
+            if repo.name is None:
+                org_only.add(repo.owner.lower())
             else:
-                repos.add((repo[1].lower(), repo[2].lower()))
+                repos.add((repo.owner.lower(), repo.name.lower()))
         elif owner := _github_owner(url):
             orgs.add(owner)
     return orgs, repos, org_only
@@ -139,8 +99,8 @@ def _context_source(entry: Entry, by_id: dict[str, Entry]) -> t.Iterator[Finding
     source = entry.value_at(("context_length", "source"))
     if not isinstance(source, str):
         return
-    cited = hf_repo(source)
-    if cited is None or cited[0] != "model":
+    cited = parse_hf_url(source)
+    if cited is None or cited.kind != "model":
         return
     orgs, repos, org_only = _identities(entry)
     for base in entry.data.get("based_on") or []:
@@ -151,14 +111,14 @@ def _context_source(entry: Entry, by_id: dict[str, Entry]) -> t.Iterator[Finding
             org_only |= base_org_only
     if not orgs:
         return
-    org = cited[1].lower()
-    name = cited[2].lower() if cited[2] else None
+    org = cited.owner.lower()
+    name = cited.name.lower() if cited.name else None
     path = ("context_length", "source")
     if org not in orgs:
         yield entry.finding(
             "context-source-mismatch",
             Severity.WARNING,
-            f"context-length source {source} is about the organisation '{cited[1]}', "
+            f"context-length source {source} is about the organisation '{cited.owner}', "
             f"not this entry's checkpoints ({', '.join(sorted(orgs))})",
             path,
             hint="cite the model card or config.json of one of this entry's checkpoints",
@@ -168,7 +128,7 @@ def _context_source(entry: Entry, by_id: dict[str, Entry]) -> t.Iterator[Finding
         yield entry.finding(
             "context-source-mismatch",
             Severity.WARNING,
-            f"context-length source {source} is about '{cited[1]}/{cited[2]}', "
+            f"context-length source {source} is about '{cited.repo_id}', "
             "which is not one of this entry's checkpoints",
             path,
             hint="cite one of this entry's checkpoints, or add `based_on` naming the entry "
