@@ -11,23 +11,8 @@ import dataclasses
 import enum
 import typing as t
 
-
-class Severity(enum.IntEnum):
-    """How much a finding matters; ordered so ``max()`` and comparisons work."""
-
-    INFO = 10
-    WARNING = 20
-    ERROR = 30
-
-    @property
-    def label(self) -> str:
-        """Lower-case name used in every output format."""
-        return self.name.lower()
-
-    @classmethod
-    def parse(cls, value: str) -> Severity:
-        """Read ``"error"``/``"warning"``/``"info"`` (as in config files and options)."""
-        return cls[value.upper()]
+from validator.hub.result import RepoResult
+from validator.rulebook import RULES, Severity
 
 
 @dataclasses.dataclass(frozen=True)
@@ -38,10 +23,13 @@ class Finding:
     ``column`` are 1-based (0 means "the whole file"), ``entry`` is the catalog entry id
     when the finding belongs to one. ``evidence`` holds the facts behind the finding
     (catalog value, remote value, source URL...) as JSON-compatible data.
+
+    The severity is the rule's, from the rule book (:mod:`validator.rulebook`); a check
+    states one only as an explicit ``override`` (``--fail-after`` does). A rule id the
+    book does not know needs an override, so no finding is ever without a severity.
     """
 
     rule: str
-    severity: Severity
     message: str
     file: str
     line: int = 0
@@ -51,6 +39,17 @@ class Finding:
     path: str | None = None
     """JSON path of the offending value inside the file, e.g. ``$.checkpoints[1].url``."""
     evidence: t.Mapping[str, t.Any] = dataclasses.field(default_factory=dict)
+    override: Severity | None = None
+    """A severity other than the rule's default, set on purpose (``--fail-after``)."""
+
+    def __post_init__(self) -> None:
+        if self.override is None and self.rule not in RULES:
+            raise ValueError(f"rule {self.rule!r} is not in the rule book and has no severity")
+
+    @property
+    def severity(self) -> Severity:
+        """The override when there is one, else the rule book's default."""
+        return self.override if self.override is not None else RULES[self.rule].severity
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         """Stable order for every report: file, position, rule, message."""
@@ -209,8 +208,12 @@ class RunSummary:
 class Report:
     """Everything one run found: the accumulator that reporters read.
 
-    ``links`` is ``None`` when no crawl ran (offline validation), so reporters can tell
-    "not checked" from "checked, nothing found".
+    ``findings`` is the one list of what is wrong: waivers, ``--fail-after`` and the
+    severities are settled before a reporter sees it, so every format tells the same
+    story. ``links`` and ``hub`` are inventories (one verdict per URL / repo) that a
+    reporter may show as a table, never as problems of their own. ``links`` is ``None``
+    when no crawl ran (offline validation), so reporters can tell "not checked" from
+    "checked, nothing found"; ``hub`` likewise.
     """
 
     findings: list[Finding] = dataclasses.field(default_factory=list)
@@ -218,12 +221,12 @@ class Report:
     files_checked: int = 0
     entries_checked: int = 0
     network_unavailable: str | None = None
-    """Set to a sentence when an online check could reach nothing at all."""
+    """The run-level notice, a sentence starting "Network unavailable:", when an online
+    check could reach nothing at all. Then no link or repo is a finding."""
     waived: int = 0
     """Findings silenced by waivers with a reason (counted, not listed)."""
-    hub: list[t.Mapping[str, t.Any]] | None = None
-    """One verdict per Hugging Face repo (``ok``, ``renamed``, ``gated``, ``missing``,
-    ``disabled``, ``rate-limited``, ``error``, ``org-only``) when the Hub check ran."""
+    hub: list[RepoResult] | None = None
+    """One verdict per Hugging Face repo when the Hub check ran."""
     entries: list[tuple[str, str]] = dataclasses.field(default_factory=list)
     """``(file, entry id)`` of every entry checked, so per-entry formats list clean ones."""
     runs: list[RunSummary] | None = None
@@ -249,6 +252,25 @@ class Report:
         """Whether any finding is at or above ``fail_on``."""
         return any(f.severity >= fail_on for f in self.findings)
 
+    def link_findings(self) -> dict[str, list[Finding]]:
+        """Findings of link rules, by the URL their evidence names (sorted findings)."""
+        out: dict[str, list[Finding]] = {}
+        for f in self.sorted_findings():
+            url, info = f.evidence.get("url"), RULES.get(f.rule)
+            if info is not None and info.family == "links" and isinstance(url, str):
+                out.setdefault(url, []).append(f)
+        return out
+
+    def failing_links(self) -> list[LinkResult]:
+        """Checked links that failed *and* still have a finding (not waived, not an
+        outage), sorted by URL: what formats list as failing links."""
+        flagged = self.link_findings()
+        return [
+            r
+            for r in sorted(self.links or (), key=lambda r: r.url)
+            if r.verdict.is_failure and r.url in flagged
+        ]
+
     def summary(self) -> dict[str, t.Any]:
         """Counts for the JSON ``summary`` object and the one-line text summary."""
         out: dict[str, t.Any] = {
@@ -267,7 +289,7 @@ class Report:
         if self.hub is not None:
             repos: dict[str, int] = {}
             for repo in self.hub:
-                repos[str(repo.get("verdict"))] = repos.get(str(repo.get("verdict")), 0) + 1
+                repos[repo.verdict.value] = repos.get(repo.verdict.value, 0) + 1
             out["hub"] = {"repos": len(self.hub), "verdicts": repos}
         if self.network_unavailable:
             out["network_unavailable"] = self.network_unavailable

@@ -77,7 +77,7 @@ async def _online(
         assert hub_settings is not None
         result = await check_catalog_hub(entries, catalog.licenses, hub_settings, limiter=limiter)
         outcome.findings.extend(result.findings)
-        outcome.hub = [repo.to_dict() for repo in sorted(result.repos, key=lambda r: r.repo)]
+        outcome.hub = sorted(result.repos, key=lambda r: r.repo)
         outcome.families.add("hub")
         if result.network_unavailable:
             unavailable["hub"] = f"Network unavailable: {result.network_unavailable}"

@@ -21,6 +21,7 @@ from pathlib import Path
 from validator.catalog.loader import LoadResult, load_catalog
 from validator.catalog.model import Catalog, Entry
 from validator.findings import Finding, LinkResult, Report, RunSummary
+from validator.hub.result import RepoResult
 from validator.options import ValidateOptions
 from validator.rules import RULES, run_offline
 from validator.rules.waivers import apply_waivers
@@ -33,7 +34,7 @@ class OnlineOutcome:
 
     findings: list[Finding] = dataclasses.field(default_factory=list)
     links: list[LinkResult] | None = None
-    hub: list[t.Mapping[str, t.Any]] | None = None
+    hub: list[RepoResult] | None = None
     network_unavailable: str | None = None
     runs: list[RunSummary] | None = None
     families: set[str] = dataclasses.field(default_factory=set)

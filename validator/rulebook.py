@@ -1,29 +1,81 @@
-"""The rule book: every rule id the tool can emit, its default severity and meaning.
+"""The rule book: every rule id the tool can emit and everything said about it.
 
-Plain data below the checks and the reporters alike: rules build findings with these
-ids, waivers are checked against them, and reporters (SARIF) describe them.
+The only source of rule metadata: id, default severity, title (one-line summary),
+help for reporters (SARIF) and the docs anchor. Checks build findings with these ids
+and never state a severity themselves; a finding carries a severity only as an
+explicit override (``--fail-after``). Which crawl verdict breaks which link rule is
+the one table in :mod:`validator.links.verdicts`. Plain data, below the checks and
+the reporters alike: this module imports nothing from the project.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import enum
 
-from validator.findings import Severity
+
+class Severity(enum.IntEnum):
+    """How much a finding matters; ordered so ``max()`` and comparisons work."""
+
+    INFO = 10
+    WARNING = 20
+    ERROR = 30
+
+    @property
+    def label(self) -> str:
+        """Lower-case name used in every output format."""
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, value: str) -> Severity:
+        """Read ``"error"``/``"warning"``/``"info"`` (as in config files and options)."""
+        return cls[value.upper()]
+
+
+DOCS = "docs/rules.md"
+FAMILY_ANCHORS = {
+    "offline": "offline-always-run-by-validator-validate",
+    "links": "links-validate---online-validator-links",
+    "hub": "hugging-face-validate---online",
+}
+"""The heading of docs/rules.md that lists each family (GitHub's heading anchors)."""
 
 
 @dataclasses.dataclass(frozen=True)
 class RuleInfo:
-    """What a rule id means: its default severity and a one-line summary."""
+    """What a rule id means: its default severity, title and where it is documented."""
 
     id: str
     severity: Severity
     summary: str
+    """The title: one sentence saying what the rule finds."""
     family: str = "offline"
     """``offline`` (always runs), ``links`` or ``hub`` (only in online runs)."""
+    help: str | None = None
+    """What to do about it, in general (a finding's own hint is more specific)."""
+
+    @property
+    def title(self) -> str:
+        """The one-line summary, under the name reporters use."""
+        return self.summary
+
+    @property
+    def docs_anchor(self) -> str:
+        """``docs/rules.md#section`` where this rule is listed."""
+        return f"{DOCS}#{FAMILY_ANCHORS[self.family]}"
+
+    @property
+    def help_text(self) -> str:
+        """:attr:`help`, or a pointer to the docs."""
+        return self.help or f"See {self.docs_anchor} for the rule `{self.id}`."
 
 
 def _r(rule: str, severity: Severity, summary: str, family: str = "offline") -> RuleInfo:
     return RuleInfo(rule, severity, summary, family)
+
+
+def _link(rule: str, severity: Severity, summary: str, help: str) -> RuleInfo:
+    return RuleInfo(rule, severity, summary, "links", help)
 
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
@@ -66,13 +118,48 @@ RULES: dict[str, RuleInfo] = {
         _r("waiver-unknown-rule", E, "A waiver names a rule that does not exist."),
         _r("waiver-unused", W, "A waiver silences a rule that no longer fires."),
         _r("waiver-duplicate", W, "An entry waives the same rule twice."),
-        _r("link-dead", E, "The link is dead (404, 410, unknown domain).", "links"),
-        _r("link-error", W, "The link failed after retries.", "links"),
-        _r("link-timeout", W, "The link timed out after retries.", "links"),
-        _r("link-fragment-missing", W, "The page is alive but the #anchor is not in it.", "links"),
-        _r("link-redirected", W, "The link redirects permanently; carry the new URL.", "links"),
-        _r("link-blocked", I, "The host refuses robots; the link is unverifiable.", "links"),
-        _r("link-file-url", E, "A catalog URL is file://, a path on one machine.", "links"),
+        _link(
+            "link-dead",
+            E,
+            "The link is dead (404, 410, unknown domain).",
+            "Replace the URL (an archived copy may do) or remove it; or waive with a reason.",
+        ),
+        _link(
+            "link-error",
+            W,
+            "The link failed after retries.",
+            "Check the URL by hand; a host that keeps failing may need replacing.",
+        ),
+        _link(
+            "link-timeout",
+            W,
+            "The link timed out after retries.",
+            "Check the URL by hand; a host that keeps timing out may need replacing.",
+        ),
+        _link(
+            "link-fragment-missing",
+            W,
+            "The page is alive but the #anchor is not in it.",
+            "Point the link at an anchor that exists, or drop the #fragment.",
+        ),
+        _link(
+            "link-redirected",
+            W,
+            "The link redirects permanently; carry the new URL.",
+            "Run `validator links --fix` to rewrite it to the new URL.",
+        ),
+        _link(
+            "link-blocked",
+            I,
+            "The host refuses robots; the link is unverifiable.",
+            "Nothing to fix unless a person finds the page gone.",
+        ),
+        _link(
+            "link-file-url",
+            E,
+            "A catalog URL is file://, a path on one machine.",
+            "Link the file's public URL instead.",
+        ),
         _r("hub-license-mismatch", E, "The Hub's license differs from the catalog's.", "hub"),
         _r("hub-license-ambiguous", W, "Two licenses and no per-checkpoint license.", "hub"),
         _r(
@@ -111,3 +198,8 @@ RULES: dict[str, RuleInfo] = {
         _r("hub-unavailable", W, "The Hub could not be asked (rate limit or errors).", "hub"),
     )
 }
+
+
+def severity_of(rule: str) -> Severity:
+    """The default severity of ``rule``; ``KeyError`` for a rule the book does not know."""
+    return RULES[rule].severity

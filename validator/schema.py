@@ -26,7 +26,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from validator.catalog.loader import LICENSES_FILE
 from validator.catalog.model import KIND_FOLDERS
 from validator.catalog.source import Source, json_path
-from validator.findings import Finding, Severity
+from validator.findings import Finding
 
 SCHEMA_FOR_KIND = {
     "language-model": "model.schema.json",
@@ -110,7 +110,6 @@ class SchemaSet:
             return [
                 Finding(
                     rule="schema",
-                    severity=Severity.ERROR,
                     message=f"unknown entry kind {kind!r}; expected one of "
                     + ", ".join(SCHEMA_FOR_KIND),
                     file=source.display,
@@ -131,7 +130,6 @@ class SchemaSet:
         line, column = source.position(path)
         return Finding(
             rule="schema",
-            severity=Severity.ERROR,
             message=message,
             file=source.display,
             line=line,

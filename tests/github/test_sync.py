@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import typing as t
 
 import httpx
 import pytest
 
 from validator import USER_AGENT
-from validator.findings import Finding, LinkHistory, LinkResult, Location, Report, Severity, Verdict
+from validator.findings import Finding, LinkHistory, LinkResult, Location, Report, Verdict
 from validator.github.api import GitHubAPIError, GitHubClient
 from validator.github.sync import (
     BODY_BUDGET,
@@ -20,6 +21,7 @@ from validator.github.sync import (
 )
 from validator.report.json import report_to_dict
 
+from ..report.conftest import link_findings
 from .conftest import Clock
 from .fakeapi import FakeGitHub
 
@@ -44,12 +46,14 @@ def dead(
 
 
 def night(*links: LinkResult, error: bool = True) -> dict[str, t.Any]:
+    """A nightly JSON report: each failing link with its finding, as a crawl makes them."""
     report = Report(files_checked=1, entries_checked=1, links=list(links))
+    for link in links:
+        report.extend(link_findings(link, f"dead link {link.url}"))
     if error:
         report.add(
             Finding(
                 "license-unknown",
-                Severity.ERROR,
                 "unknown license id 'x'",
                 FILE,
                 12,
@@ -58,9 +62,7 @@ def night(*links: LinkResult, error: bool = True) -> dict[str, t.Any]:
                 path="$.licenses[0]",
             )
         )
-    report.add(
-        Finding("release-date-vs-url", Severity.WARNING, "dates differ", FILE, 4, 1, "mpt-7b")
-    )
+    report.add(Finding("release-date-vs-url", "dates differ", FILE, 4, 1, "mpt-7b"))
     return report_to_dict(report)
 
 
@@ -305,20 +307,26 @@ def test_a_bad_report_is_a_report_error() -> None:
         load_failures({"version": 1, "findings": "x", "links": None}, fail_after=1)
 
 
-def test_a_finding_about_a_listed_link_is_left_to_the_link() -> None:
-    report = night(dead("https://x.test/gone", 1), error=False)
-    report["findings"].append(
-        {
-            "rule": "link-dead",
-            "severity": "error",
-            "message": "gone",
-            "file": FILE,
-            "line": 30,
-            "evidence": {"url": "https://x.test/gone"},
-        }
-    )
+def test_a_link_counts_once_however_many_places_cite_it() -> None:
+    link = dead("https://x.test/gone", 1)
+    link = dataclasses.replace(link, locations=(*link.locations, Location(FILE, 50, 9, "mpt-7b")))
+    report = night(link, error=False)
+    assert len(report["findings"]) == 3  # two places of the link, one warning
     assert load_failures(report, fail_after=3) == []
-    assert [f.what for f in load_failures(report, fail_after=1)] == ["https://x.test/gone"]
+    (failure,) = load_failures(report, fail_after=1)
+    assert (failure.what, failure.line, failure.message) == (
+        "https://x.test/gone",
+        30,
+        "dead (HTTP 404)",
+    )
+
+
+def test_a_waived_link_opens_no_issue(fake: FakeGitHub, client: GitHubClient) -> None:
+    # The link failed, but its finding was waived: it is in `links`, not in `findings`.
+    report = night(error=False)
+    report["links"] = [dead("https://x.test/gone", 5).to_dict()]
+    assert load_failures(report, fail_after=1) == []
+    assert run(client, report).action == "none" and fake.writes() == []
 
 
 def test_the_body_limit_is_counted_in_utf16_units_as_github_does(

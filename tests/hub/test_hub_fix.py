@@ -120,11 +120,11 @@ def test_a_line_edited_since_the_check_is_skipped(fake_hub: FakeHub, tmp_path: P
 
 
 def test_quoted_and_flow_values(tmp_path: Path) -> None:
-    from validator.findings import Finding, Severity
+    from validator.findings import Finding
 
     path = tmp_path / "e.yaml"
     path.write_text('licenses: [apache-2.0, "mit"]  # two\nparams_b: 70\n')
-    base = Finding("hub-license-mismatch", Severity.ERROR, "m", str(path), 1, 24)
+    base = Finding("hub-license-mismatch", "m", str(path), 1, 24)
     findings = [
         dataclasses.replace(base, evidence={"fix": {"old": "mit", "new": "cc-by-sa-3.0"}}),
         dataclasses.replace(
@@ -142,9 +142,8 @@ def test_quoted_and_flow_values(tmp_path: Path) -> None:
 def _finding(path: Path, rule: str, line: int, column: int, old: object, new: object) -> t.Any:
     from validator.findings import Finding, Severity
 
-    return Finding(
-        rule, Severity.WARNING, "m", str(path), line, column,
-        evidence={"fix": {"old": old, "new": new}},
+    return Finding(rule, "m", str(path), line, column,
+        evidence={"fix": {"old": old, "new": new}}, override=Severity.WARNING
     )  # fmt: skip
 
 

@@ -11,6 +11,8 @@ from validator.report.junit import JunitReporter
 from validator.report.markdown import DETAILS_AFTER, MarkdownReporter
 from validator.report.sarif import SarifReporter
 
+from .conftest import link_findings
+
 
 def test_sarif_has_what_code_scanning_requires(report: Report) -> None:
     # check-jsonschema ships no SARIF schema offline, so the fields GitHub's
@@ -27,7 +29,7 @@ def test_sarif_has_what_code_scanning_requires(report: Report) -> None:
         assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
         assert rule["help"]["text"]
         assert rule["defaultConfiguration"]["level"] in ("error", "warning", "note")
-    assert len(run["results"]) == 6
+    assert len(run["results"]) == len(report.findings) == 4
     for result in run["results"]:
         assert result["ruleId"] == ids[result["ruleIndex"]]
         assert result["level"] in ("error", "warning", "note")
@@ -39,7 +41,7 @@ def test_sarif_has_what_code_scanning_requires(report: Report) -> None:
 
 def test_sarif_makes_absolute_paths_relative() -> None:
     report = Report()
-    report.add(Finding("r", Severity.ERROR, "m", "/repo/catalog/x.yaml", 2, 1))
+    report.add(Finding("r", "m", "/repo/catalog/x.yaml", 2, 1, override=Severity.ERROR))
     log = json.loads(SarifReporter(root=Path("/repo")).format(report))
     uri = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert uri == {"uri": "catalog/x.yaml"}
@@ -47,12 +49,14 @@ def test_sarif_makes_absolute_paths_relative() -> None:
 
 def test_junit_strips_xml_illegal_characters_and_parses(report: Report) -> None:
     report.add(
-        Finding("r", Severity.ERROR, 'bad \x00\x1b[31mbyte\x7f <&">', "c.yaml", 1, 1, "e\x0b")
+        Finding(
+            "r", 'bad \x00\x1b[31mbyte\x7f <&">', "c.yaml", 1, 1, "e\x0b", override=Severity.ERROR
+        )
     )
     out = JunitReporter().format(report)
     root = ET.fromstring(out.encode("utf-8"))
     assert root.tag == "testsuites"
-    assert root.get("tests") == "3" and root.get("failures") == "3"
+    assert root.get("tests") == "3" and root.get("failures") == "2"
     case = root.find("./testsuite[@name='c.yaml']/testcase")
     assert case is not None and case.get("name") == "e"
     failure = case.find("failure")
@@ -70,12 +74,18 @@ def test_junit_lists_entries_whose_links_all_pass() -> None:
 def test_markdown_folds_long_lists_into_details() -> None:
     report = Report(links=[])
     report.extend(
-        Finding("r", Severity.ERROR, f"m{i}", "a.yaml", i + 1, 1, entry="a")
+        Finding("r", f"m{i}", "a.yaml", i + 1, 1, entry="a", override=Severity.ERROR)
         for i in range(DETAILS_AFTER + 3)
     )
-    report.links = [
-        LinkResult(f"https://x.test/{i:02}", Verdict.DEAD, 404, locations=()) for i in range(12)
+    dead = [
+        LinkResult(
+            f"https://x.test/{i:02}", Verdict.DEAD, 404, locations=(Location(f"b{i}.yaml", 1, 1),)
+        )
+        for i in range(12)
     ]
+    report.links = dead
+    for link in dead:
+        report.extend(link_findings(link, f"{link.url} is dead"))
     out = MarkdownReporter().format(report)
     assert "<details><summary>3 more findings</summary>" in out
     assert "<details><summary>12 failing links</summary>" in out
@@ -86,20 +96,20 @@ def test_markdown_folds_long_lists_into_details() -> None:
 
 def test_markdown_escapes_html_and_table_breaks() -> None:
     report = Report()
-    report.add(Finding("r", Severity.ERROR, "<script>|x\ny", "a.yaml", 1, 1, entry="a"))
+    report.add(Finding("r", "<script>|x\ny", "a.yaml", 1, 1, entry="a", override=Severity.ERROR))
     assert "&lt;script&gt;\\|x y" in MarkdownReporter().format(report)
 
 
 def test_markdown_links_quote_unusual_file_names() -> None:
     report = Report()
-    report.add(Finding("r", Severity.ERROR, "m", "cat alog/a (1).yaml", 2, 1, entry="a"))
+    report.add(Finding("r", "m", "cat alog/a (1).yaml", 2, 1, entry="a", override=Severity.ERROR))
     out = MarkdownReporter(blob_base_url="https://h/o/r/blob/s").format(report)
     assert "(https://h/o/r/blob/s/cat%20alog/a%20%281%29.yaml#L2)" in out
 
 
 def _sarif_uri(file: str) -> str:
     report = Report()
-    report.add(Finding("r", Severity.ERROR, "m", file, 2, 1))
+    report.add(Finding("r", "m", file, 2, 1, override=Severity.ERROR))
     log = json.loads(SarifReporter(root=Path("/repo")).format(report))
     physical = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
     return str(physical["artifactLocation"]["uri"])

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from validator.escape import escape_data, escape_property
 from validator.findings import Finding, LinkResult, Location, Report, Severity, Verdict
-from validator.report.github import GithubReporter, escape_data, escape_property
+from validator.report.github import GithubReporter
 
 
 def test_escape_data_matches_toolkit() -> None:
@@ -20,7 +21,7 @@ def test_annotation_escapes_message_and_properties() -> None:
     report.add(
         Finding(
             rule="odd,rule:x",
-            severity=Severity.ERROR,
+            override=Severity.ERROR,
             message="50% of 'a, b: c'\n::error::injected\r",
             file="dir,x/file:1.yaml",
             line=3,
@@ -36,12 +37,12 @@ def test_annotation_escapes_message_and_properties() -> None:
 
 def test_line_zero_sends_no_line_or_column() -> None:
     report = Report()
-    report.add(Finding("r", Severity.WARNING, "m", "f.yaml", line=0, column=4))
+    report.add(Finding("r", "m", "f.yaml", line=0, column=4, override=Severity.WARNING))
     assert GithubReporter().format(report) == "::warning file=f.yaml,title=r::m\n"
 
 
 def _finding(i: int, severity: Severity, file: str = "a.yaml") -> Finding:
-    return Finding("rule", severity, f"message {i}", file, line=i + 1, column=1)
+    return Finding("rule", f"message {i}", file, line=i + 1, column=1, override=severity)
 
 
 def test_at_most_ten_per_level_errors_first_then_a_count() -> None:
@@ -66,7 +67,7 @@ def test_the_count_keeps_a_notice_slot_free() -> None:
     assert lines[-1] == "::notice::3 more findings: see the job summary"
 
 
-def test_failing_links_are_annotated_at_each_location_once() -> None:
+def test_links_are_annotated_from_their_findings_only() -> None:
     link = LinkResult(
         url="https://x.test/a",
         verdict=Verdict.DEAD,
@@ -75,12 +76,19 @@ def test_failing_links_are_annotated_at_each_location_once() -> None:
     )
     ok = LinkResult(url="https://x.test/ok", verdict=Verdict.OK, locations=link.locations)
     report = Report(links=[link, ok])
-    # A finding that already reports the link at b.yaml:7 is not doubled.
-    report.add(
-        Finding("link-gone", Severity.ERROR, "gone", "b.yaml", 7, 3, evidence={"url": link.url})
+    # Only b.yaml's place has a finding (a.yaml waived it): one annotation, nothing
+    # made up from the link result.
+    report.add(Finding("link-dead", "gone", "b.yaml", 7, 3, "b", evidence={"url": link.url}))
+    assert GithubReporter().format(report) == (
+        "::error file=b.yaml,line=7,col=3,title=link-dead (b)::gone\n"
+    )
+
+
+def test_an_outage_is_one_notice() -> None:
+    report = Report(
+        links=[LinkResult("https://x.test/a", Verdict.ERROR, error="unknown host")],
+        network_unavailable="Network unavailable: none of the 1 host could be reached.",
     )
     assert GithubReporter().format(report) == (
-        "::error file=a.yaml,line=5,col=9,title=link-dead (a)"
-        "::https://x.test/a is dead (HTTP 410)\n"
-        "::error file=b.yaml,line=7,col=3,title=link-gone::gone\n"
+        "::notice title=validator::Network unavailable: none of the 1 host could be reached.\n"
     )

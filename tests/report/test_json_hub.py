@@ -3,16 +3,19 @@
 import json
 
 from validator.findings import Report
+from validator.hub.result import RepoResult, RepoVerdict
 from validator.report import get_reporter
 
 
 def test_hub_repos_and_their_verdict_counts() -> None:
     hub = [
-        {"repo": "bigscience/bloom", "verdict": "ok"},
-        {"repo": "bigcode/starcoder", "verdict": "gated"},
-        {"repo": "mosaicml/mpt-7b", "verdict": "ok"},
+        RepoResult("mosaicml/mpt-7b", "model", RepoVerdict.OK),
+        RepoResult("bigscience/bloom", "model", RepoVerdict.OK),
+        RepoResult("bigcode/starcoder", "model", RepoVerdict.GATED, gated="manual"),
     ]
     data = json.loads(get_reporter("json").format(Report(hub=hub)))
-    assert data["hub"] == hub
+    # Typed in the report, plain data in JSON, sorted by repo id.
+    assert data["hub"] == [r.to_dict() for r in sorted(hub, key=lambda r: r.repo)]
+    assert data["hub"][0]["gated"] == "manual"
     assert data["summary"]["hub"] == {"repos": 3, "verdicts": {"ok": 2, "gated": 1}}
     assert json.loads(get_reporter("json").format(Report()))["hub"] is None

@@ -1,12 +1,12 @@
 """JUnit lists every checked entry, so a clean entry shows as a passing test case."""
 
-from validator.findings import Finding, Report, Severity
+from validator.findings import Finding, Report
 from validator.report import get_reporter
 
 
 def test_clean_entries_are_passing_cases_and_failing_ones_fail() -> None:
     report = Report(
-        findings=[Finding("schema", Severity.ERROR, "bad", "c/b.yaml", 3, 1, entry="b")],
+        findings=[Finding("schema", "bad", "c/b.yaml", 3, 1, entry="b")],
         entries=[("c/a.yaml", "a"), ("c/b.yaml", "b")],
     )
     xml = get_reporter("junit").format(report)

@@ -78,7 +78,7 @@ def test_step_summary_gets_markdown_by_default(report: Report, tmp_path: Path) -
     write_outputs(report, [OutputSpec("text")], color=False, environ=environ, stdout=io.StringIO())
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("earlier step\n## Catalog validation\n")
-    assert "(https://github.example/o/r/blob/abc/catalog/models/code/starcoder.yaml#L20)" in text
+    assert "(https://github.example/o/r/blob/abc/catalog/models/code/starcoder.yaml#L25)" in text
 
 
 def test_no_default_summary_when_markdown_was_asked_for(report: Report, tmp_path: Path) -> None:
@@ -93,7 +93,7 @@ def test_step_summary_is_capped_in_utf8_bytes(tmp_path: Path) -> None:
     report = Report()
     # Multi-byte text: a character count would pass while the byte count fails.
     report.extend(
-        Finding("r", Severity.ERROR, "é" * 200 + f" {i}", "a.yaml", i + 1, 1, entry="a")
+        Finding("r", "é" * 200 + f" {i}", "a.yaml", i + 1, 1, entry="a", override=Severity.ERROR)
         for i in range(5000)
     )
     summary = tmp_path / "summary.md"
@@ -136,7 +136,7 @@ def test_markdown_aimed_at_the_step_summary_is_appended_once(
 def _big_report() -> Report:
     report = Report()
     report.extend(
-        Finding("r", Severity.ERROR, "é" * 200 + f" {i}", "a.yaml", i + 1, 1, entry="a")
+        Finding("r", "é" * 200 + f" {i}", "a.yaml", i + 1, 1, entry="a", override=Severity.ERROR)
         for i in range(5000)
     )
     return report

@@ -61,3 +61,10 @@ def test_cli_format_choices_match_the_registry() -> None:
     from validator.cli.options import FORMATS
 
     assert list(FORMATS) == list(REPORTERS)
+
+
+def test_docs_samples_are_the_expected_outputs() -> None:
+    # docs/github.md shows the annotations and the job summary of the shared report.
+    doc = (Path(__file__).parents[2] / "docs" / "github.md").read_text(encoding="utf-8")
+    for name in ("annotations.txt", "report.md"):
+        assert (EXPECTED / name).read_text(encoding="utf-8") in doc, name

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from validator.catalog.model import Catalog, Entry, LicenseBook
 from validator.catalog.source import Source, SourceError, load
-from validator.findings import Finding, Severity
+from validator.findings import Finding
 
 LICENSES_FILE = "licenses.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -63,7 +63,6 @@ def discover(paths: list[Path]) -> list[Path]:
 def _source_finding(display: str, error: SourceError) -> Finding:
     return Finding(
         rule=error.rule,
-        severity=Severity.ERROR,
         message=error.message,
         file=display,
         line=error.line,
@@ -109,7 +108,6 @@ def _no_license_book(entries: list[Entry]) -> list[Finding]:
     return [
         Finding(
             rule="license-book-missing",
-            severity=Severity.WARNING,
             message=f"no {LICENSES_FILE} found above the files checked: the license ids of "
             f"{len(naming)} entr{'y' if len(naming) == 1 else 'ies'} go unchecked",
             file=first.file,

@@ -105,18 +105,18 @@ class Entry:
     def finding(
         self,
         rule: str,
-        severity: Severity,
         message: str,
         path: t.Sequence[str | int] = (),
         *,
         hint: str | None = None,
         evidence: t.Mapping[str, t.Any] | None = None,
+        override: Severity | None = None,
     ) -> Finding:
-        """A finding about this entry, placed at ``path`` inside it."""
+        """A finding about this entry, placed at ``path`` inside it (severity: the rule's)."""
         line, column = self.position(path)
         return Finding(
             rule=rule,
-            severity=severity,
+            override=override,
             message=message,
             file=self.file,
             line=line,

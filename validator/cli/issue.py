@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 
 from validator.cli import main
+from validator.escape import blob_base_url
 from validator.exitcodes import ExitCode
 
 ISSUE_EXIT_CODES_HELP = (
@@ -84,8 +85,8 @@ def sync_command(
     token = env.get("GITHUB_TOKEN")
     if not token and not dry_run:
         _fail("GITHUB_TOKEN is not set (needed to write issues)", ExitCode.USAGE)
+    blob_base = blob_base_url(env, repo=repo)
     server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
-    blob_base_url = f"{server}/{repo}/blob/{env.get('GITHUB_SHA') or 'HEAD'}"
     if artifact_url is None and env.get("GITHUB_RUN_ID"):
         artifact_url = f"{server}/{repo}/actions/runs/{env['GITHUB_RUN_ID']}"
 
@@ -104,7 +105,7 @@ def sync_command(
                 title=title or DEFAULT_TITLE,
                 fail_after=fail_after,
                 artifact_url=artifact_url,
-                blob_base_url=blob_base_url,
+                blob_base_url=blob_base,
                 dry_run=dry_run,
                 echo=click.echo,
             )

@@ -13,9 +13,10 @@ persistent ones, and a digest of the full set, so an unchanged night writes noth
 * clean, issue open        → comment and close it as completed;
 * clean, no issue          → nothing.
 
-A link counts only after ``fail_after`` consecutive failing runs (from the crawler's
-``history``), so a flaky host does not open issues; error findings from the offline
-checks count at once. A run that could reach no network at all changes nothing: it
+Failures are read from the report's findings only (waived ones are not there): a link
+finding counts only after ``fail_after`` consecutive failing runs (from the crawler's
+history in its evidence), so a flaky host does not open issues; error findings of
+other rules count at once. A run that could reach no network at all changes nothing: it
 says nothing about the links. Bodies stay under GitHub's 65,536-character limit:
 rows are cut on a line boundary at a 60,000 budget, counted in UTF-16 code units as
 GitHub counts them (not Python code points), with a count and a link to the full
@@ -29,11 +30,12 @@ import datetime as dt
 import hashlib
 import re
 import typing as t
-import urllib.parse
 
 from validator import __version__
+from validator.escape import failure_age, file_link, md_text
 from validator.findings import Verdict
 from validator.github.api import GitHubClient, Issue
+from validator.rulebook import RULES
 
 MARKER = "<!-- validator-report:v1 -->"
 BODY_LIMIT = 65_536
@@ -45,6 +47,8 @@ LABEL_COLOR = "b60205"
 LABEL_DESCRIPTION = "Nightly catalog report, kept up to date by `validator issue sync`"
 KEYS_BUDGET = 30_000
 """Room for the hidden key list; beyond it only the digest decides what changed."""
+
+_FAILING = frozenset(v.value for v in Verdict if v.is_failure)
 
 _KEYS_RE = re.compile(r"<!-- validator-failures: ([0-9a-f ]*) -->")
 _DIGEST_RE = re.compile(r"<!-- validator-digest: ([0-9a-f]+) -->")
@@ -110,73 +114,82 @@ def _str(value: t.Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def load_failures(report: t.Mapping[str, t.Any], *, fail_after: int) -> list[Failure]:
-    """Failures that count from a JSON report: error findings and links past ``fail_after``.
+def _link_failure(
+    f: dict[str, t.Any], errors: t.Mapping[str, t.Any], fail_after: int
+) -> Failure | None:
+    """The failure a link finding stands for, when its link failed long enough."""
+    evidence = _dict(f.get("evidence"))
+    url, verdict = evidence.get("url"), evidence.get("verdict")
+    if not isinstance(url, str) or verdict not in _FAILING:
+        return None
+    history = _dict(evidence.get("history"))
+    runs = _int(history.get("consecutive_failures"))
+    # No history (no cache) means this run is the only one we know of.
+    if (runs or 1) < fail_after:
+        return None
+    status = _int(evidence.get("status"))
+    message = str(verdict) + (f" (HTTP {status})" if status is not None else "")
+    if _str(errors.get(url)):
+        message += f": {errors[url]}"
+    return Failure(
+        key=f"link {url}",
+        kind="link",
+        what=url,
+        message=message,
+        file=str(f.get("file", "")),
+        line=_int(f.get("line")) or 0,
+        entry=_str(f.get("entry")),
+        first_failed=_str(history.get("first_failed")),
+        runs=runs,
+    )
 
-    A finding that reports a URL also listed under ``links`` is left to the link, so
-    the same dead URL is not counted twice and ``fail_after`` applies to it.
+
+def _check_failure(f: dict[str, t.Any]) -> Failure | None:
+    """The failure an error finding of any other rule stands for."""
+    if f.get("severity") != "error":
+        return None
+    rule, file = str(f.get("rule", "")), str(f.get("file", ""))
+    entry = _str(f.get("entry"))
+    where = _str(f.get("path")) or str(f.get("message", ""))
+    return Failure(
+        key=f"finding {rule} {file} {entry or ''} {where}",
+        kind="finding",
+        what=rule,
+        message=str(f.get("message", "")),
+        file=file,
+        line=_int(f.get("line")) or 0,
+        entry=entry,
+    )
+
+
+def load_failures(report: t.Mapping[str, t.Any], *, fail_after: int) -> list[Failure]:
+    """Failures that count, read from the report's findings alone.
+
+    A finding of a link rule whose link failed counts once per URL (at its first
+    place) after ``fail_after`` failing runs; any other finding counts when it is an
+    error. Waived findings are not in the report, so they never open an issue; the
+    ``links`` list is only read for the error text of a failing link.
     """
     if not isinstance(report, dict) or report.get("version") != 1:
         raise ReportError("not a validator JSON report (version 1)")
     findings, links = report.get("findings"), report.get("links")
     if not isinstance(findings, list) or not (links is None or isinstance(links, list)):
         raise ReportError("report has no findings list")
-    failures: list[Failure] = []
-    link_urls = {link.get("url") for link in links or [] if isinstance(link, dict)}
-    for link in links or []:
-        if not isinstance(link, dict) or not isinstance(link.get("url"), str):
-            raise ReportError("report has a link without a url")
-        try:
-            verdict = Verdict(str(link.get("verdict")))
-        except ValueError:
-            continue
-        history = _dict(link.get("history"))
-        runs = _int(history.get("consecutive_failures"))
-        # No history (no cache) means this run is the only one we know of.
-        if not verdict.is_failure or (runs or 1) < fail_after:
-            continue
-        locations = [loc for loc in link.get("locations") or [] if isinstance(loc, dict)]
-        first = locations[0] if locations else {}
-        status = _int(link.get("status"))
-        message = verdict.value + (f" (HTTP {status})" if status is not None else "")
-        if _str(link.get("error")):
-            message += f": {link['error']}"
-        failures.append(
-            Failure(
-                key=f"link {link['url']}",
-                kind="link",
-                what=link["url"],
-                message=message,
-                file=_str(first.get("file")) or "",
-                line=_int(first.get("line")) or 0,
-                entry=_str(first.get("entry")),
-                first_failed=_str(history.get("first_failed")),
-                runs=runs,
-            )
-        )
+    errors: dict[str, t.Any] = {
+        str(link.get("url")): link.get("error") for link in links or [] if isinstance(link, dict)
+    }
+    failures: dict[str, Failure] = {}
     for f in findings:
         if not isinstance(f, dict):
             raise ReportError("report has a finding that is not an object")
-        if f.get("severity") != "error":
-            continue
-        evidence = _dict(f.get("evidence"))
-        if evidence.get("url") in link_urls:
-            continue
-        rule, file = str(f.get("rule", "")), str(f.get("file", ""))
-        entry = _str(f.get("entry"))
-        where = _str(f.get("path")) or str(f.get("message", ""))
-        failures.append(
-            Failure(
-                key=f"finding {rule} {file} {entry or ''} {where}",
-                kind="finding",
-                what=rule,
-                message=str(f.get("message", "")),
-                file=file,
-                line=_int(f.get("line")) or 0,
-                entry=entry,
-            )
-        )
-    return sorted(failures, key=lambda x: (x.kind, x.file, x.line, x.key))
+        rule = RULES.get(str(f.get("rule", "")))
+        if rule is not None and rule.family == "links":
+            failure = _link_failure(f, errors, fail_after)
+        else:
+            failure = _check_failure(f)
+        if failure is not None:
+            failures.setdefault(failure.key, failure)
+    return sorted(failures.values(), key=lambda x: (x.kind, x.file, x.line, x.key))
 
 
 def digest(failures: t.Iterable[Failure]) -> str:
@@ -201,32 +214,16 @@ def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def _md(value: str) -> str:
-    return (
-        " ".join(value.split())
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("|", "\\|")
-    )
-
-
 def _age(f: Failure) -> str:
-    first = (f.first_failed or "")[:10]
-    runs = f"{f.runs} run{'s' if f.runs != 1 else ''}" if f.runs else ""
-    return f"{first} ({runs})" if first and runs else first or runs or "-"
+    return failure_age(f.first_failed, f.runs)
 
 
 def _where(f: Failure, blob_base_url: str | None) -> str:
     if not f.file:
         return "-"
-    label = f"{_md(f.file)}:{f.line}" if f.line else _md(f.file)
-    path = urllib.parse.quote(f.file.removeprefix("./"), safe="/")
-    url = f"{blob_base_url.rstrip('/')}/{path}" if blob_base_url else path
-    if f.line:
-        url += f"#L{f.line}"
-    entry = f" `{_md(f.entry)}`" if f.entry else ""
-    return f"[{label}]({url}){entry}"
+    label = f"{md_text(f.file)}:{f.line}" if f.line else md_text(f.file)
+    entry = f" `{md_text(f.entry)}`" if f.entry else ""
+    return f"[{label}]({file_link(f.file, f.line, blob_base_url)}){entry}"
 
 
 def render_body(
@@ -272,7 +269,7 @@ def render_body(
                 "|---|---|---|---|---|",
             ],
             [
-                f"| {mark(f)} | {_md(f.what)} | {_md(f.message)} | "
+                f"| {mark(f)} | {md_text(f.what)} | {md_text(f.message)} | "
                 f"{_where(f, blob_base_url)} | {_age(f)} |"
                 for f in ordered
                 if f.kind == "link"
@@ -281,7 +278,8 @@ def render_body(
         (
             ["### Failing checks", "", "| | rule | where | message |", "|---|---|---|---|"],
             [
-                f"| {mark(f)} | `{_md(f.what)}` | {_where(f, blob_base_url)} | {_md(f.message)} |"
+                f"| {mark(f)} | `{md_text(f.what)}` | {_where(f, blob_base_url)} "
+                f"| {md_text(f.message)} |"
                 for f in ordered
                 if f.kind == "finding"
             ],

@@ -13,7 +13,6 @@ import typing as t
 from validator.catalog.model import Entry
 from validator.findings import Finding
 from validator.hub.repos import RepoRef
-from validator.rulebook import RULES
 
 
 @dataclasses.dataclass
@@ -36,8 +35,8 @@ Pair = tuple[RepoRef, RepoFacts]
 
 def hub_finding(entry: Entry, rule: str, message: str, path: t.Sequence[str | int], *,
        hint: str, evidence: t.Mapping[str, t.Any]) -> Finding:  # fmt: skip
-    """A finding of a Hub rule, at its default severity from the rule book."""
-    return entry.finding(rule, RULES[rule].severity, message, path, hint=hint, evidence=evidence)
+    """A finding of a Hub rule (its severity: the rule book's)."""
+    return entry.finding(rule, message, path, hint=hint, evidence=evidence)
 
 
 def repo_label(ref: RepoRef, facts: RepoFacts) -> str:

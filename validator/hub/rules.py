@@ -15,16 +15,14 @@ import dataclasses
 import typing as t
 
 from validator.catalog.model import Entry
-from validator.findings import Finding, Severity
+from validator.findings import Finding
 from validator.hub.configs import ConfigLength, context_from_config
 from validator.hub.facts import Pair, RepoFacts, hub_finding, repo_label
 from validator.hub.urls import is_hub_host
-from validator.rulebook import RULES
+from validator.rulebook import RULES, RuleInfo
 
-HUB_RULES: dict[str, tuple[Severity, str]] = {
-    rule.id: (rule.severity, rule.summary) for rule in RULES.values() if rule.family == "hub"
-}
-"""The Hub rules (rule id -> default severity, summary), read from the rule book."""
+HUB_RULES: dict[str, RuleInfo] = {rule.id: rule for rule in RULES.values() if rule.family == "hub"}
+"""The Hub rules, as the rule book describes them."""
 
 PARAMS_TOLERANCE = 0.10
 """Rows write rounded sizes ("7" for 6.65e9): within 10% of a listed value is a match."""

@@ -14,7 +14,6 @@ from validator.findings import Finding
 from validator.hub.fetch import RepoState
 from validator.hub.repos import RepoId, RepoKind, RepoRef
 from validator.hub.result import RepoPlace, RepoResult, RepoVerdict
-from validator.rulebook import RULES
 
 HUB_WEB = "https://huggingface.co"
 """Where hints send people: the public site, whatever endpoint the check used."""
@@ -34,8 +33,7 @@ def _verdict_finding(ref: RepoRef, state: RepoState, verdict: RepoVerdict) -> Fi
     }  # fmt: skip
 
     def make(rule: str, message: str, hint: str) -> Finding:
-        return entry.finding(rule, RULES[rule].severity, message, ref.path, hint=hint,
-                             evidence=evidence)  # fmt: skip
+        return entry.finding(rule, message, ref.path, hint=hint, evidence=evidence)
 
     if verdict is RepoVerdict.MISSING:
         return make(
@@ -80,7 +78,7 @@ def _gated_finding(ref: RepoRef, state: RepoState) -> Finding:
     else:
         what = "neither its card nor its files could be read, so nothing was cross-checked"
     return ref.entry.finding(
-        "hub-repo-gated", RULES["hub-repo-gated"].severity,
+        "hub-repo-gated",
         f"{label} is gated{mode}: {what}",
         ref.path,
         hint="set HF_TOKEN to a token whose account accepted the repo's terms to check it too",

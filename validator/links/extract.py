@@ -37,20 +37,20 @@ class LinkRef:
     def finding(
         self,
         rule: str,
-        severity: Severity,
         message: str,
         *,
         hint: str | None = None,
         evidence: dict[str, object] | None = None,
+        override: Severity | None = None,
     ) -> Finding:
         """A finding at this occurrence (through the entry when there is one)."""
         if self.entry is not None:
             return self.entry.finding(
-                rule, severity, message, self.path, hint=hint, evidence=evidence
+                rule, message, self.path, hint=hint, evidence=evidence, override=override
             )
         return Finding(
             rule=rule,
-            severity=severity,
+            override=override,
             message=message,
             file=self.location.file,
             line=self.location.line,
@@ -206,7 +206,7 @@ def collect_paths(
                     source = load(path, shown)
                 except SourceError as exc:
                     collected.findings.append(
-                        Finding(exc.rule, Severity.ERROR, exc.message, shown, exc.line, exc.column)
+                        Finding(exc.rule, exc.message, shown, exc.line, exc.column)
                     )
                     continue
                 entry = Entry(source)
@@ -218,7 +218,7 @@ def collect_paths(
                 text = path.read_text(encoding="utf-8", errors="replace")
             except OSError as exc:
                 collected.findings.append(
-                    Finding("file-unreadable", Severity.ERROR, f"cannot read file: {exc}", shown)
+                    Finding("file-unreadable", f"cannot read file: {exc}", shown)
                 )
                 continue
             add_document(collected, text, shown, kind or "text", str(path.resolve()))

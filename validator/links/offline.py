@@ -16,7 +16,6 @@ from validator.findings import Finding, LinkResult
 from validator.links.extract import LinkRef
 from validator.links.local import LocalLinks, is_web, scheme
 from validator.links.verdicts import finding_for
-from validator.rulebook import RULES
 
 
 @dataclasses.dataclass
@@ -44,7 +43,6 @@ def judge_offline(refs: t.Sequence[LinkRef], local: LocalLinks | None = None) ->
             findings.append(
                 ref.finding(
                     rule,
-                    RULES[rule].severity,
                     f"file:// URL {ref.url} points at one machine's disk",
                     hint="link the published copy (an https:// URL) instead",
                     evidence={"url": ref.url},

@@ -86,7 +86,5 @@ def finding_for(
         streak=f" (failing for {runs} runs since {since})" if runs > 1 else "",
         target=target,
     )
-    severity = entry.severity
-    if result.verdict.is_failure and severity_override is not None:
-        severity = severity_override
-    return ref.finding(entry.rule, severity, message, hint=entry.hint, evidence=evidence)
+    override = severity_override if result.verdict.is_failure else None
+    return ref.finding(entry.rule, message, hint=entry.hint, evidence=evidence, override=override)

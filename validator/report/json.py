@@ -27,7 +27,9 @@ def report_to_dict(report: Report) -> dict[str, t.Any]:
         "links": None
         if report.links is None
         else [link.to_dict() for link in sorted(report.links, key=lambda r: r.url)],
-        "hub": None if report.hub is None else [dict(repo) for repo in report.hub],
+        "hub": None
+        if report.hub is None
+        else [repo.to_dict() for repo in sorted(report.hub, key=lambda r: r.repo)],
     }
 
 

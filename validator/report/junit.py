@@ -2,8 +2,9 @@
 
 JUnit has no official specification; this follows testmoapp/junitxml (as lychee does):
 root ``<testsuites>``, one ``<testsuite>`` per file, one ``<testcase>`` per entry with
-``classname`` = file and ``name`` = entry id, a ``<failure>`` when the entry has errors
-(findings of severity error or failing links), warnings and infos in ``<system-out>``.
+``classname`` = file and ``name`` = entry id, a ``<failure>`` when the entry has
+findings of severity error, warnings and infos in ``<system-out>``. Problems come from
+the findings alone; a network outage is one ``<system-err>`` on the root.
 The non-standard ``file`` and ``line`` attributes let annotation actions place failures.
 Entries are the ones the report names (in findings or link locations); findings outside
 any entry become a case named after the file. The tree is built with ElementTree, which
@@ -12,23 +13,15 @@ escapes markup; characters XML 1.0 cannot carry at all are removed first.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from pathlib import PurePosixPath
 
-from validator.findings import Report, Severity
+from validator.escape import xml_text
+from validator.findings import Finding, Report, Severity
 from validator.report.base import Reporter
-from validator.report.github import Problem, problems
-
-_XML_ILLEGAL = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def xml_text(value: str) -> str:
-    """``value`` without the characters XML 1.0 forbids (control characters, lone surrogates)."""
-    return _XML_ILLEGAL.sub("", value)
-
-
-def _case_line(p: Problem) -> str:
+def _case_line(p: Finding) -> str:
     where = f"{p.line}:{p.column}" if p.line else "-"
     return f"{where} {p.severity.label} {p.rule}: {p.message}"
 
@@ -40,8 +33,8 @@ class JunitReporter(Reporter):
 
     def format(self, report: Report) -> str:
         """The XML document, UTF-8 declaration first, indented, trailing newline."""
-        cases: dict[str, dict[str, list[Problem]]] = {}
-        for p in problems(report):
+        cases: dict[str, dict[str, list[Finding]]] = {}
+        for p in report.sorted_findings():
             name = p.entry or PurePosixPath(p.file).name
             cases.setdefault(p.file, {}).setdefault(name, []).append(p)
         # Every checked entry is a test case, passing ones included.
@@ -91,6 +84,8 @@ class JunitReporter(Reporter):
         root.set("failures", str(failed))
         root.set("errors", "0")
         root.set("skipped", "0")
+        if report.network_unavailable:
+            ET.SubElement(root, "system-err").text = xml_text(report.network_unavailable)
         ET.indent(root)
         body = ET.tostring(root, encoding="unicode")
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

@@ -5,15 +5,17 @@ grouped by entry, each linking to its file line: with ``blob_base_url`` (for exa
 ``https://github.com/OWNER/REPO/blob/SHA``, built from ``GITHUB_SERVER_URL``,
 ``GITHUB_REPOSITORY`` and ``GITHUB_SHA``) the links are absolute, else relative to the
 repository root. Long groups fold into ``<details>`` so one broken entry cannot bury the
-rest. Text from catalog files and servers is escaped so it cannot break the table or
-inject HTML.
+rest. Text from catalog files and servers is escaped (:mod:`validator.escape`) so it
+cannot break the table or inject HTML. Problems come from the findings alone: the
+failing-links table lists the links that still have a finding (waived ones do not),
+and a network outage is one banner, not a list of links.
 """
 
 from __future__ import annotations
 
 import typing as t
-import urllib.parse
 
+from validator.escape import failure_age, file_link, md_text
 from validator.findings import Finding, LinkResult, Report, Severity
 from validator.report.base import Reporter
 
@@ -21,38 +23,11 @@ DETAILS_AFTER = 10
 """Items shown before the rest of a list folds into ``<details>``."""
 
 
-def md_text(value: str) -> str:
-    """Inline Markdown text: one line, no HTML, no table breaks."""
-    return (
-        value.replace("\r\n", " ")
-        .replace("\n", " ")
-        .replace("\r", " ")
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("|", "\\|")
-    )
-
-
-def file_link(file: str, line: int, base_url: str | None) -> str:
-    """URL of a file line, absolute under ``base_url`` or relative."""
-    path = urllib.parse.quote(file.removeprefix("./"), safe="/")
-    url = f"{base_url.rstrip('/')}/{path}" if base_url else path
-    return f"{url}#L{line}" if line > 0 else url
-
-
 def history_age(link: LinkResult) -> str:
     """``2026-11-20 (4 runs)`` from the crawler's failure history, or ``-``."""
     if link.history is None:
         return "-"
-    first = (link.history.first_failed or "")[:10]
-    runs = link.history.consecutive_failures
-    if not first and not runs:
-        return "-"
-    count = f"{runs} run{'s' if runs != 1 else ''}"
-    if first and count:
-        return f"{first} ({count})"
-    return first or count
+    return failure_age(link.history.first_failed, link.history.consecutive_failures)
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
@@ -75,15 +50,14 @@ class MarkdownReporter(Reporter):
         lines = ["## Catalog validation", ""]
         lines.extend(self._counts(report))
         findings = report.sorted_findings()
-        failing = [
-            r for r in sorted(report.links or [], key=lambda r: r.url) if r.verdict.is_failure
-        ]
+        flagged = report.link_findings()
+        failing = report.failing_links()
         if not findings and not failing:
             lines.extend(["No findings.", ""])
         if findings:
             lines.extend(self._findings(findings))
         if failing:
-            lines.extend(self._links(failing))
+            lines.extend(self._links(failing, flagged))
         return "\n".join(lines).rstrip("\n") + "\n"
 
     def _counts(self, report: Report) -> list[str]:
@@ -97,7 +71,7 @@ class MarkdownReporter(Reporter):
         ]
         if report.links is not None:
             heads += ["links checked", "links failing"]
-            cells += [len(report.links), sum(1 for r in report.links if r.verdict.is_failure)]
+            cells += [len(report.links), len(report.failing_links())]
         out = [
             "| " + " | ".join(heads) + " |",
             "|" + "---:|" * len(heads),
@@ -105,7 +79,7 @@ class MarkdownReporter(Reporter):
             "",
         ]
         if report.network_unavailable:
-            out += [f"> **Network unavailable:** {md_text(report.network_unavailable)}", ""]
+            out += [f"> **Notice:** {md_text(report.network_unavailable)}", ""]
         return out
 
     def _findings(self, findings: list[Finding]) -> list[str]:
@@ -144,12 +118,12 @@ class MarkdownReporter(Reporter):
             "",
         ]
 
-    def _links(self, failing: list[LinkResult]) -> list[str]:
+    def _links(self, failing: list[LinkResult], flagged: dict[str, list[Finding]]) -> list[str]:
         head = [
             "| verdict | URL | status | where | failing since |",
             "|---|---|---|---|---|",
         ]
-        rows = [self._link_row(r) for r in failing]
+        rows = [self._link_row(r, flagged[r.url]) for r in failing]
         out = ["### Failing links", ""]
         if len(rows) <= DETAILS_AFTER:
             return [*out, *head, *rows, ""]
@@ -164,11 +138,12 @@ class MarkdownReporter(Reporter):
             "",
         ]
 
-    def _link_row(self, r: LinkResult) -> str:
+    def _link_row(self, r: LinkResult, findings: list[Finding]) -> str:
+        # The places are the findings' (a waiver in one entry hides only that place).
         places = "<br>".join(
-            f"[{md_text(loc.file)}:{loc.line}]({file_link(loc.file, loc.line, self.blob_base_url)})"
-            + (f" `{md_text(loc.entry)}`" if loc.entry else "")
-            for loc in r.locations
+            f"[{md_text(f.file)}:{f.line}]({file_link(f.file, f.line, self.blob_base_url)})"
+            + (f" `{md_text(f.entry)}`" if f.entry else "")
+            for f in findings
         )
         parts = [str(r.status)] if r.status is not None else []
         if r.error:

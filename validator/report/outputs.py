@@ -17,6 +17,7 @@ import sys
 import typing as t
 from pathlib import Path
 
+from validator.escape import blob_base_url
 from validator.findings import Report
 from validator.report import REPORTERS, get_reporter
 
@@ -49,15 +50,6 @@ def parse_output_spec(text: str) -> OutputSpec:
     if sep and not path:
         raise ValueError(f"empty path in {text!r}: write FORMAT or FORMAT:PATH")
     return OutputSpec(name, None if not sep or path == "-" else Path(path))
-
-
-def blob_base_url(environ: t.Mapping[str, str]) -> str | None:
-    """``$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/blob/$GITHUB_SHA`` inside Actions, else None."""
-    repo, sha = environ.get("GITHUB_REPOSITORY"), environ.get("GITHUB_SHA")
-    if not repo or not sha:
-        return None
-    server = environ.get("GITHUB_SERVER_URL") or "https://github.com"
-    return f"{server.rstrip('/')}/{repo}/blob/{sha}"
 
 
 def cap_markdown(text: str, limit: int = STEP_SUMMARY_BUDGET) -> str:

@@ -4,7 +4,9 @@ GitHub reads one run, the driver's rules and, per result, ``ruleId``, ``level``,
 ``message.text`` and the first location's relative ``artifactLocation.uri`` with a
 ``region.startLine`` (GitHub docs, "SARIF support for code scanning"). ``ruleId`` must
 stay the same across runs for alerts to deduplicate, so rule ids are the validator's
-own and failing links use ``link-<verdict>``. Paths stay repository-relative: an
+own, described from the rule book. One result per finding and nothing else (waived
+findings and link or Hub inventories are not findings); a network outage is one
+``invocations[].toolExecutionNotifications`` entry. Paths stay repository-relative: an
 absolute path is made relative to ``root`` (default: the working directory), and the
 URI is percent-encoded (``a b.yaml`` → ``a%20b.yaml``).
 """
@@ -17,9 +19,8 @@ import urllib.parse
 from pathlib import Path, PurePosixPath
 
 from validator import __version__
-from validator.findings import Report, Severity
+from validator.findings import Finding, Report, Severity
 from validator.report.base import Reporter
-from validator.report.github import Problem, problems
 from validator.rulebook import RULES
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -47,27 +48,49 @@ def _uri(file: str, root: Path) -> str:
     return urllib.parse.quote(posix, safe="/")
 
 
-def _rule(rule: str, first: Problem) -> dict[str, t.Any]:
+def _rule(rule: str, first: Finding) -> dict[str, t.Any]:
     known = RULES.get(rule)
-    short = known.summary if known else rule.replace("-", " ").capitalize()
-    level = _LEVELS[known.severity if known else first.severity]
-    if known is not None:
-        full = f"{known.summary} (validator rule `{rule}`; see docs/rules.md)"
-        help_text = first.hint or f"See docs/rules.md for the rule `{rule}`."
-    elif first.link is not None:
-        full = f"A catalog link failed its check with the verdict `{first.link.verdict.value}`."
-        help_text = "Fix or replace the URL in the catalog entry, or add a waiver with a reason."
-    else:
-        full = f"A finding of the validator rule `{rule}`, for example: {first.message}"
-        help_text = first.hint or f"See the validator documentation for the rule `{rule}`."
+    if known is None:  # a rule outside the book (only with an explicit severity)
+        return {
+            "id": rule,
+            "name": rule,
+            "shortDescription": {"text": rule.replace("-", " ").capitalize()},
+            "fullDescription": {"text": f"A finding of the rule `{rule}`: {first.message}"},
+            "help": {"text": first.hint or f"See the validator documentation for `{rule}`."},
+            "defaultConfiguration": {"level": _LEVELS[first.severity]},
+        }
     return {
         "id": rule,
         "name": rule,
-        "shortDescription": {"text": short[:1024]},
-        "fullDescription": {"text": full},
-        "help": {"text": help_text},
-        "defaultConfiguration": {"level": level},
+        "shortDescription": {"text": known.title[:1024]},
+        "fullDescription": {"text": f"{known.title} (validator rule `{rule}`; see docs/rules.md)"},
+        "help": {"text": known.help_text},
+        "helpUri": f"{INFORMATION_URI}/blob/main/{known.docs_anchor}",
+        "defaultConfiguration": {"level": _LEVELS[known.severity]},
     }
+
+
+def _result(f: Finding, index: int, root: Path) -> dict[str, t.Any]:
+    region: dict[str, int] = {"startLine": max(f.line, 1)}
+    if f.column > 0:
+        region["startColumn"] = f.column
+    result: dict[str, t.Any] = {
+        "ruleId": f.rule,
+        "ruleIndex": index,
+        "level": _LEVELS[f.severity],
+        "message": {"text": f.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": _uri(f.file, root)},
+                    "region": region,
+                }
+            }
+        ],
+    }
+    if f.entry:
+        result["properties"] = {"entry": f.entry}
+    return result
 
 
 class SarifReporter(Reporter):
@@ -82,49 +105,32 @@ class SarifReporter(Reporter):
     def format(self, report: Report) -> str:
         """The SARIF log as indented JSON with a trailing newline."""
         root = self.root or Path.cwd()
-        found = sorted(problems(report), key=lambda p: (p.file, p.line, p.column, p.rule))
-        first: dict[str, Problem] = {}
-        for p in found:
-            first.setdefault(p.rule, p)
+        found = report.sorted_findings()
+        first: dict[str, Finding] = {}
+        for f in found:
+            first.setdefault(f.rule, f)
         rule_ids = sorted(first)
         index = {rule: i for i, rule in enumerate(rule_ids)}
-        results = []
-        for p in found:
-            region: dict[str, int] = {"startLine": max(p.line, 1)}
-            if p.column > 0:
-                region["startColumn"] = p.column
-            result: dict[str, t.Any] = {
-                "ruleId": p.rule,
-                "ruleIndex": index[p.rule],
-                "level": _LEVELS[p.severity],
-                "message": {"text": p.message},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": _uri(p.file, root)},
-                            "region": region,
-                        }
-                    }
-                ],
-            }
-            if p.entry:
-                result["properties"] = {"entry": p.entry}
-            results.append(result)
-        log = {
-            "$schema": SARIF_SCHEMA,
-            "version": SARIF_VERSION,
-            "runs": [
-                {
-                    "tool": {
-                        "driver": {
-                            "name": "validator",
-                            "semanticVersion": __version__,
-                            "informationUri": INFORMATION_URI,
-                            "rules": [_rule(r, first[r]) for r in rule_ids],
-                        }
-                    },
-                    "results": results,
+        results = [_result(f, index[f.rule], root) for f in found]
+        run: dict[str, t.Any] = {
+            "tool": {
+                "driver": {
+                    "name": "validator",
+                    "semanticVersion": __version__,
+                    "informationUri": INFORMATION_URI,
+                    "rules": [_rule(r, first[r]) for r in rule_ids],
                 }
-            ],
+            },
+            "results": results,
         }
+        if report.network_unavailable:
+            run["invocations"] = [
+                {
+                    "executionSuccessful": True,
+                    "toolExecutionNotifications": [
+                        {"level": "warning", "message": {"text": report.network_unavailable}}
+                    ],
+                }
+            ]
+        log = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
         return json.dumps(log, indent=2, ensure_ascii=False) + "\n"

@@ -3,14 +3,16 @@
 Colour uses ANSI codes only when asked (the CLI asks when stdout is a terminal and
 ``NO_COLOR`` is unset), so the same reporter feeds CI logs and tests unchanged. Text
 from catalog files and servers is printed with its control characters escaped (see
-:func:`clean`), so it stays on its line and cannot issue workflow commands.
+:func:`validator.escape.clean`), so it stays on its line and cannot issue workflow
+commands. Problems are the findings; the ``links`` section shows the crawl's verdict for
+each link that has a finding (and the skipped ones), never a link on its own account.
 """
 
 from __future__ import annotations
 
 import itertools
-import re
 
+from validator.escape import clean
 from validator.findings import LinkResult, Report, Severity, Verdict
 from validator.report.base import Reporter
 
@@ -24,28 +26,6 @@ _VERDICT_COLORS = {
     Verdict.BLOCKED: "36",
     Verdict.SKIPPED: "2",
 }
-
-
-_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
-_NAMED = {"\n": "\\n", "\r": "\\r"}
-
-
-def _escape_char(match: re.Match[str]) -> str:
-    char = match.group()
-    if char in _NAMED:
-        return _NAMED[char]
-    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
-
-
-def clean(value: str) -> str:
-    """Untrusted text on one line, control characters shown as ``\\n``, ``\\x1b``...
-
-    File names, catalog values quoted in messages, URLs and server errors come from
-    pull requests and remote hosts. Printed raw, a newline would let them start a
-    workflow-command line (``::stop-commands::…`` silences every annotation after
-    it, ``::error …`` forges one) and ESC sequences would drive the terminal.
-    """
-    return _UNSAFE.sub(_escape_char, value)
 
 
 def _plural(n: int, word: str) -> str:
@@ -76,7 +56,12 @@ class TextReporter(Reporter):
             lines.append("")
         if report.links and not report.network_unavailable:
             # Offline, every link failed the same way: the summary's one sentence says it.
-            lines.extend(self._links(report.links))
+            flagged = report.link_findings()
+            lines.extend(
+                self._links(
+                    [r for r in report.links if r.url in flagged or r.verdict is Verdict.SKIPPED]
+                )
+            )
         lines.append(self._summary(report))
         return "\n".join(lines) + "\n"
 
@@ -109,6 +94,6 @@ class TextReporter(Reporter):
         if report.network_unavailable:
             text += f"; links not judged. {clean(report.network_unavailable)}"
         elif report.links is not None:
-            failing = sum(1 for r in report.links if r.verdict.is_failure)
+            failing = len(report.failing_links())
             text += f"; {_plural(len(report.links), 'link')} checked, {failing} failing"
         return text

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 import typing as t
 
-from validator.findings import Finding, Severity
+from validator.findings import Finding
 from validator.rules import RuleContext
 
 MAX_MONTHS_APART = 3
@@ -63,7 +63,6 @@ def check(context: RuleContext) -> t.Iterator[Finding]:
         if parsed is None:
             yield entry.finding(
                 "release-date-invalid",
-                Severity.ERROR,
                 f"release date '{released}' is not a real calendar date",
                 ("released",),
                 hint="write YYYY-MM or YYYY-MM-DD",
@@ -73,7 +72,6 @@ def check(context: RuleContext) -> t.Iterator[Finding]:
         if (year, month, day or 1) > (today.year, today.month, today.day):
             yield entry.finding(
                 "release-date-future",
-                Severity.ERROR,
                 f"release date {released} is in the future (today is {today.isoformat()})",
                 ("released",),
                 hint="a catalog lists released models; fix the date or wait for the release",
@@ -89,7 +87,6 @@ def check(context: RuleContext) -> t.Iterator[Finding]:
             if apart > MAX_MONTHS_APART:
                 yield entry.finding(
                     "release-date-vs-url",
-                    Severity.WARNING,
                     f"release date {released} is {apart} months from "
                     f"{carried[0]}-{carried[1]:02d}, the date in its paper/blog URL",
                     ("released",),

@@ -12,7 +12,7 @@ import typing as t
 from urllib.parse import urlsplit
 
 from validator.catalog.model import Entry
-from validator.findings import Finding, Severity
+from validator.findings import Finding
 from validator.hub.urls import is_hub_host, parse_hf_url
 from validator.rules import RuleContext
 
@@ -42,7 +42,6 @@ def _checkpoint_shapes(entry: Entry) -> t.Iterator[Finding]:
         if repo is None or repo.kind != "model" or repo.rest:
             yield entry.finding(
                 "hf-url-malformed",
-                Severity.ERROR,
                 f"checkpoint URL {url} is not of the form https://huggingface.co/{{org}}/{{name}}",
                 path,
                 hint="link the model repo itself; put file or section links elsewhere",
@@ -50,7 +49,6 @@ def _checkpoint_shapes(entry: Entry) -> t.Iterator[Finding]:
         elif repo.name is None:
             yield entry.finding(
                 "hf-org-only",
-                Severity.WARNING,
                 f"checkpoint URL {url} is an organisation page: nothing to cross-check",
                 path,
                 hint=f"list the checkpoints themselves (https://huggingface.co/{repo.owner}/<model>)",
@@ -66,7 +64,6 @@ def _dataset_shapes(entry: Entry) -> t.Iterator[Finding]:
         if repo is None or repo.kind != "dataset" or repo.name is None or repo.rest:
             yield entry.finding(
                 "hf-url-malformed",
-                Severity.ERROR,
                 f"dataset URL {url} is not of the form "
                 "https://huggingface.co/datasets/{org}/{name}",
                 ("datasets", i, "url"),
@@ -117,7 +114,6 @@ def _context_source(entry: Entry, by_id: dict[str, Entry]) -> t.Iterator[Finding
     if org not in orgs:
         yield entry.finding(
             "context-source-mismatch",
-            Severity.WARNING,
             f"context-length source {source} is about the organisation '{cited.owner}', "
             f"not this entry's checkpoints ({', '.join(sorted(orgs))})",
             path,
@@ -127,7 +123,6 @@ def _context_source(entry: Entry, by_id: dict[str, Entry]) -> t.Iterator[Finding
     elif name and org not in org_only and (org, name) not in repos:
         yield entry.finding(
             "context-source-mismatch",
-            Severity.WARNING,
             f"context-length source {source} is about '{cited.repo_id}', "
             "which is not one of this entry's checkpoints",
             path,

@@ -6,7 +6,7 @@ import collections
 import typing as t
 
 from validator.catalog.model import Entry
-from validator.findings import Finding, Severity
+from validator.findings import Finding
 from validator.rules import RuleContext
 
 # URLs that identify an entry: the same checkpoint in two entries is a duplicate row.
@@ -41,7 +41,6 @@ def _filename(entries: list[Entry]) -> t.Iterator[Finding]:
         if isinstance(entry.data.get("id"), str) and entry.data["id"] != stem:
             yield entry.finding(
                 "id-filename-mismatch",
-                Severity.ERROR,
                 f"id '{entry.data['id']}' differs from the file name '{entry.path.name}'",
                 ("id",),
                 hint=f"rename the file to {entry.data['id']}.yaml or set id: {stem}",
@@ -55,7 +54,6 @@ def _duplicate_ids(entries: list[Entry]) -> t.Iterator[Finding]:
             first = seen[entry.id]
             yield entry.finding(
                 "duplicate-id",
-                Severity.ERROR,
                 f"id '{entry.id}' is already used by {first.file}:{first.position(('id',))[0]}",
                 ("id",),
                 hint="every entry needs its own id",
@@ -75,7 +73,6 @@ def _duplicate_names(entries: list[Entry]) -> t.Iterator[Finding]:
             first = seen[key]
             yield entry.finding(
                 "duplicate-name",
-                Severity.WARNING,
                 f"name '{name}' is already used by {first.file} ({first.id})",
                 ("name",),
                 hint="merge the two entries, or make the names tell them apart",
@@ -96,7 +93,6 @@ def _duplicate_urls(entries: list[Entry]) -> t.Iterator[Finding]:
             where = f"{first_entry.file}:{first_entry.position(first_path)[0]}"
             yield entry.finding(
                 "duplicate-url",
-                Severity.WARNING,
                 f"{entry.value_at(path)} is already listed at {where}",
                 path,
                 hint="list each checkpoint, dataset or eval once",
@@ -110,7 +106,6 @@ def _references(entries: list[Entry]) -> t.Iterator[Finding]:
             if isinstance(ref, str) and ref not in ids:
                 yield entry.finding(
                     "reference-unknown",
-                    Severity.ERROR,
                     f"based_on names '{ref}', which is not an entry of the catalog",
                     ("based_on", i),
                     hint="fix the id, or remove the reference if that entry was deleted",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import typing as t
 
-from validator.findings import Finding, Severity
+from validator.findings import Finding
 from validator.rules import RuleContext
 
 
@@ -38,7 +38,6 @@ def check(context: RuleContext) -> t.Iterator[Finding]:
                 )
                 yield entry.finding(
                     "license-unknown",
-                    Severity.ERROR,
                     f"license '{license_id}' is not defined in {book.source.display}",
                     path,
                     hint=hint,

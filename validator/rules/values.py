@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typing as t
 
-from validator.findings import Finding, Severity
+from validator.findings import Finding
 from validator.rules import RuleContext
 
 # Fields holding a number, a list, or a {min, max} range (docs/catalog-format.md).
@@ -22,7 +22,6 @@ def check(context: RuleContext) -> t.Iterator[Finding]:
             if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
                 yield entry.finding(
                     "range-inverted",
-                    Severity.ERROR,
                     f"range {low} - {high} has min greater than max",
                     (*path, "min"),
                     hint=f"write it as {{min: {high}, max: {low}}}",

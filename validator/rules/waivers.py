@@ -12,7 +12,7 @@ import difflib
 import typing as t
 
 from validator.catalog.model import Entry
-from validator.findings import Finding, Severity
+from validator.findings import Finding
 from validator.rules import RULES
 
 WAIVER_RULES = {
@@ -74,7 +74,6 @@ def _check_waivers(
         if rule in first:
             yield entry.finding(
                 "waiver-duplicate",
-                Severity.WARNING,
                 f"waiver for '{rule}' repeats the one at line {first[rule]}",
                 ("waivers", i),
                 hint="keep one waiver per rule; put every reason in it",
@@ -85,7 +84,6 @@ def _check_waivers(
             close = difflib.get_close_matches(rule, list(RULES), n=1, cutoff=0.5)
             yield entry.finding(
                 "waiver-unknown-rule",
-                Severity.ERROR,
                 f"waiver names rule '{rule}', which does not exist",
                 ("waivers", i, "rule"),
                 hint=f"did you mean '{close[0]}'?" if close else "see docs/rules.md for rule ids",
@@ -94,7 +92,6 @@ def _check_waivers(
         if not isinstance(reason, str) or not reason.strip():
             yield entry.finding(
                 "waiver-missing-reason",
-                Severity.ERROR,
                 f"waiver for '{rule}' has no reason",
                 ("waivers", i),
                 hint="say why the finding is acceptable: `reason: ...`",
@@ -102,7 +99,6 @@ def _check_waivers(
         elif rule_ran(rule, entry) and (entry.file, rule) not in fired:
             yield entry.finding(
                 "waiver-unused",
-                Severity.WARNING,
                 f"waiver for '{rule}' is no longer needed: the rule does not fire",
                 ("waivers", i, "rule"),
                 hint="delete the waiver",

@@ -1,0 +1,131 @@
+"""Untrusted text made inert for each output, and the Markdown pieces reports share.
+
+Catalog values, file names, URLs and server error texts come from pull requests and
+remote hosts. Every reporter, and the GitHub issue body, passes them through the one
+function here for its output, so each output's rules live in one place:
+
+* terminal / CI log text: :func:`clean` (control characters shown, one line);
+* workflow-command annotations: :func:`escape_data` and :func:`escape_property`;
+* Markdown (job summary, PR comment, report issue): :func:`md_text`;
+* XML (JUnit): :func:`xml_text`.
+
+Also here, because the job summary and the report issue both need them: links to a
+file line on GitHub (:func:`blob_base_url`, :func:`file_link`) and the age of a failure
+(:func:`failure_age`). A new hazard for one output (say ``@mentions`` in Markdown) is
+one change to that output's function, with a test.
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+import urllib.parse
+
+# --------------------------------------------------------------------------- text
+
+_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r"}
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+
+def clean(value: str) -> str:
+    """Untrusted text on one line, control characters shown as ``\\n``, ``\\x1b``...
+
+    Printed raw, a newline would let a value start a workflow-command line
+    (``::stop-commands::…`` silences every annotation after it, ``::error …`` forges
+    one) and ESC sequences would drive the terminal.
+    """
+    return _UNSAFE.sub(_escape_char, value)
+
+
+# --------------------------------------------------------------------------- workflow commands
+
+
+def escape_data(value: str) -> str:
+    """Escape a workflow-command message (the part after ``::``).
+
+    As actions/toolkit ``command.ts``: ``%`` first (so a literal ``%0A`` stays literal),
+    then CR and LF, so nothing can start a new command line.
+    """
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(value: str) -> str:
+    """Escape a workflow-command property value (``key=value``): also ``:`` and ``,``."""
+    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+# --------------------------------------------------------------------------- Markdown
+
+
+def md_text(value: str) -> str:
+    """Inline Markdown text: one line (whitespace runs become one space), no HTML, no
+    table breaks."""
+    return (
+        " ".join(value.split())
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("|", "\\|")
+    )
+
+
+def blob_base_url(environ: t.Mapping[str, str], *, repo: str | None = None) -> str | None:
+    """``$GITHUB_SERVER_URL/OWNER/NAME/blob/$GITHUB_SHA``, or ``None`` outside Actions.
+
+    ``repo`` names the repository explicitly (``issue sync --repo``); then a missing
+    ``GITHUB_SHA`` means ``HEAD``. Without it, ``GITHUB_REPOSITORY`` and ``GITHUB_SHA``
+    must both be set.
+    """
+    sha = environ.get("GITHUB_SHA")
+    if repo is None:
+        repo = environ.get("GITHUB_REPOSITORY")
+        if not repo or not sha:
+            return None
+    server = (environ.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
+    return f"{server}/{repo}/blob/{sha or 'HEAD'}"
+
+
+def file_link(file: str, line: int, base_url: str | None) -> str:
+    """URL of a file line, absolute under ``base_url`` or relative; the path is quoted."""
+    path = urllib.parse.quote(file.removeprefix("./"), safe="/")
+    url = f"{base_url.rstrip('/')}/{path}" if base_url else path
+    return f"{url}#L{line}" if line > 0 else url
+
+
+def failure_age(first_failed: t.Any, runs: t.Any) -> str:
+    """``2026-11-20 (4 runs)`` from a failure history, or ``-`` when nothing is known."""
+    first = str(first_failed or "")[:10]
+    count = f"{runs} run{'s' if runs != 1 else ''}" if isinstance(runs, int) and runs else ""
+    if first and count:
+        return f"{first} ({count})"
+    return first or count or "-"
+
+
+# --------------------------------------------------------------------------- XML
+
+_XML_ILLEGAL = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: str) -> str:
+    """``value`` without the characters XML 1.0 forbids (control characters, lone
+    surrogates); ElementTree escapes markup itself."""
+    return _XML_ILLEGAL.sub("", value)
+
+
+__all__ = [
+    "blob_base_url",
+    "clean",
+    "escape_data",
+    "escape_property",
+    "failure_age",
+    "file_link",
+    "md_text",
+    "xml_text",
+]
