@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import typing as t
 from pathlib import Path
 
 from validator.catalog.model import Catalog, Entry, LicenseBook
@@ -16,7 +17,9 @@ from validator.catalog.source import Source, SourceError, load
 from validator.findings import Finding
 
 LICENSES_FILE = "licenses.yaml"
+"""The license glossary's file name, at the catalog's root."""
 YAML_SUFFIXES = (".yaml", ".yml")
+"""Catalog files, whatever the case of the extension."""
 
 
 class CatalogPathError(Exception):
@@ -43,16 +46,27 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def walk(folder: Path, suffixes: t.Collection[str] = YAML_SUFFIXES) -> list[Path]:
+    """The one walk of a catalog folder: every file below ``folder`` whose extension
+    (in any case) is one of ``suffixes``, sorted by path.
+
+    A broken or looping symlink is not a file, but it is a catalog file that cannot be
+    read: it is kept so it is reported, not silently skipped.
+    """
+    return sorted(
+        child
+        for child in folder.rglob("*")
+        if child.suffix.lower() in suffixes and (child.is_file() or child.is_symlink())
+    )
+
+
 def discover(paths: list[Path]) -> list[Path]:
     """All YAML files under ``paths``, sorted, each once."""
     found: dict[Path, None] = {}
     for path in paths:
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                # A broken or looping symlink is not a file, but it is a catalog file
-                # that cannot be read: keep it so it is reported, not silently skipped.
-                if child.suffix in YAML_SUFFIXES and (child.is_file() or child.is_symlink()):
-                    found.setdefault(child, None)
+            for child in walk(path):
+                found.setdefault(child, None)
         elif path.exists():
             found.setdefault(path, None)
         else:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from validator.catalog.loader import YAML_SUFFIXES, walk
 from validator.catalog.model import Entry
 from validator.catalog.source import SourceError, json_path, load
 from validator.findings import Finding, Location, Severity
@@ -21,7 +22,6 @@ from validator.links.html import scan_html
 from validator.links.local import HTML_SUFFIXES, MARKDOWN_SUFFIXES
 from validator.links.markdown import parse_markdown
 
-YAML_SUFFIXES = (".yaml", ".yml")
 TEXT_SUFFIXES = (".txt", ".text")
 
 
@@ -149,11 +149,7 @@ def input_format(path: Path) -> str | None:
 
 def _files(path: Path) -> list[Path]:
     if path.is_dir():
-        return sorted(
-            p
-            for p in path.rglob("*")
-            if p.is_file() and input_format(p) in ("yaml", "markdown", "html")
-        )
+        return walk(path, YAML_SUFFIXES + MARKDOWN_SUFFIXES + HTML_SUFFIXES)
     if input_format(path) is None:
         raise InputError(
             f"{path}: cannot tell what kind of file this is; name it .md, .markdown, .mdx, "

@@ -13,13 +13,13 @@ import dataclasses
 import re
 import typing as t
 
+from validator.catalog.loader import LICENSES_FILE
 from validator.catalog.model import KIND_FOLDERS
 from validator.markdown import page as md
 from validator.markdown import values, yamlout
 
 TEMPLATE_NAME = "page.md.in"
 """The page's prose with markers where generated blocks go; lives in the catalog folder."""
-LICENSES_NAME = "licenses.yaml"
 
 
 def marker(block: str) -> str:
@@ -373,7 +373,7 @@ def import_page(text: str) -> ImportResult:
         keep = ("licenses",) if "licenses" in entry else ()
         files[path] = yamlout.dump(ordered(entry, keys, keep), schema_ref(path))
     licenses = {"licenses": book.ordered_items(glossary_ids)}
-    files[LICENSES_NAME] = yamlout.dump(licenses, schema_ref(LICENSES_NAME))
+    files[LICENSES_FILE] = yamlout.dump(licenses, schema_ref(LICENSES_FILE))
     files[TEMPLATE_NAME] = _template(page.lines, skip, markers)
     return ImportResult(files)
 

@@ -14,10 +14,11 @@ import re
 import typing as t
 from pathlib import Path
 
+from validator.catalog.loader import LICENSES_FILE, walk
 from validator.catalog.model import KIND_FOLDERS, MODEL_KINDS, Entry, LicenseBook
 from validator.catalog.source import SourceError, load
 from validator.markdown import values
-from validator.markdown.importer import LICENSES_NAME, TEMPLATE_NAME
+from validator.markdown.importer import TEMPLATE_NAME
 from validator.markdown.page import LINK_TEXT
 from validator.markdown.page import format_link as _format_link
 
@@ -109,13 +110,13 @@ def load_folder(folder: Path) -> CatalogView:
         raise RenderError(f"{folder}: catalog folder not found")
     entries: list[Entry] = []
     licenses = None
-    for path in sorted(folder.rglob("*.yaml")):
+    for path in walk(folder):
         try:
             source = load(path)
         except SourceError as exc:
             place = f":{exc.line}:{exc.column}" if exc.line else ""
             raise RenderError(f"{path}{place}: {exc.message}") from None
-        if path.relative_to(folder).as_posix() == LICENSES_NAME:
+        if path.relative_to(folder).as_posix() == LICENSES_FILE:
             licenses = LicenseBook.from_source(source)
         else:
             entries.append(Entry(source))
@@ -164,7 +165,7 @@ def _licenses(entry: Entry, book: LicenseBook | None) -> str:
         license_id = ref if isinstance(ref, str) else ref["id"]
         found = book.get(license_id) if book else None
         if found is None:
-            raise RenderError(f"{entry.file}: license {license_id!r} is not in {LICENSES_NAME}")
+            raise RenderError(f"{entry.file}: license {license_id!r} is not in {LICENSES_FILE}")
         names.append(format_link(found.name, None if isinstance(ref, str) else ref.get("url")))
     return ", ".join(names)
 
@@ -230,7 +231,7 @@ def render_licenses(book: LicenseBook | None) -> list[str]:
             if lic.summary
         ]
     except Unshowable as exc:
-        raise RenderError(f"{book.source.display if book else LICENSES_NAME}: {exc}") from None
+        raise RenderError(f"{book.source.display if book else LICENSES_FILE}: {exc}") from None
 
 
 def render_evals(entries: list[Entry]) -> list[str]:
