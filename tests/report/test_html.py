@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.report.conftest import make_report
+from tests.report.conftest import link_findings, make_report
 from tests.report.htmlnights import ROOT, parse, stats, three_nights
 from validator.findings import Finding, LinkResult, Location, Report, RunSummary, Severity, Verdict
 from validator.report import get_reporter
@@ -107,7 +107,7 @@ def test_page_is_self_contained() -> None:
 def test_untrusted_text_stays_text() -> None:
     evil = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
     report = Report(files_checked=1, entries_checked=1, runs=[RunSummary(evil, 1, 1)])
-    report.add(Finding("r", Severity.ERROR, evil, f"cat/{evil}.yaml", 2, 1, entry=evil, hint=evil))
+    report.add(Finding("r", evil, f"cat/{evil}.yaml", 2, 1, evil, evil, override=Severity.ERROR))
     report.links = [
         LinkResult(
             "javascript:alert(3)",
@@ -115,8 +115,16 @@ def test_untrusted_text_stays_text() -> None:
             error=evil,
             locations=(Location(f"cat/{evil}.yaml", 2, 1, entry=evil),),
         ),
-        LinkResult(f"https://h.test/{evil}", Verdict.DEAD, 404, error=evil),
+        LinkResult(
+            f"https://h.test/{evil}",
+            Verdict.DEAD,
+            404,
+            error=evil,
+            locations=(Location(f"cat/{evil}.yaml", 3, 1, entry=evil),),
+        ),
     ]
+    for link in report.links:  # failing links are rows only with their findings
+        report.extend(link_findings(link, evil))
     page = HtmlReporter(blob_base_url=f"https://g.test/{evil}").format(report)
     root = parse(page)
     tags = {n.tag for n in root.iter()}

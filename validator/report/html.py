@@ -199,7 +199,7 @@ class HtmlReporter(Reporter):
             *self._summary(report),
             *self._history(report.runs),
             *self._findings(report.sorted_findings()),
-            *self._failing(report.links),
+            *self._failing(report),
             *self._hosts(report.links),
             "<footer>Written by <code>validator --output html</code>. "
             "Findings are the only list of problems; link tables are the inventory "
@@ -233,7 +233,7 @@ class HtmlReporter(Reporter):
             ("entries", report.entries_checked, ""),
         ]
         if report.links is not None:
-            failing = sum(1 for r in report.links if r.verdict.is_failure)
+            failing = len(report.failing_links())
             stats += [("links checked", len(report.links), ""), ("links failing", failing, "bad")]
         out = ['<section id="summary"><h2>Summary</h2><ul class="stats">']
         for label, n, tone in stats:
@@ -307,10 +307,11 @@ class HtmlReporter(Reporter):
         )
         return out
 
-    def _failing(self, links: list[LinkResult] | None) -> list[str]:
-        if links is None:
+    def _failing(self, report: Report) -> list[str]:
+        if report.links is None:
             return []
-        failing = sorted((r for r in links if r.verdict.is_failure), key=lambda r: r.url)
+        # Failing links that still have a finding: a waived one or an outage is no row.
+        failing = report.failing_links()
         out = ['<section id="failing"><h2>Failing links</h2>']
         if not failing:
             return [*out, '<p class="muted">No failing links.</p></section>']
