@@ -33,36 +33,18 @@ import typing as t
 from pathlib import Path
 
 from validator.credentials import CredentialError, check_secret
-from validator.http.settings import CrawlSettings, HostSettings
+from validator.http.settings import CrawlSettings, HostSettings, Knob
 from validator.options import CrawlOverrides
 
 CONFIG_FILE = ".validator.toml"
 PYPROJECT = "pyproject.toml"
 
-# key -> (CrawlSettings field, kind)
-_SCALARS: dict[str, tuple[str, str]] = {
-    "timeout": ("timeout", "seconds"),
-    "connect-timeout": ("connect_timeout", "seconds"),
-    "max-retries": ("max_retries", "count"),
-    "retry-wait": ("retry_wait", "seconds"),
-    "max-backoff": ("max_backoff", "seconds"),
-    "max-redirects": ("max_redirects", "count"),
-    "concurrency": ("concurrency", "positive"),
-    "host-concurrency": ("host_concurrency", "positive"),
-    "host-interval": ("host_interval", "seconds"),
-    "max-body-bytes": ("max_body_bytes", "positive"),
-    "cache-ttl": ("cache_ttl", "seconds"),
-    "fail-after": ("fail_after", "positive"),
-    "check-fragments": ("check_fragments", "bool"),
-    "allow-private": ("allow_private", "bool"),
-    "user-agent": ("user_agent", "str"),
-    "cache-path": ("cache_path", "path"),
-}
-_LISTS = {"exclude", "blocked-hosts", "accept", "private-allowlist"}
-_TABLES = {"hosts", "headers"}
+_KNOBS = CrawlSettings.knobs()
+_BY_KEY: dict[str, tuple[str, Knob]] = {k.key: (n, k) for n, k in _KNOBS.items() if k.key}
+"""Config key -> (CrawlSettings field, its declaration); generated, never listed twice."""
 _HOST_KEYS = {"concurrency", "interval", "headers", "accept"}
 OTHER_SECTIONS = frozenset({"hub", "github", "issue", "markdown", "validate", "rules"})
-KNOWN_KEYS = frozenset(_SCALARS) | _LISTS | _TABLES | OTHER_SECTIONS
+KNOWN_KEYS = frozenset(_BY_KEY) | OTHER_SECTIONS
 
 _RANGE = re.compile(r"^\s*(\d{3})\s*\.\.(=?)\s*(\d{3})\s*$")
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -86,27 +68,14 @@ class Config:
     def crawl_settings(self, overrides: CrawlOverrides | None = None) -> CrawlSettings:
         """Defaults, then this file, then the command line."""
         values: dict[str, t.Any] = dict(self.crawl)
-        o = overrides or CrawlOverrides()
-        for name in (
-            "timeout",
-            "connect_timeout",
-            "max_retries",
-            "concurrency",
-            "host_concurrency",
-            "host_interval",
-            "cache_path",
-            "fail_after",
-        ):
-            value = getattr(o, name)
-            if value is not None:
+        given = dict(overrides.values) if overrides else {}
+        for name, value in given.items():
+            if _KNOBS[name].append:
+                values[name] = tuple(values.get(name, ())) + tuple(value)
+            else:
                 values[name] = value
-        if o.no_cache:
-            values["no_cache"] = True
-        if o.allow_private:
-            values["allow_private"] = True
-        if o.excludes:
-            values["excludes"] = tuple(values.get("excludes", ())) + tuple(o.excludes)
-        values["progress"] = o.progress if o.progress is not None else _auto_progress()
+        if given.get("progress") is None:
+            values["progress"] = _auto_progress()
         return CrawlSettings(**values)
 
 
@@ -163,7 +132,20 @@ def _headers(value: t.Any, where: str) -> dict[str, str]:
     return out
 
 
-def _scalar(value: t.Any, kind: str, where: str, base: Path) -> t.Any:
+def _number(value: t.Any, kind: str, where: str, minimum: float) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{where}: expected a number")
+    if kind in ("count", "positive"):
+        lowest = 1 if kind == "positive" else 0
+        if not isinstance(value, int) or value < lowest:
+            raise ConfigError(f"{where}: expected a whole number >= {lowest}")
+        return value
+    if not value >= minimum:  # also refuses TOML's nan, which compares false to everything
+        raise ConfigError(f"{where}: expected seconds >= {minimum:g}")
+    return float(value)
+
+
+def _scalar(value: t.Any, kind: str, where: str, base: Path, minimum: float = 0.0) -> t.Any:
     if kind == "bool":
         if not isinstance(value, bool):
             raise ConfigError(f"{where}: expected true or false")
@@ -177,17 +159,29 @@ def _scalar(value: t.Any, kind: str, where: str, base: Path) -> t.Any:
             raise ConfigError(f"{where}: expected a path string")
         path = Path(value).expanduser()
         return path if path.is_absolute() else base / path
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ConfigError(f"{where}: expected a number")
-    if kind in ("count", "positive"):
-        if not isinstance(value, int) or value < (1 if kind == "positive" else 0):
-            raise ConfigError(
-                f"{where}: expected a whole number >= {1 if kind == 'positive' else 0}"
-            )
-        return value
-    if not value >= 0:  # also refuses TOML's nan, which compares false to everything
-        raise ConfigError(f"{where}: expected seconds >= 0")
-    return float(value)
+    return _number(value, kind, where, minimum)
+
+
+def _strings(value: t.Any, where: str, *, regexes: bool) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: expected a list of strings")
+    for pattern in value if regexes else ():
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"{where}: invalid regex {pattern!r}: {exc}") from None
+    return tuple(value)
+
+
+def _setting(knob: Knob, value: t.Any, where: str, base: Path) -> t.Any:
+    """One config value checked as its declaration says (tables: see ``parse_table``)."""
+    if knob.kind == "statuses":
+        return _statuses(value, where)
+    if knob.kind in ("strings", "regexes"):
+        return _strings(value, where, regexes=knob.kind == "regexes")
+    if knob.kind == "headers":
+        return _headers(value, where)
+    return _scalar(value, knob.kind, where, base, knob.minimum)
 
 
 def parse_table(table: t.Mapping[str, t.Any], file: str, prefix: str, base: Path) -> Config:
@@ -198,31 +192,15 @@ def parse_table(table: t.Mapping[str, t.Any], file: str, prefix: str, base: Path
         where = f"{file}: {prefix}{key}"
         if key not in KNOWN_KEYS:
             raise ConfigError(f"{file}: unknown key '{prefix}{key}'{_suggest(key, KNOWN_KEYS)}")
-        if key in _SCALARS:
-            name, kind = _SCALARS[key]
-            crawl[name] = _scalar(value, kind, where, base)
-        elif key == "accept":
-            crawl["accept"] = _statuses(value, where)
-        elif key in ("exclude", "blocked-hosts", "private-allowlist"):
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"{where}: expected a list of strings")
-            if key == "exclude":
-                for pattern in value:
-                    try:
-                        re.compile(pattern)
-                    except re.error as exc:
-                        raise ConfigError(f"{where}: invalid regex {pattern!r}: {exc}") from None
-            field = {"exclude": "excludes", "blocked-hosts": "blocked_hosts"}.get(
-                key, "private_allowlist"
-            )
-            crawl[field] = tuple(value)
-        elif key == "headers":
-            crawl["headers"] = _headers(value, where)
-        elif key == "hosts":
-            crawl["hosts"] = _hosts(value, file, f"{prefix}hosts")
+        if key in _BY_KEY:
+            name, knob = _BY_KEY[key]
+            if knob.kind == "hosts":
+                crawl[name] = _hosts(value, file, f"{prefix}{key}")
+            else:
+                crawl[name] = _setting(knob, value, where, base)
+        elif not isinstance(value, dict):
+            raise ConfigError(f"{where}: expected a table")
         else:
-            if not isinstance(value, dict):
-                raise ConfigError(f"{where}: expected a table")
             sections[key] = value
     return Config(path=None, crawl=crawl, sections=sections)
 

@@ -8,6 +8,7 @@ Crawl settings that come from configuration files are merged in by
 from __future__ import annotations
 
 import dataclasses
+import typing as t
 from pathlib import Path
 
 from validator.findings import Severity
@@ -15,21 +16,11 @@ from validator.findings import Severity
 
 @dataclasses.dataclass(frozen=True)
 class CrawlOverrides:
-    """Crawl settings given on the command line (``None`` = use config file or default)."""
+    """Crawl settings given on the command line: ``CrawlSettings`` field name -> value,
+    only for the options actually given (each option is declared once, on its
+    ``CrawlSettings`` field; ``progress`` absent = only on a terminal outside CI)."""
 
-    timeout: float | None = None
-    connect_timeout: float | None = None
-    max_retries: int | None = None
-    concurrency: int | None = None
-    host_concurrency: int | None = None
-    host_interval: float | None = None
-    cache_path: Path | None = None
-    no_cache: bool = False
-    allow_private: bool = False
-    fail_after: int | None = None
-    excludes: tuple[str, ...] = ()
-    progress: bool | None = None
-    """Show a progress bar; ``None`` = only on an interactive terminal outside CI."""
+    values: t.Mapping[str, t.Any] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -27,7 +27,7 @@ def test_pyproject_table_and_precedence(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     config = load_config(start=tmp_path)
-    settings = config.crawl_settings(CrawlOverrides(timeout=5.0, excludes=("b",)))
+    settings = config.crawl_settings(CrawlOverrides({"timeout": 5.0, "excludes": ("b",)}))
     assert settings.timeout == 5.0  # command line wins
     assert settings.max_retries == 1  # file over default
     assert settings.excludes == ("^https://a\\.example/", "b")
@@ -148,3 +148,26 @@ def test_cli_usage_errors_exit_2(tmp_path: Path) -> None:
     assert result.stderr.strip().count("\n") == 0 and "concurrency" in result.stderr
     regex = runner.invoke(main, ["links", str(tmp_path), "--exclude", "("])
     assert regex.exit_code == 2 and "invalid regex" in regex.stderr
+
+
+def test_every_crawl_setting_is_declared_once_for_file_and_command_line(tmp_path: Path) -> None:
+    from validator.cli.options import overrides_from_options
+    from validator.config import KNOWN_KEYS
+    from validator.http.settings import CrawlSettings
+
+    knobs = CrawlSettings.knobs()
+    help_text = CliRunner().invoke(main, ["links", "--help"]).output
+    for name, knob in knobs.items():
+        assert knob.key or knob.flag, name
+        if knob.key:
+            assert knob.key in KNOWN_KEYS
+            if knob.kind not in ("str", "path", "strings", "regexes", "headers"):
+                (tmp_path / ".validator.toml").write_text(f'{knob.key} = "x"\n')
+                with pytest.raises(ConfigError, match=knob.key):
+                    load_config(start=tmp_path)
+        if knob.flag:
+            assert knob.flag.split("/")[0] in help_text
+    assert overrides_from_options(progress=False).values == {"progress": False}
+    assert overrides_from_options(no_cache=False, timeout=None).values == {}
+    given = overrides_from_options(no_cache=True, excludes=("a",), fail_after=2).values
+    assert given == {"no_cache": True, "excludes": ("a",), "fail_after": 2}

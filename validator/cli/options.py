@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from validator.http.settings import CrawlSettings, Knob
 from validator.options import CrawlOverrides
 
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
@@ -66,109 +67,62 @@ def report_options(func: F) -> F:
     return func
 
 
+def _click_option(name: str, knob: Knob) -> t.Callable[[F], F]:
+    """The click option a crawl setting's declaration asks for."""
+    kind = knob.kind
+    extra: dict[str, t.Any] = {}
+    if kind == "bool":
+        extra = {"is_flag": True, "default": False}
+        if "/" in str(knob.flag):  # --x/--no-x: not given (None) differs from --no-x
+            extra = {"default": None}
+    elif kind == "regexes":
+        extra = {"multiple": True, "metavar": "REGEX"}
+    else:
+        extra = {"type": _CLICK_TYPES[kind](knob), "default": None}
+    return click.option(str(knob.flag), name, help=knob.help, **extra)
+
+
+_CLICK_TYPES: dict[str, t.Callable[[Knob], t.Any]] = {
+    "seconds": lambda k: click.FloatRange(min=k.minimum),
+    "count": lambda _k: click.IntRange(min=0),
+    "positive": lambda _k: click.IntRange(min=1),
+    "path": lambda _k: click.Path(dir_okay=False, path_type=Path),
+}
+
+
+def _flags() -> list[tuple[str, Knob]]:
+    """``(CrawlSettings field, declaration)`` of every setting with a command-line flag."""
+    return [(n, k) for n, k in CrawlSettings.knobs().items() if k.flag]
+
+
 def crawl_options(func: F) -> F:
-    """Add the crawl flags to a click command (read them with overrides_from_options)."""
-    options = [
-        click.option(
-            "--timeout",
-            type=click.FloatRange(min=0.1),
-            default=None,
-            help="Seconds a URL may spend in requests, retries included [20].",
-        ),
-        click.option(
-            "--connect-timeout",
-            type=click.FloatRange(min=0.1),
-            default=None,
-            help="Seconds for one connection attempt [10].",
-        ),
-        click.option(
-            "--max-retries",
-            type=click.IntRange(min=0),
-            default=None,
-            help="Retries after timeouts, resets, 5xx and 429 [3].",
-        ),
-        click.option(
-            "--concurrency",
-            type=click.IntRange(min=1),
-            default=None,
-            help="Requests in flight in total [64].",
-        ),
-        click.option(
-            "--host-concurrency",
-            type=click.IntRange(min=1),
-            default=None,
-            help="Requests in flight per host [10].",
-        ),
-        click.option(
-            "--host-interval",
-            type=click.FloatRange(min=0),
-            default=None,
-            help="Minimum seconds between requests to one host [0.05].",
-        ),
-        click.option(
-            "--cache-path",
-            type=click.Path(dir_okay=False, path_type=Path),
-            default=None,
-            help="SQLite cache file [.validator/cache.sqlite3].",
-        ),
-        click.option(
-            "--no-cache", is_flag=True, default=False, help="Neither read nor write the cache."
-        ),
-        click.option(
-            "--allow-private",
-            is_flag=True,
-            default=False,
-            help="Allow private, loopback and link-local addresses.",
-        ),
-        click.option(
-            "--fail-after",
-            type=click.IntRange(min=1),
-            default=None,
-            help="A failing link is an error only after N consecutive failing runs.",
-        ),
-        click.option(
-            "--exclude",
-            "excludes",
-            multiple=True,
-            metavar="REGEX",
-            help="Do not check URLs matching REGEX (repeatable).",
-        ),
-        click.option(
-            "--progress/--no-progress",
-            default=None,
-            help="Progress bar [on a terminal, off in CI].",
-        ),
-    ]
-    for option in reversed(options):
-        func = option(func)
+    """Add the crawl flags to a click command (read them with overrides_from_options).
+
+    Generated from the ``CrawlSettings`` declarations (flag, help, bounds)."""
+    for name, knob in reversed(_flags()):
+        func = _click_option(name, knob)(func)
     return func
 
 
 def overrides_from_options(**kwargs: t.Any) -> CrawlOverrides:
     """The :class:`CrawlOverrides` for the kwargs :func:`crawl_options` added.
 
-    Extra kwargs are ignored, so a command can pass all of its own. Raises
+    Extra kwargs are ignored, so a command can pass all of its own; options not given
+    (``None``, an unset flag, no ``--exclude``) are left out. Raises
     :class:`click.BadParameter` for an invalid ``--exclude`` regex.
     """
-    excludes = tuple(kwargs.get("excludes") or ())
-    for pattern in excludes:
+    values: dict[str, t.Any] = {}
+    for name, knob in _flags():
+        value = kwargs.get(name)
+        unset_flag = value is False and "/" not in str(knob.flag)
+        if value is None or unset_flag or value == ():
+            continue
+        values[name] = tuple(value) if knob.kind == "regexes" else value
+    for pattern in values.get("excludes", ()):
         try:
             re.compile(pattern)
         except re.error as exc:
             raise click.BadParameter(
                 f"invalid regex {pattern!r}: {exc}", param_hint="--exclude"
             ) from None
-    return CrawlOverrides(
-        timeout=kwargs.get("timeout"),
-        connect_timeout=kwargs.get("connect_timeout"),
-        max_retries=kwargs.get("max_retries"),
-        concurrency=kwargs.get("concurrency"),
-        host_concurrency=kwargs.get("host_concurrency"),
-        host_interval=kwargs.get("host_interval"),
-        cache_path=kwargs.get("cache_path"),
-        no_cache=bool(kwargs.get("no_cache")),
-        allow_private=bool(kwargs.get("allow_private")),
-        fail_after=kwargs.get("fail_after"),
-        excludes=excludes,
-        progress=kwargs.get("progress"),
-    )
+    return CrawlOverrides(values)

@@ -72,48 +72,124 @@ class HostSettings:
 
 
 @dataclasses.dataclass(frozen=True)
-class CrawlSettings:
-    """Everything the network layer needs for one run."""
+class Knob:
+    """How one crawl setting is given: config-file key, command-line option, checks.
 
-    timeout: float = DEFAULT_TIMEOUT
+    Declared once, on the :class:`CrawlSettings` field; the config loader
+    (:mod:`validator.config`) and the click options (:mod:`validator.cli.options`) are
+    generated from it, so a setting cannot be spelt or bounded two ways.
+    """
+
+    kind: str
+    """``seconds`` (>= ``minimum``), ``count`` (>= 0), ``positive`` (>= 1), ``bool``,
+    ``str``, ``path``, ``strings``, ``regexes``, ``statuses``, ``headers``, ``hosts``."""
+    key: str | None = None
+    """Config-file key; ``None``: command line only."""
+    flag: str | None = None
+    """Command-line option (``--timeout``); ``None``: config file only."""
+    help: str = ""
+    minimum: float = 0
+    """Lowest value for ``seconds``."""
+    append: bool = False
+    """The command line adds to the config file's list instead of replacing it."""
+
+
+def _knob(default: t.Any = dataclasses.MISSING, *, factory: t.Any = dataclasses.MISSING,
+          **knob: t.Any) -> t.Any:  # fmt: skip
+    return dataclasses.field(
+        default=default, default_factory=factory, metadata={"knob": Knob(**knob)}
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class CrawlSettings:
+    """Everything the network layer needs for one run (each knob declared once here)."""
+
+    timeout: float = _knob(
+        DEFAULT_TIMEOUT, kind="seconds", key="timeout", flag="--timeout", minimum=0.1,
+        help="Seconds a URL may spend in requests, retries included [20].",
+    )  # fmt: skip
     """Seconds one URL may spend in requests, across all attempts (waits excluded)."""
-    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    connect_timeout: float = _knob(
+        DEFAULT_CONNECT_TIMEOUT, kind="seconds", key="connect-timeout", minimum=0.1,
+        flag="--connect-timeout", help="Seconds for one connection attempt [10].",
+    )  # fmt: skip
     """Seconds for one TCP/TLS connection attempt."""
-    max_retries: int = DEFAULT_MAX_RETRIES
-    retry_wait: float = DEFAULT_RETRY_WAIT
+    max_retries: int = _knob(
+        DEFAULT_MAX_RETRIES, kind="count", key="max-retries", flag="--max-retries",
+        help="Retries after timeouts, resets, 5xx and 429 [3].",
+    )  # fmt: skip
+    retry_wait: float = _knob(DEFAULT_RETRY_WAIT, kind="seconds", key="retry-wait")
     """First backoff in seconds; doubles per retry, with jitter."""
-    max_backoff: float = DEFAULT_MAX_BACKOFF
+    max_backoff: float = _knob(DEFAULT_MAX_BACKOFF, kind="seconds", key="max-backoff")
     """Cap for any wait, computed or asked for by the server (Retry-After...)."""
-    max_redirects: int = DEFAULT_MAX_REDIRECTS
-    concurrency: int = DEFAULT_CONCURRENCY
-    host_concurrency: int = DEFAULT_HOST_CONCURRENCY
-    host_interval: float = DEFAULT_HOST_INTERVAL
+    max_redirects: int = _knob(DEFAULT_MAX_REDIRECTS, kind="count", key="max-redirects")
+    concurrency: int = _knob(
+        DEFAULT_CONCURRENCY, kind="positive", key="concurrency", flag="--concurrency",
+        help="Requests in flight in total [64].",
+    )  # fmt: skip
+    host_concurrency: int = _knob(
+        DEFAULT_HOST_CONCURRENCY, kind="positive", key="host-concurrency",
+        flag="--host-concurrency", help="Requests in flight per host [10].",
+    )  # fmt: skip
+    host_interval: float = _knob(
+        DEFAULT_HOST_INTERVAL, kind="seconds", key="host-interval", flag="--host-interval",
+        help="Minimum seconds between requests to one host [0.05].",
+    )  # fmt: skip
     """Minimum seconds between two request starts at one host."""
-    hosts: t.Mapping[str, HostSettings] = dataclasses.field(default_factory=dict)
-    excludes: tuple[str, ...] = ()
-    """Regexes (``re.search``) of URLs not to check: verdict ``skipped``."""
-    blocked_hosts: tuple[str, ...] = DEFAULT_BLOCKED_HOSTS
+    hosts: t.Mapping[str, HostSettings] = _knob(factory=dict, kind="hosts", key="hosts")
+    blocked_hosts: tuple[str, ...] = _knob(
+        DEFAULT_BLOCKED_HOSTS, kind="strings", key="blocked-hosts"
+    )
     """Hosts known to refuse checkers: verdict ``blocked`` without a request."""
-    accept: frozenset[int] = DEFAULT_ACCEPT
-    check_fragments: bool = True
-    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
-    cache_path: Path | None = None
+    accept: frozenset[int] = _knob(DEFAULT_ACCEPT, kind="statuses", key="accept")
+    check_fragments: bool = _knob(True, kind="bool", key="check-fragments")
+    max_body_bytes: int = _knob(DEFAULT_MAX_BODY_BYTES, kind="positive", key="max-body-bytes")
+    cache_path: Path | None = _knob(
+        None, kind="path", key="cache-path", flag="--cache-path",
+        help="SQLite cache file [.validator/cache.sqlite3].",
+    )  # fmt: skip
     """SQLite cache file; ``None`` = :func:`default_cache_path` at run time."""
-    no_cache: bool = False
-    cache_ttl: float = DEFAULT_CACHE_TTL
-    allow_private: bool = False
+    no_cache: bool = _knob(
+        False, kind="bool", flag="--no-cache", help="Neither read nor write the cache."
+    )
+    cache_ttl: float = _knob(DEFAULT_CACHE_TTL, kind="seconds", key="cache-ttl")
+    allow_private: bool = _knob(
+        False, kind="bool", key="allow-private", flag="--allow-private",
+        help="Allow private, loopback and link-local addresses.",
+    )  # fmt: skip
     """Allow private, loopback, link-local and reserved addresses (tests, intranets)."""
-    private_allowlist: tuple[str, ...] = ()
+    private_allowlist: tuple[str, ...] = _knob((), kind="strings", key="private-allowlist")
     """Networks (CIDR) treated as public even when private, e.g. ``10.1.2.0/24``."""
-    fail_after: int | None = None
+    fail_after: int | None = _knob(
+        None, kind="positive", key="fail-after", flag="--fail-after",
+        help="A failing link is an error only after N consecutive failing runs.",
+    )  # fmt: skip
     """A failing link is an error only after this many consecutive failing runs."""
-    user_agent: str = USER_AGENT
-    headers: t.Mapping[str, str] = dataclasses.field(default_factory=dict)
+    excludes: tuple[str, ...] = _knob(
+        (), kind="regexes", key="exclude", flag="--exclude", append=True,
+        help="Do not check URLs matching REGEX (repeatable).",
+    )  # fmt: skip
+    """Regexes (``re.search``) of URLs not to check: verdict ``skipped``."""
+    user_agent: str = _knob(USER_AGENT, kind="str", key="user-agent")
+    headers: t.Mapping[str, str] = _knob(factory=dict, kind="headers", key="headers")
     """Headers for every host; credential headers among them go only to the origin a
     URL names, never along a redirect to another (:mod:`validator.credentials`)."""
-    progress: bool = False
+    progress: bool = _knob(
+        False, kind="bool", flag="--progress/--no-progress",
+        help="Progress bar [on a terminal, off in CI].",
+    )  # fmt: skip
     resolver: Resolver | None = dataclasses.field(default=None, compare=False, repr=False)
     """Name resolution hook (tests); default: the system resolver via anyio."""
+
+    @staticmethod
+    def knobs() -> dict[str, Knob]:
+        """Field name -> its :class:`Knob`, in declaration order."""
+        return {
+            f.name: f.metadata["knob"]
+            for f in dataclasses.fields(CrawlSettings)
+            if "knob" in f.metadata
+        }
 
     def host(self, host: str) -> HostSettings:
         """The overrides for ``host`` (empty when none are configured)."""
