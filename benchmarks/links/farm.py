@@ -7,7 +7,11 @@ every URL is known in advance:
 ``/ok/N`` 200 page; ``/dead/N`` 404; ``/gone/N`` 410; ``/perm/N`` 301 -> ``/ok/N``;
 ``/temp/N`` 302 -> ``/ok/N``; ``/flaky/N`` 503 once, then 200; ``/limit/N`` 429 with
 ``Retry-After: 1`` once, then 200; ``/nohead/N`` 405 to HEAD; ``/hang/N`` never answers;
-``/frag/N#intro`` and ``/frag/N#missing``: a page with ``id="intro"`` only.
+``/frag/N#intro`` and ``/frag/N#missing``: a page with ``id="intro"`` only;
+``/loop/N`` 302 -> ``/loop/N?b`` 302 -> ``/loop/N``; ``/headlie/N`` 404 to HEAD, 200
+to GET; ``/huge/N`` a 10 GiB body (streamed zeros until the client hangs up).
+Hosts are ``plan.host_ip(i)``: 127.0.0.10 up, then 127.0.1.10 up (all of 127/8 is
+loopback), so a thousand hosts need no extra setup.
 ``GET /__stats`` on any host returns per-host max in-flight and request counts as JSON;
 ``GET /__reset`` clears them.
 """
@@ -19,6 +23,10 @@ import collections
 import json
 import sys
 
+from plan import host_ip
+
+HUGE = 10 << 30
+ZEROS = memoryview(bytes(256 * 1024))
 PAGE = b'<!doctype html><html><body><h2 id="intro">Intro</h2><p>hello</p></body></html>'
 
 
@@ -38,6 +46,24 @@ class Handler(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.host = ""
         self.hanging = 0
+        self.streaming = 0  # bytes of a huge body still to send
+        self.paused = False
+
+    def pause_writing(self) -> None:
+        self.paused = True
+
+    def resume_writing(self) -> None:
+        self.paused = False
+        self.stream()
+
+    def stream(self) -> None:
+        while self.streaming and not self.paused and self.transport is not None:
+            if self.transport.is_closing():
+                self.streaming = 0
+                return
+            chunk = ZEROS[: min(len(ZEROS), self.streaming)]
+            self.streaming -= len(chunk)
+            self.transport.write(chunk)
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -47,6 +73,7 @@ class Handler(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self.farm.in_flight[self.host] -= self.hanging
         self.hanging = 0
+        self.streaming = 0
 
     def data_received(self, data: bytes) -> None:
         self.buf += data
@@ -95,6 +122,14 @@ class Handler(asyncio.Protocol):
             status, body, headers = 429, b"slow down", {"Retry-After": "1"}
         elif kind == "nohead" and method == "HEAD":
             status, body = 405, b""
+        elif kind == "headlie" and method == "HEAD":
+            status, body = 404, b""
+        elif kind == "loop":
+            there = path.split("?")[0] + ("" if path.endswith("?b") else "?b")
+            status, body, headers = 302, b"", {"Location": there}
+        elif kind == "huge":
+            status, body = 200, b""
+            headers = {"Content-Type": "application/octet-stream", "Content-Length": str(HUGE)}
         loop = asyncio.get_running_loop()
         if farm.latency:
             loop.call_later(farm.latency, self.respond, status, body, headers, method, host)
@@ -106,11 +141,16 @@ class Handler(asyncio.Protocol):
     ) -> None:
         self.farm.in_flight[host] -= 1
         self.write(status, body, headers, method)
+        if headers.get("Content-Length") == str(HUGE) and method != "HEAD":
+            self.streaming = HUGE
+            self.stream()
 
     def write(self, status: int, body: bytes, headers: dict[str, str], method: str) -> None:
         if self.transport is None or self.transport.is_closing():
             return
         hdrs = {"Content-Type": "text/html", "Content-Length": str(len(body)), **headers}
+        if self.streaming:
+            return  # a huge body is still going out on this connection
         head = f"HTTP/1.1 {status} X\r\n" + "".join(f"{k}: {v}\r\n" for k, v in hdrs.items())
         self.transport.write(head.encode() + b"\r\n" + (b"" if method == "HEAD" else body))
 
@@ -133,5 +173,5 @@ if __name__ == "__main__":
         float(sys.argv[3]),
         sys.argv[4],
     )
-    host_list = ["127.0.0.1"] + [f"127.0.0.{10 + i}" for i in range(n_hosts)]
+    host_list = ["127.0.0.1"] + [host_ip(i) for i in range(n_hosts)]
     asyncio.run(serve(host_list, port, latency, ready))
