@@ -21,7 +21,8 @@ Scenarios:
 Per tool: wall time, the ratio to the lower bound the farm's plan implies (see
 ``plan.py``), wrong verdicts against the known truth (exact verdicts for ours,
 broken/ok for peers), the most requests in flight at one host (counted by the farm),
-peak RSS. Only loopback is touched.
+peak RSS, and the requests the host that sets the bound received ("sent"; compare
+with the requests it needs). Only loopback is touched.
 """
 
 from __future__ import annotations
@@ -106,7 +107,7 @@ def scenario(
         )
         print(
             f"{'tool':<28}{'wall s':>8}{'x bound':>9}{'wrong':>7}{'peak/host':>11}"
-            f"{'RSS MB':>8}{'URLs/s':>9}"
+            f"{'RSS MB':>8}{'URLs/s':>9}{'sent':>7}"
         )
         for tool, runner, exact in tools:
             farm.call("/__reset")
@@ -125,6 +126,7 @@ def scenario(
             print(
                 f"{tool:<28}{wall:>8.2f}{wall / bound if bound else 0:>9.2f}{len(bad):>7}"
                 f"{f'{peak} ({conc})':>11}{rss:>8}{n / wall:>9.0f}"
+                f"{stats['requests'].get(worst.host.split(':')[0], 0):>7}"
             )
             if bad and exact:
                 print("   wrong:", [(u, truth[u], got.get(u)) for u in bad[:5]])

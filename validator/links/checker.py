@@ -24,8 +24,10 @@ from validator.links.crawl import Clock, Probe, Sleep
 from validator.links.extract import LinkRef
 from validator.links.history import apply_history, fail_after_severity, reusable
 from validator.links.local import LocalLinks
+from validator.links.methods import HeadPolicy
 from validator.links.offline import judge_offline
 from validator.links.queues import crawl
+from validator.links.schedule import host_of
 from validator.links.verdicts import finding_for
 
 
@@ -114,9 +116,19 @@ async def check_links(
         records = cache.load_links(by_url) if cache else {}
         reused = reusable(records, wall, settings.cache_ttl)
         todo = [url for url in by_url if url not in reused]
+        head = HeadPolicy.load(cache, {host_of(u) for u in todo}) if cache else HeadPolicy()
         probes, stats = await crawl(
-            todo, settings, client=client, limiter=limiter, clock=clock, sleep=sleep
+            todo,
+            settings,
+            client=client,
+            limiter=limiter,
+            clock=clock,
+            sleep=sleep,
+            history=records,
+            head=head,
         )
+        if cache:
+            head.save(cache)
         unavailable = network_unavailable(probes.values())
         fetched = _unjudged(probes) if unavailable else {u: p.result for u, p in probes.items()}
         raw = {**fetched, **reused}

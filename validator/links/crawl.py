@@ -7,7 +7,8 @@ Per URL (see ``docs/links.md`` for the reasons behind each step):
 2. ``HEAD`` first (linkinator, link-check, urlchecker do the same); ``GET`` when HEAD
    is refused or answers anything but an accepted status (405/501 from servers that
    do not implement HEAD, but also 403/404 from servers that treat it differently, and
-   a connection reset or garbled reply to HEAD).
+   a connection reset or garbled reply to HEAD). A host that refused HEAD or answered
+   it unlike GET is asked with GET only from then on (:mod:`validator.links.methods`).
    A URL with a checkable ``#fragment`` goes straight to ``GET``: HEAD has no body.
 3. Redirects followed by hand up to ``max_redirects`` (:mod:`validator.http.redirects`),
    each hop recorded, loops detected, credentials sent only to the host they were
@@ -50,6 +51,7 @@ from validator.http import (
 )
 from validator.http.redirects import REDIRECT_STATUSES, RedirectChain, permanent_target
 from validator.links import anchors
+from validator.links.methods import HeadPolicy
 
 DEAD_STATUSES = frozenset({404, 410})
 # Bot walls: 401/403 from WAFs, LinkedIn's 999; linkinator skips 999 and 403 with
@@ -113,8 +115,10 @@ class Crawler:
         *,
         clock: Clock = time.monotonic,
         sleep: Sleep = anyio.sleep,
+        head: HeadPolicy | None = None,
     ) -> None:
         self.settings = settings
+        self.head = head if head is not None else HeadPolicy()
         self.client = client
         self.limiter = limiter
         self._clock = clock
@@ -163,11 +167,16 @@ class Crawler:
 
         if want_fragment:
             answer = await self._follow("GET", target, state, read_body=True)
+        elif not self.head.use_head(target.host):
+            answer = await self._follow("GET", target, state, read_body=False)
         else:
             answer = await self._follow("HEAD", target, state, read_body=False)
             if self._refused(answer):
                 # HEAD refused or not trusted: ask again with GET, from the start.
+                head = answer.status if isinstance(answer, _Answer) else None
                 answer = await self._follow("GET", target, state, read_body=False)
+                got = answer.status if isinstance(answer, _Answer) else None
+                self.head.learn(target.host, head, got)
         if isinstance(answer, NetworkError):
             return self._failure(url, answer, state)
         return self._judge(url, answer, fragment if want_fragment else "", state)

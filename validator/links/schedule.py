@@ -1,0 +1,122 @@
+"""The order of work: the critical path first, so the run ends near its bound.
+
+A catalog's crawl is as long as its busiest host's schedule: that host's requests,
+``host_interval`` apart, plus the pauses it asks for. Three things stretch a run
+beyond that, and each is fixed by ordering alone (the limits never change):
+
+* a big host started late: hosts are taken in order of expected work, most first;
+* a URL that hangs, reached late: its timeout lands after everything else instead of
+  overlapping the queue. A URL whose last check timed out is started first;
+* a URL that needs retries (a 503, a 429 with ``Retry-After``) or answers slowly,
+  reached late: its backoff ends the run. Such URLs go right after the hangs.
+
+What is known about a URL comes from the cache (:class:`~validator.http.LinkRecord`):
+its last verdict, attempts, redirect hops and time taken. A URL never seen is
+expected to cost one request and goes after the known trouble, in file order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing as t
+
+import httpx
+
+from validator.http import LinkRecord
+
+SLOW_MS = 2000
+"""A URL that took this long last time is started early (its answer is the tail)."""
+
+HANG, RETRIED, SLOW, PLAIN = range(4)
+"""Priority classes within a host, first to last."""
+
+
+def host_of(url: str) -> str:
+    """The lower-cased host of ``url`` (``""`` when it has none or is not a URL)."""
+    try:
+        return httpx.URL(url).host.lower()
+    except httpx.InvalidURL:
+        return ""
+
+
+def priority(record: LinkRecord | None) -> int:
+    """When to start a URL within its host, from what its last check cost."""
+    if record is None:
+        return PLAIN
+    if record.verdict == "timeout":
+        return HANG
+    data = record.result
+    attempts = data.get("attempts") or 0
+    if isinstance(attempts, int) and attempts > 1 + len(data.get("redirects") or ()):
+        return RETRIED
+    elapsed = data.get("elapsed_ms") or 0
+    if isinstance(elapsed, int | float) and elapsed >= SLOW_MS:
+        return SLOW
+    return PLAIN
+
+
+def expected_requests(record: LinkRecord | None) -> int:
+    """Requests the URL is expected to need: its last attempts, at least one."""
+    if record is None:
+        return 1
+    attempts = record.result.get("attempts")
+    return attempts if isinstance(attempts, int) and attempts > 0 else 1
+
+
+@dataclasses.dataclass
+class HostQueue:
+    """One host's URLs in the order to start them; popped from the end."""
+
+    host: str
+    urls: list[str]
+    work: int
+    """Expected requests: the host's place in the run (most first)."""
+    workers: int = 0
+    """Workers serving this host right now."""
+
+
+def plan(urls: t.Iterable[str], history: t.Mapping[str, LinkRecord]) -> list[HostQueue]:
+    """Per host, URLs ordered by :func:`priority` (file order within a class); hosts
+    ordered by expected work, most first (host name breaks ties, so runs repeat)."""
+    grouped: dict[str, list[tuple[int, int, str]]] = {}
+    work: dict[str, int] = {}
+    for index, url in enumerate(urls):
+        host = host_of(url)
+        record = history.get(url)
+        grouped.setdefault(host, []).append((priority(record), index, url))
+        work[host] = work.get(host, 0) + expected_requests(record)
+    queues = []
+    for host, items in grouped.items():
+        items.sort()
+        queues.append(HostQueue(host, [url for _p, _i, url in reversed(items)], work[host]))
+    queues.sort(key=lambda q: (-q.work, q.host))
+    return queues
+
+
+class Dispatcher:
+    """Hands URLs to a fixed pool of workers, busiest host first.
+
+    A worker stays with its host while it has URLs, then joins the first host (in
+    plan order) that still has URLs and fewer than ``per_host`` workers. Memory stays
+    flat however many hosts there are: the pool, not the host count, sets the tasks.
+    """
+
+    def __init__(self, queues: list[HostQueue], per_host: t.Callable[[str], int]) -> None:
+        self._queues = queues
+        self._per_host = per_host
+        self._first = 0  # queues before this one are empty
+
+    def take(self, current: HostQueue | None) -> tuple[HostQueue, str] | None:
+        """The next ``(queue, url)`` for a worker now on ``current`` (``None``: done)."""
+        if current is not None and current.urls:
+            return current, current.urls.pop()
+        if current is not None:
+            current.workers -= 1
+        while self._first < len(self._queues) and not self._queues[self._first].urls:
+            self._first += 1
+        for index in range(self._first, len(self._queues)):
+            queue = self._queues[index]
+            if queue.urls and queue.workers < self._per_host(queue.host):
+                queue.workers += 1
+                return queue, queue.urls.pop()
+        return None
