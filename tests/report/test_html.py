@@ -206,3 +206,12 @@ def test_pages_pass_the_nu_html_checker(tmp_path: Path, monkeypatch: pytest.Monk
     messages = json.loads(done.stderr or done.stdout)["messages"]
     by_file = {Path(m["url"].removeprefix("file:")).name for m in messages}
     assert by_file == {"broken.html"}, messages
+
+
+def test_nightly_workflow_writes_and_uploads_the_page() -> None:
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "nightly.yml").read_text())
+    steps = {s.get("id") or s.get("name"): s for s in workflow["jobs"]["check"]["steps"]}
+    assert "--output html:report.html" in steps["validate"]["run"]
+    assert "report.html" in steps["upload"]["with"]["path"].split()

@@ -252,7 +252,11 @@ def render_body(
         "failing run" + ("s." if fail_after != 1 else "."),
     ]
     if artifact_url:
-        head += ["", f"Full report: {artifact_url}"]
+        head += [
+            "",
+            f"Full report: {artifact_url} (open `report.html` for link health by host "
+            "and the failing links per night)",
+        ]
     head.append("")
 
     def mark(f: Failure) -> str:
