@@ -60,6 +60,11 @@ th { background: var(--card); font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.url { word-break: break-all; }
 td.nowrap, th.nowrap { white-space: nowrap; }
+table.findings { table-layout: fixed; }
+table.findings th:nth-child(1) { width: 6.5rem; }
+table.findings th:nth-child(2) { width: 14rem; }
+table.findings th:nth-child(3) { width: 5.5rem; }
+table.findings td { overflow-wrap: anywhere; }
 details { margin: .5rem 0 1rem; }
 summary { cursor: pointer; color: var(--info); }
 .sev { display: inline-block; min-width: 4.5rem; padding: 0 .4rem; border-radius: 1rem;
@@ -259,7 +264,7 @@ class HtmlReporter(Reporter):
         for (file, entry), items in sorted(groups.items(), key=lambda g: (g[0][0], g[0][1] or "")):
             link = f'<a href="{esc(file_link(file, 0, self.blob_base_url))}">{esc(file)}</a>'
             title = f"<code>{esc(entry)}</code> · {link}" if entry else link
-            out.append(f'<div class="entry"><h3>{title}</h3><table><thead><tr>')
+            out.append(f'<div class="entry"><h3>{title}</h3><table class="findings"><thead><tr>')
             out.append("<th>severity</th><th>rule</th><th>where</th><th>message</th>")
             out.append("</tr></thead><tbody>")
             out.extend(self._finding(f) for f in items)
@@ -273,9 +278,9 @@ class HtmlReporter(Reporter):
         hint = f'<br><span class="hint">hint: {esc(f.hint)}</span>' if f.hint else ""
         sev = f.severity.label
         return (
-            f'<tr class="finding"><td class="nowrap"><span class="sev sev-{sev}">{sev}</span></td>'
-            f'<td class="nowrap"><code>{esc(f.rule)}</code></td>'
-            f'<td class="nowrap"><a href="{href}">{place}</a></td>'
+            f'<tr class="finding"><td><span class="sev sev-{sev}">{sev}</span></td>'
+            f"<td><code>{esc(f.rule)}</code></td>"
+            f'<td><a href="{href}">{place}</a></td>'
             f"<td>{esc(f.message)}{hint}</td></tr>"
         )
 
@@ -336,7 +341,7 @@ class HtmlReporter(Reporter):
         )
         return (
             f'<tr class="failing"><td class="url">{url}</td><td>{esc(r.verdict.value)}</td>'
-            f"<td>{esc(status or '-')}</td><td>{places or '-'}</td>"
+            f'<td class="nowrap">{esc(status or "-")}</td><td>{places or "-"}</td>'
             f'<td class="nowrap">{esc(history_age(r))}</td></tr>'
         )
 
