@@ -37,6 +37,7 @@ FAMILY_ANCHORS = {
     "offline": "offline-always-run-by-validator-validate",
     "links": "links-validate---online-validator-links",
     "hub": "hugging-face-validate---online",
+    "import": "import-validator-import-about-the-page-it-reads",
 }
 """The heading of docs/rules.md that lists each family (GitHub's heading anchors)."""
 
@@ -50,7 +51,8 @@ class RuleInfo:
     summary: str
     """The title: one sentence saying what the rule finds."""
     family: str = "offline"
-    """``offline`` (always runs), ``links`` or ``hub`` (only in online runs)."""
+    """``offline`` (always runs), ``links`` or ``hub`` (only in online runs), ``import``
+    (only ``validator import``, about the page it reads)."""
     help: str | None = None
     """What to do about it, in general (a finding's own hint is more specific)."""
 
@@ -106,13 +108,44 @@ RULES: dict[str, RuleInfo] = {
             W,
             "The release month is >3 months from the date in the paper/blog URL.",
         ),
+        _r("release-date-year-only", I, "The release date gives a year but no month."),
+        _r(
+            "release-date-vs-row-url",
+            W,
+            "The release month is >3 months from a date that a checkpoint or source URL carries.",
+        ),
         _r("range-inverted", E, "A range has min greater than max."),
+        _r("license-unnamed", W, "A custom/other license reference carries no license name."),
+        _r(
+            "license-wrong-for-family",
+            W,
+            "A checkpoint belongs to a family published under another license.",
+        ),
+        _r("checkpoint-size-vs-params", W, "A size in a checkpoint name is not in Params (B)."),
+        _r(
+            "checkpoint-variant-vs-row",
+            W,
+            "The row names a variant (small, 7B, ...) that none of its checkpoints is.",
+        ),
+        _r("model-in-two-tables", I, "The same checkpoint is listed in two tables."),
         _r("hf-url-malformed", E, "A Hugging Face URL is not huggingface.co/{org}/{name}."),
         _r("hf-org-only", W, "A checkpoint links a Hugging Face organisation, not a model."),
         _r(
             "context-source-mismatch",
             W,
             "The context-length source is about another model or organisation.",
+        ),
+        _r(
+            "import-cell-unmodelled",
+            W,
+            "A page cell the schema cannot model; import kept it verbatim in `raw`.",
+            "import",
+        ),
+        _r(
+            "import-license-unknown",
+            W,
+            "A License cell names a license the book does not know; kept whole as `other`.",
+            "import",
         ),
         _r("waiver-missing-reason", E, "A waiver has no written reason."),
         _r("waiver-unknown-rule", E, "A waiver names a rule that does not exist."),

@@ -89,11 +89,27 @@ def test_import_unreadable_page(tmp_path: Path) -> None:
     _one_line_error(run("import", str(page), "--out", str(tmp_path / "c")), 2, str(page))
 
 
-def test_import_bad_cell_names_page_and_line(tmp_path: Path) -> None:
+def test_import_bad_cell_names_page_line_and_column_and_exits_1(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
-    page.write_text(PAGE.replace("3, 7, 12", "a few"), encoding="utf-8")
+    text = PAGE.replace("3, 7, 12", "a few")
+    page.write_text(text, encoding="utf-8")
     result = run("import", str(page), "--out", str(tmp_path / "c"))
-    _one_line_error(result, ExitCode.USAGE, str(page), "line 5", "Params (B)")
+    assert result.exit_code == ExitCode.FINDINGS
+    column = text.splitlines()[4].index("a few") + 1
+    assert result.output.splitlines()[0] == (
+        f"{page}:5:{column}: warning import-cell-unmodelled [dolly]: params_b cell kept "
+        "verbatim in raw.params_b: not a number: 'a few'"
+    )
+    rendered = tmp_path / "out.md"
+    assert run("render", "--catalog", str(tmp_path / "c"), "--out", str(rendered)).exit_code == 0
+    assert "| a few |" in rendered.read_text(encoding="utf-8")
+
+
+def test_import_of_a_page_of_another_shape_exits_2(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text("| file | commit |\n|---|---|\n| a | b |\n", encoding="utf-8")
+    result = run("import", str(page), "--out", str(tmp_path / "c"))
+    _one_line_error(result, ExitCode.USAGE, str(page), "unknown column 'file'")
 
 
 def test_render_uses_catalog_under_working_directory(

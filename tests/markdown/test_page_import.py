@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import typing as t
 from pathlib import Path
 
@@ -131,14 +130,38 @@ def test_linked_license_keeps_its_link() -> None:
     assert _models(page)["x"]["licenses"] == [{"id": "openrail-m-v1", "url": link}]
 
 
-def test_unknown_license_text_becomes_a_license_entry() -> None:
-    page = MODEL_HEADER + ROW.format(name="X").replace("Apache 2.0", "TII Falcon LLM License")
-    assert _models(page)["x"]["licenses"] == ["tii-falcon-llm-license"]
-    assert _licenses(page)["tii-falcon-llm-license"] == {
-        "id": "tii-falcon-llm-license",
-        "name": "TII Falcon LLM License",
-        "spdx": None,
-    }
+def test_unknown_license_text_is_kept_whole_with_one_finding() -> None:
+    cell = "TII Falcon LLM License, free for research, paid above 1M revenue"
+    page = MODEL_HEADER + ROW.format(name="X").replace("Apache 2.0", cell)
+    result = import_page(page, "p.md")
+    assert [(f.rule, f.line, f.column) for f in result.findings] == [
+        ("import-license-unknown", 3, page.splitlines()[2].index(cell) + 1)
+    ]
+    assert _models(page)["x"]["licenses"] == [{"id": "other", "name": cell}]
+    assert "tii-falcon-llm-license" not in _licenses(page)  # prose never becomes an id
+
+
+def test_license_prose_is_a_qualifier_and_links_are_known_by_url() -> None:
+    cell = (
+        "[Custom](https://github.com/facebookresearch/llama/blob/main/LICENSE) "
+        "Free if you have under 700M users"
+    )
+    page = MODEL_HEADER + ROW.format(name="X").replace("Apache 2.0", cell)
+    model = _models(page)["x"]
+    assert model["licenses"] == [
+        {
+            "id": "llama-2",
+            "url": "https://github.com/facebookresearch/llama/blob/main/LICENSE",
+            "qualifier": "Free if you have under 700M users",
+        }
+    ]
+    assert model["raw"] == {"licenses": cell}  # the page's own spelling, written back
+    assert import_page(page).findings == []
+
+
+def test_known_licenses_split_at_commas_only_when_each_piece_is_known() -> None:
+    page = MODEL_HEADER + ROW.format(name="X").replace("Apache 2.0", "Apache 2.0, CC BY-SA-3.0")
+    assert _models(page)["x"]["licenses"] == ["apache-2.0", "cc-by-sa-3.0"]
 
 
 def test_glossary_items_give_urls_and_summaries_in_page_order() -> None:
@@ -192,16 +215,29 @@ def test_samples_with_thousands_separator() -> None:
     assert data["kind"] == "instruction-dataset"
 
 
-def test_unreadable_cell_fails_loudly_with_line_and_column() -> None:
+def test_unreadable_cell_is_kept_raw_with_a_finding_at_its_line_and_column() -> None:
     page = MODEL_HEADER + ROW.format(name="X").replace("| 7 |", "| about 7 |")
-    with pytest.raises(ImportProblem, match=re.escape("line 3, column 'Params (B)'")):
-        import_page(page)
+    result = import_page(page, "p.md")
+    assert [(f.file, f.line, f.column, f.rule) for f in result.findings] == [
+        ("p.md", 3, page.splitlines()[2].index("about 7") + 1, "import-cell-unmodelled")
+    ]
+    model = _models(page)["x"]
+    assert "params_b" not in model
+    assert model["raw"] == {"params_b": "about 7"}
 
 
-def test_surplus_cell_fails_loudly() -> None:
+def test_every_unreadable_cell_is_reported_in_one_run() -> None:
+    row = ROW.format(name="X").replace("| 7 |", "| about 7 |").replace("2023/05", "May 2023")
+    result = import_page(MODEL_HEADER + row + row.replace("X", "Y"))
+    assert [(f.line, f.rule) for f in result.findings] == [(3, "import-cell-unmodelled")] * 2 + [
+        (4, "import-cell-unmodelled")
+    ] * 2
+
+
+def test_surplus_cell_is_kept() -> None:
     page = MODEL_HEADER + ROW.format(name="X").replace("| |\n", "| | surplus |\n")
-    with pytest.raises(ImportProblem, match="line 3: 9 cells under a 8-column header"):
-        import_page(page)
+    assert _models(page)["x"]["raw"] == {"surplus": ["surplus"]}
+    assert [f.rule for f in import_page(page).findings] == ["import-cell-unmodelled"]
 
 
 def test_unknown_column_is_not_dropped() -> None:

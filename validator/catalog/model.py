@@ -9,6 +9,7 @@ check can build a :class:`~validator.findings.Finding` that points at the right 
 from __future__ import annotations
 
 import dataclasses
+import re
 import typing as t
 from pathlib import Path
 
@@ -34,6 +35,18 @@ _URL_LISTS: tuple[tuple[str, str], ...] = (
     ("try_it", "try-it"),
     ("datasets", "dataset"),
 )
+
+
+_RAW_FIELDS = {
+    "checkpoints": "checkpoint",
+    "papers": "paper",
+    "try_it": "try-it",
+    "datasets": "dataset",
+    "context_length": "context-length-source",
+    "licenses": "license",
+}
+"""Cells kept verbatim in ``raw`` whose URLs are checked like the field's own."""
+_RAW_URL = re.compile(r"https?://[^\s()\[\]<>]+(?:\([^\s()]*\)[^\s()\[\]<>]*)*")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -139,6 +152,10 @@ class Entry:
         ctx = data.get("context_length")
         if isinstance(ctx, dict) and isinstance(ctx.get("source"), str):
             yield UrlRef(ctx["source"], "context-length-source", ("context_length", "source"))
+        for i, item in enumerate(ctx if isinstance(ctx, list) else []):
+            if isinstance(item, dict) and isinstance(item.get("source"), str):
+                path = ("context_length", i, "source")
+                yield UrlRef(item["source"], "context-length-source", path)
         licenses = data.get("licenses")
         if isinstance(licenses, list):
             for i, lic in enumerate(licenses):
@@ -146,6 +163,16 @@ class Entry:
                     yield UrlRef(lic["url"], "license", ("licenses", i, "url"))
         if isinstance(data.get("url"), str):
             yield UrlRef(data["url"], "eval" if self.kind == "eval" else "link", ("url",))
+        yield from self._raw_urls()
+
+    def _raw_urls(self) -> t.Iterator[UrlRef]:
+        """URLs of cells kept only as page text (``raw`` without the modelled field)."""
+        raw = self.data.get("raw")
+        for key, field in _RAW_FIELDS.items():
+            text = raw.get(key) if isinstance(raw, dict) else None
+            if isinstance(text, str) and key not in self.data:
+                for url in _RAW_URL.findall(text):
+                    yield UrlRef(url, field, ("raw", key))
 
     def license_ids(self) -> list[str]:
         """The entry-level license ids, in order."""

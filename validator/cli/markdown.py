@@ -64,10 +64,15 @@ def _diff(current: str, rendered: str, fromfile: str, tofile: str) -> list[str]:
 )
 @click.option("--force", is_flag=True, help="Overwrite catalog files that already exist.")
 def import_command(page: Path, out: Path, force: bool) -> None:
-    """Turn PAGE (Markdown in the seed page's format) into catalog YAML files."""
+    """Turn PAGE (Markdown in the seed page's format) into catalog YAML files.
+
+    Every row becomes an entry; a cell the schema cannot model is kept verbatim and
+    reported at PAGE:line:column. Exit 0 when the page imported exactly, 1 with findings,
+    2 when PAGE is not a page of this shape.
+    """
     text = _read(page, "page")
     try:
-        result = import_page(text)
+        result = import_page(text, str(page))
     except ImportProblem as exc:
         _fail(f"{page}: {exc}")
     targets = {out / name: content for name, content in sorted(result.files.items())}
@@ -83,7 +88,17 @@ def import_command(page: Path, out: Path, force: bool) -> None:
             path.write_text(content, encoding="utf-8")
     except OSError as exc:
         _fail(f"{exc.filename or out}: cannot write: {exc.strerror or exc}")
-    click.echo(f"wrote {len(targets)} files to {out}")
+    for finding in result.findings:
+        click.echo(
+            f"{finding.file}:{finding.line}:{finding.column}: {finding.severity.label} "
+            f"{finding.rule} [{finding.entry}]: {finding.message}"
+        )
+    click.echo(
+        f"wrote {len(targets)} files to {out}"
+        + (f"; {len(result.findings)} cells need a look" if result.findings else "")
+    )
+    if result.findings:
+        raise SystemExit(ExitCode.FINDINGS)
 
 
 @main.command("render")

@@ -1,10 +1,12 @@
 """Turn a page in the seed's format into catalog files (entries, license book, template).
 
-The page is the catalog's origin: every cell value must land somewhere in the YAML,
-because the renderer rebuilds the page from the YAML alone. So the importer fails
-loudly on a cell it cannot read, and a license it does not know becomes a new entry
-in ``licenses.yaml`` instead of being dropped. What the page cannot say (which of
-MPT-7B's two licenses belongs to which checkpoint) it leaves out for a person to add.
+The page is the catalog's origin and import never loses a value: every table row becomes
+an entry; a cell is read into catalog fields and written back the canonical way; when
+that does not give the cell back exactly, the cell's text is also kept verbatim in the
+entry's ``raw`` field (which the renderer writes back unchanged), and when the cell
+cannot be read at all, ``raw`` is all there is and a finding at the page's line and
+column says so. All such findings come from one run. Only a page that is not of this
+shape at all (a table of unknown columns or kind) stops the import.
 """
 
 from __future__ import annotations
@@ -15,86 +17,34 @@ import typing as t
 
 from validator.catalog.loader import LICENSES_FILE
 from validator.catalog.model import KIND_FOLDERS
+from validator.findings import Finding
+from validator.markdown import cells, values, yamlout
 from validator.markdown import page as md
-from validator.markdown import values, yamlout
+from validator.markdown.licenses import OTHER, ImportBook
+from validator.markdown.lineage import link_bases
+from validator.rulebook import RULES
 
 TEMPLATE_NAME = "page.md.in"
 """The page's prose with markers where generated blocks go; lives in the catalog folder."""
 
 
-def marker(block: str) -> str:
-    """The template line that the renderer replaces with a generated block."""
-    return f"<!-- generated: {block} -->"
+def marker(block: str, options: t.Mapping[str, str] | None = None) -> str:
+    """The template line that the renderer replaces with a generated block.
+
+    ``options`` (``header``, ``order``) keep what the page does differently from the
+    default: its header spelling, its row or list order.
+    """
+    extra = "".join(f"; {key}: {value}" for key, value in (options or {}).items())
+    return f"<!-- generated: {block}{extra} -->"
 
 
-KNOWN_LICENSES: tuple[dict[str, t.Any], ...] = (
-    {
-        "id": "apache-2.0",
-        "name": "Apache 2.0",
-        "spdx": "Apache-2.0",
-        "url": "https://en.wikipedia.org/wiki/Apache_License",
-        "hub_ids": ["apache-2.0"],
-        "aliases": ["Apache-2.0", "Apache License 2.0"],
-    },
-    {
-        "id": "mit",
-        "name": "MIT",
-        "spdx": "MIT",
-        "url": "https://en.wikipedia.org/wiki/MIT_License",
-        "hub_ids": ["mit"],
-    },
-    {
-        "id": "cc-by-sa-4.0",
-        "name": "CC BY-SA-4.0",
-        "spdx": "CC-BY-SA-4.0",
-        "url": "https://creativecommons.org/licenses/by-sa/4.0/",
-        "hub_ids": ["cc-by-sa-4.0"],
-        "aliases": ["CC BY-SA 4.0"],
-    },
-    {
-        "id": "cc-by-sa-3.0",
-        "name": "CC BY-SA-3.0",
-        "spdx": "CC-BY-SA-3.0",
-        "url": "https://creativecommons.org/licenses/by-sa/3.0/",
-        "hub_ids": ["cc-by-sa-3.0"],
-        "aliases": ["CC BY-SA 3.0"],
-    },
-    {
-        "id": "openrail-m-v1",
-        "name": "OpenRAIL-M v1",
-        "spdx": None,
-        "url": "https://www.bigcode-project.org/docs/pages/model-license/",
-        "hub_ids": ["bigcode-openrail-m"],
-        "aliases": ["BigCode OpenRAIL-M v1", "BigCode Open RAIL-M v1"],
-    },
-    {
-        "id": "bsd-3-clause",
-        "name": "BSD-3-Clause",
-        "spdx": "BSD-3-Clause",
-        "url": "https://en.wikipedia.org/wiki/BSD_licenses",
-        "hub_ids": ["bsd-3-clause"],
-        "aliases": ["BSD 3-Clause"],
-    },
-    # Not on the seed page: the Hub reports Bloom under this id, and a check comparing
-    # the page with the Hub needs a catalog license to name in its finding.
-    {
-        "id": "bigscience-bloom-rail-1.0",
-        "name": "BigScience BLOOM RAIL 1.0",
-        "spdx": None,
-        "url": "https://huggingface.co/spaces/bigscience/license",
-        "hub_ids": ["bigscience-bloom-rail-1.0"],
-    },
-)
-"""Licenses the importer recognises by name; page text (glossary links, summaries) wins."""
-
-LICENSE_KEYS = ("id", "name", "spdx", "url", "hub_ids", "aliases", "summary")
 MODEL_KEYS = (
     "id", "kind", "name", "released", "checkpoints", "papers", "params_b",
-    "context_length", "licenses", "try_it", "notes", "waivers",
+    "context_length", "licenses", "try_it", "based_on", "raw", "notes", "waivers",
 )  # fmt: skip
 DATASET_KEYS = (
     "id", "kind", "name", "released", "papers", "datasets", "tokens_t", "samples_k",
-    "licenses", "notes", "waivers",
+    "licenses", "raw", "notes", "waivers",
 )  # fmt: skip
 EVAL_KEYS = ("id", "kind", "name", "url", "notes", "waivers")
 
@@ -113,10 +63,23 @@ _COLUMNS = {
     "samples (k)": "samples_k",
 }
 """Header text (lower case, ``Licence`` read as ``License``) -> catalog field."""
+MODEL_COLUMNS = (
+    "Language Model", "Release Date", "Checkpoints", "Paper/Blog", "Params (B)",
+    "Context Length", "License", "Try it",
+)  # fmt: skip
+DATASET_COLUMNS = ("Name", "Release Date", "Paper/Blog", "Dataset", "{amount}", "License")
+
+
+def default_header(kind: str) -> tuple[str, ...]:
+    """The header row render writes for a kind when the template does not say otherwise."""
+    if kind.endswith("-model"):
+        return MODEL_COLUMNS
+    amount = "Tokens (T)" if kind == "pretraining-dataset" else "Samples (K)"
+    return tuple(h.format(amount=amount) for h in DATASET_COLUMNS)
 
 
 class ImportProblem(Exception):
-    """The page cannot be imported; the message names the line and the cell."""
+    """The page is not a page of this shape; the message names the line."""
 
 
 def kebab(text: str) -> str:
@@ -168,124 +131,6 @@ def ordered(
     return out
 
 
-class _LicenseBook:
-    """Collects the license glossary while rows name licenses."""
-
-    def __init__(self) -> None:
-        self.items: list[dict[str, t.Any]] = []
-
-    def _find(self, name: str) -> dict[str, t.Any] | None:
-        key = md.normalize(name).lower()
-        for item in self.items:
-            names = (item["id"], item["name"], *(item.get("aliases") or ()), item.get("spdx"))
-            if key in (md.normalize(n).lower() for n in names if n):
-                return item
-        return None
-
-    def add_glossary(self, name: str, url: str | None, summary: str) -> None:
-        known = self._find(name)
-        if known is None:
-            known = {"id": kebab(name), "name": name, "spdx": None}
-            self.items.append(known)
-        if url:
-            known["url"] = url
-        if summary:
-            known["summary"] = summary
-
-    def resolve(self, name: str) -> str:
-        """The id for a license as a cell writes it; unknown text becomes a new license."""
-        found = self._find(name)
-        if found is None:
-            found = {"id": kebab(name) or "unnamed-license", "name": name, "spdx": None}
-            self.items.append(found)
-        return str(found["id"])
-
-    def ordered_items(self, glossary_first: list[str]) -> list[dict[str, t.Any]]:
-        """Glossary licenses in page order (the rendered list keeps it), then the rest."""
-        head = [i for name in glossary_first for i in self.items if i["id"] == name]
-        tail = [i for i in self.items if i["id"] not in glossary_first]
-        return [ordered(i, LICENSE_KEYS, keep=("spdx",)) for i in head + tail]
-
-
-def _links(cell: str, what: str, where: str) -> list[dict[str, t.Any]]:
-    out = []
-    for part in md.parse_cell(cell):
-        if part.aside:
-            raise ImportProblem(f"{where}: a {what} cannot be an aside: {cell!r}")
-        item: dict[str, t.Any] = {"name": part.text}
-        if part.url:
-            item["url"] = part.url
-        out.append(item)
-    return out
-
-
-def _papers(cell: str) -> list[dict[str, t.Any]]:
-    out = []
-    for part in md.parse_cell(cell):
-        item: dict[str, t.Any] = {"title": part.text}
-        if part.url:
-            item["url"] = part.url
-        if part.aside:
-            item["aside"] = True
-        out.append(item)
-    return out
-
-
-def _licenses(cell: str, book: _LicenseBook) -> list[t.Any]:
-    out: list[t.Any] = []
-    for part in md.parse_cell(cell):
-        if part.url:
-            out.append({"id": book.resolve(part.text), "url": part.url})
-        else:
-            out += [book.resolve(name.strip()) for name in part.text.split(",") if name.strip()]
-    return out
-
-
-def _context(cell: str, where: str) -> dict[str, t.Any]:
-    parts = md.parse_cell(cell)
-    if len(parts) != 1 or parts[0].aside:
-        raise ImportProblem(f"{where}: expected one context length, got {cell!r}")
-    context = values.parse_context(parts[0].text)
-    if parts[0].url:
-        context["source"] = parts[0].url
-    return context
-
-
-def _row_entry(
-    kind: str, record: dict[str, str], where: str, book: _LicenseBook
-) -> dict[str, t.Any]:
-    entry: dict[str, t.Any] = {"kind": kind}
-    for header, cell in record.items():
-        field = column_key(header)
-        if field is None:
-            raise ImportProblem(f"{where}: unknown column {header!r}")
-        if not cell:
-            continue
-        try:
-            if field == "name":
-                entry["name"] = cell
-            elif field == "released":
-                entry["released"] = values.parse_date(cell)
-            elif field in ("checkpoints", "try_it", "datasets"):
-                entry[field] = _links(cell, field, where)
-            elif field == "papers":
-                entry["papers"] = _papers(cell)
-            elif field == "params_b":
-                entry["params_b"] = values.parse_quantity(cell)
-            elif field in ("tokens_t", "samples_k"):
-                entry[field] = values.parse_quantity(cell, thousands=True)
-            elif field == "context_length":
-                entry["context_length"] = _context(cell, where)
-            else:
-                entry["licenses"] = _licenses(cell, book)
-        except values.CellValueError as exc:
-            raise ImportProblem(f"{where}, column {header!r}: {exc}") from None
-    if "name" not in entry:
-        raise ImportProblem(f"{where}: the row has no name")
-    entry.setdefault("licenses", [])
-    return entry
-
-
 def _list_under(page: md.Page, heading: str) -> md.ListBlock | None:
     """The first list under a heading matching ``heading`` (a regex, any case)."""
     return next((b for b in page.lists if re.search(heading, b.heading, re.I)), None)
@@ -302,20 +147,126 @@ def _unique_id(name: str, taken: set[str]) -> str:
 
 @dataclasses.dataclass
 class ImportResult:
-    """Catalog files by path relative to the catalog folder, as text, ready to write."""
+    """Catalog files by path relative to the catalog folder, as text, ready to write,
+    and one finding per cell the schema could not model exactly."""
 
     files: dict[str, str]
+    findings: list[Finding] = dataclasses.field(default_factory=list)
 
 
-def import_page(text: str) -> ImportResult:
-    """Read a page and return every catalog file it implies."""
-    page = md.parse(text)
-    book = _LicenseBook()
-    book.items = [dict(item) for item in KNOWN_LICENSES]
+@dataclasses.dataclass
+class _Run:
+    """State of one import: the page's name for findings, the license book, findings."""
+
+    page_name: str
+    book: ImportBook
+    findings: list[Finding] = dataclasses.field(default_factory=list)
+
+    def report(self, rule: str, message: str, row: md.Row, index: int, entry: str) -> None:
+        line, column = row.line, row.column(index)
+        self.findings.append(
+            Finding(
+                rule=rule,
+                severity=RULES[rule].severity,
+                message=message,
+                file=self.page_name,
+                line=line,
+                column=column,
+                entry=entry,
+                hint=RULES[rule].summary,
+            )
+        )
+
+
+def _read_cell(
+    run: _Run, field: str, cell: str, where: tuple[md.Row, int, str]
+) -> tuple[t.Any, bool]:
+    """(value or None, keep the cell raw) for one non-empty cell."""
+    row, index, name = where
+    try:
+        if field == "licenses":
+            before = len(run.book.unknown)
+            value: t.Any = run.book.parse_cell(cell)
+            for text in run.book.unknown[before:]:
+                run.report(
+                    "import-license-unknown",
+                    f"license text {text!r} is not in the license book; kept whole "
+                    f"under '{OTHER}' with its name",
+                    row, index, name,
+                )  # fmt: skip
+            shown = cells.format_license_refs(value, run.book.name_of)
+        else:
+            value = cells.parse(field, cell)
+            shown = cells.format_value(field, value)
+    except (values.CellValueError, cells.Unshowable, KeyError) as exc:
+        run.report(
+            "import-cell-unmodelled",
+            f"{field} cell kept verbatim in raw.{field}: {exc}",
+            row, index, name,
+        )  # fmt: skip
+        return None, True
+    if field == "released" and re.fullmatch(r"\d{4}", str(value)):
+        run.report(
+            "release-date-year-only",
+            f"release date {cell!r} has no month",
+            row, index, name,
+        )  # fmt: skip
+    return value, shown != cell
+
+
+def _row_entry(run: _Run, kind: str, header: tuple[str, ...], row: md.Row) -> dict[str, t.Any]:
+    entry: dict[str, t.Any] = {"kind": kind}
+    raw: dict[str, t.Any] = {}
+    padded = list(row.cells) + [""] * (len(header) - len(row.cells))
+    name = padded[header.index(next(h for h in header if column_key(h) == "name"))]
+    entry_name = kebab(name) or "entry"
+    for index, (column, cell) in enumerate(zip(header, padded, strict=False)):
+        field = column_key(column)
+        if field is None or not cell:
+            continue
+        value, keep_raw = _read_cell(run, field, cell, (row, index, entry_name))
+        if value is not None:
+            entry[field] = value
+        if keep_raw:
+            raw[field] = cell
+    surplus = padded[len(header) :]
+    while surplus and not surplus[-1]:
+        surplus.pop()
+    if surplus:
+        raw["surplus"] = surplus
+        run.report(
+            "import-cell-unmodelled",
+            f"{len(surplus)} cell(s) beyond the {len(header)}-column header kept in raw.surplus",
+            row, len(header), entry_name,
+        )  # fmt: skip
+    entry["name"] = name or f"line {row.line}"
+    if raw:
+        entry["raw"] = raw
+    if "licenses" not in entry and "licenses" not in raw:
+        entry["licenses"] = []
+    return entry
+
+
+def _table_options(
+    table: md.Table, kind: str, ids: list[str], entries: list[dict[str, t.Any]]
+) -> dict[str, str]:
+    options: dict[str, str] = {}
+    if tuple(table.header) != default_header(kind):
+        options["header"] = " | ".join(table.header)
+    if ids != [e["id"] for e in sorted(entries, key=date_order)]:
+        options["order"] = ", ".join(ids)
+    return options
+
+
+def date_order(entry: t.Mapping[str, t.Any]) -> tuple[str, str, str]:
+    """Render's default row order: release date, then name (case-folded), then name."""
+    name = str(entry.get("name", ""))
+    return (str(entry.get("released", "")), name.casefold(), name)
+
+
+def _read_glossary(page: md.Page, book: ImportBook) -> tuple[md.ListBlock | None, list[str]]:
     glossary = _list_under(page, r"licen[cs]es?\b.*\bmean")
-    evals = _list_under(page, r"\bevals?\b")
-
-    glossary_ids: list[str] = []
+    ids: list[str] = []
     for item in glossary.items if glossary else []:
         match = re.match(
             r"^\[(?P<name>" + md.LINK_TEXT + r")\]\((?P<url>[^)\s]*)\)\s*:?\s*(?P<summary>.*)$",
@@ -326,42 +277,53 @@ def import_page(text: str) -> ImportResult:
             if match
             else (item.split(":")[0], None, item.partition(":")[2].strip())
         )
-        book.add_glossary(name.strip(), url, summary.strip())
-        glossary_ids.append(book.resolve(name.strip()))
+        ids.append(book.add_glossary(name.strip(), url, summary.strip()))
+    return glossary, ids
+
+
+def import_page(text: str, page_name: str = "page.md") -> ImportResult:
+    """Read a page and return every catalog file it implies, with its findings."""
+    page = md.parse(text)
+    run = _Run(page_name, ImportBook())
+    glossary, glossary_ids = _read_glossary(page, run.book)
+    evals = _list_under(page, r"\bevals?\b")
+    if not (page.tables or glossary or evals):
+        raise ImportProblem("no table of models or datasets, no license or eval list")
 
     taken: set[str] = set()
     entries: list[dict[str, t.Any]] = []
     markers: dict[int, str] = {}
     skip: set[int] = set()
-    seen_kinds: set[str] = set()
+    by_kind: dict[str, tuple[int, md.Table, list[dict[str, t.Any]]]] = {}
     for table in page.tables:
+        unknown = [h for h in table.header if column_key(h) is None]
+        if unknown or "name" not in {column_key(h) for h in table.header}:
+            raise ImportProblem(
+                f"line {table.first_line}: unknown column {(unknown or ['(no name)'])[0]!r}"
+            )
         kind = table_kind(table)
-        try:
-            records = table.records()
-        except md.PageError as exc:
-            raise ImportProblem(str(exc)) from None
-        for row, record in records:
-            entry = _row_entry(kind, record, f"line {row.line}", book)
+        rows = [_row_entry(run, kind, table.header, row) for row in table.rows]
+        for entry in rows:
             entry["id"] = _unique_id(entry["name"], taken)
-            entries.append(entry)
+        entries += rows
         skip.update(range(table.first_line, table.last_line + 1))
-        if kind not in seen_kinds:  # a second table of a kind renders into the first
-            markers[table.first_line] = marker(kind)
-            seen_kinds.add(kind)
+        if kind in by_kind:  # a second table of a kind renders into the first
+            by_kind[kind][2].extend(rows)
+        else:
+            by_kind[kind] = (table.first_line, table, rows)
+    for kind, (line, table, rows) in by_kind.items():
+        ids = [e["id"] for e in rows]
+        markers[line] = marker(kind, _table_options(table, kind, ids, rows))
 
-    for item in evals.items if evals else []:
-        match = re.fullmatch(r"\[(?P<name>" + md.LINK_TEXT + r")\]\((?P<url>[^)\s]*)\)", item)
-        if not match:
-            raise ImportProblem(f"evals list: an item is not a single link: {item!r}")
-        name = md.normalize(match["name"])
-        entries.append(
-            {"id": _unique_id(name, taken), "kind": "eval", "name": name, "url": match["url"]}
-        )
-
+    eval_ids = _read_evals(evals, entries, taken)
     for block, name in ((glossary, "licenses"), (evals, "eval")):
         if block:
             skip.update(range(block.first_line, block.last_line + 1))
-            markers[block.first_line] = marker(name)
+            order = {"order": ", ".join(eval_ids)} if name == "eval" else {}
+            if name == "eval" and eval_ids == sorted(eval_ids):
+                order = {}
+            markers[block.first_line] = marker(name, order)
+    link_bases(entries)
 
     files: dict[str, str] = {}
     for entry in entries:
@@ -372,10 +334,25 @@ def import_page(text: str) -> ImportResult:
         path = f"{KIND_FOLDERS[kind]}/{entry['id']}.yaml"
         keep = ("licenses",) if "licenses" in entry else ()
         files[path] = yamlout.dump(ordered(entry, keys, keep), schema_ref(path))
-    licenses = {"licenses": book.ordered_items(glossary_ids)}
+    licenses = {"licenses": run.book.ordered_items(glossary_ids)}
     files[LICENSES_FILE] = yamlout.dump(licenses, schema_ref(LICENSES_FILE))
     files[TEMPLATE_NAME] = _template(page.lines, skip, markers)
-    return ImportResult(files)
+    return ImportResult(files, run.findings)
+
+
+def _read_evals(
+    evals: md.ListBlock | None, entries: list[dict[str, t.Any]], taken: set[str]
+) -> list[str]:
+    ids = []
+    for item in evals.items if evals else []:
+        match = re.fullmatch(r"\[(?P<name>" + md.LINK_TEXT + r")\]\((?P<url>[^)\s]*)\)", item)
+        if not match:
+            raise ImportProblem(f"evals list: an item is not a single link: {item!r}")
+        name = md.normalize(match["name"])
+        entry = {"id": _unique_id(name, taken), "kind": "eval", "name": name, "url": match["url"]}
+        entries.append(entry)
+        ids.append(entry["id"])
+    return ids
 
 
 def _template(lines: list[str], skip: set[int], markers: dict[int, str]) -> str:

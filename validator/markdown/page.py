@@ -39,10 +39,21 @@ class Part:
 
 @dataclasses.dataclass(frozen=True)
 class Row:
-    """One table body row: its cells (raw text, whitespace collapsed) and line number."""
+    """One table body row: its cells (raw text, whitespace collapsed) and line number.
+
+    ``columns`` holds the 1-based column where each cell's text starts on that line, so a
+    finding about a cell can point at it.
+    """
 
     cells: tuple[str, ...]
     line: int
+    columns: tuple[int, ...] = ()
+
+    def column(self, index: int) -> int:
+        """Where cell ``index`` starts (the line's end for a missing trailing cell)."""
+        if index < len(self.columns):
+            return self.columns[index]
+        return (self.columns[-1] if self.columns else 0) + 1
 
 
 @dataclasses.dataclass
@@ -97,13 +108,29 @@ def normalize(text: str) -> str:
 
 def split_row(line: str) -> list[str]:
     """The cells of a ``| a | b |`` line; ``\\|`` is a literal pipe inside a cell."""
-    body = line.strip()
-    if body.startswith("|"):
-        body = body[1:]
-    if body.endswith("|") and not body.endswith("\\|"):
-        body = body[:-1]
-    cells = re.split(r"(?<!\\)\|", body)
-    return [normalize(cell.replace("\\|", "|")) for cell in cells]
+    return [cell for cell, _ in split_row_at(line)]
+
+
+def split_row_at(line: str) -> list[tuple[str, int]]:
+    """The cells of a row with the 1-based column where each cell's text starts."""
+    start = len(line) - len(line.lstrip())
+    body = line.rstrip()
+    end = len(body)
+    if line[start : start + 1] == "|":
+        start += 1
+    if body.endswith("|") and not body.endswith("\\|") and end > start:
+        end -= 1
+    out = []
+    pos = start
+    for match in re.finditer(r"(?<!\\)\||$", line[start:end]):
+        cell_end = start + match.start()
+        raw = line[pos:cell_end]
+        lead = len(raw) - len(raw.lstrip())
+        out.append((normalize(raw.replace("\\|", "|")), pos + lead + 1))
+        pos = cell_end + 1
+        if match.group() == "":
+            break
+    return out
 
 
 def _is_separator(line: str) -> bool:
@@ -138,7 +165,8 @@ def parse(text: str) -> Page:
             j = i + 2
             rows = []
             while j < len(lines) and lines[j].lstrip().startswith("|"):
-                rows.append(Row(tuple(split_row(lines[j])), j + 1))
+                cells = split_row_at(lines[j])
+                rows.append(Row(tuple(c for c, _ in cells), j + 1, tuple(n for _, n in cells)))
                 j += 1
             tables.append(Table(heading, header, rows, i + 1, j))
             i = j

@@ -14,15 +14,20 @@ import re
 import typing as t
 from pathlib import Path
 
-from validator.catalog.loader import LICENSES_FILE, walk
-from validator.catalog.model import KIND_FOLDERS, MODEL_KINDS, Entry, LicenseBook
+from validator.catalog.model import KIND_FOLDERS, Entry, LicenseBook
 from validator.catalog.source import SourceError, load
-from validator.markdown import values
-from validator.markdown.importer import TEMPLATE_NAME
-from validator.markdown.page import LINK_TEXT
-from validator.markdown.page import format_link as _format_link
+from validator.markdown import cells
+from validator.markdown.cells import Unshowable
+from validator.markdown.cells import link as format_link
+from validator.markdown.importer import (
+    TEMPLATE_NAME,
+    column_key,
+    date_order,
+    default_header,
+)
 
-_MARKER = re.compile(r"^<!-- generated: (?P<block>[a-z-]+) -->$")
+_MARKER = re.compile(r"^<!-- generated: (?P<block>[a-z-]+)(?P<options>(?:; [a-z]+: [^;]*)*) -->$")
+_OPTION = re.compile(r"; (?P<key>[a-z]+): (?P<value>[^;]*)")
 DEFAULT_TEMPLATE = """\
 # Open Models
 
@@ -56,43 +61,12 @@ DEFAULT_TEMPLATE = """\
 """
 """Used when a catalog has no ``page.md.in``: every block, no prose."""
 
-_MODEL_HEADER = (
-    "Language Model", "Release Date", "Checkpoints", "Paper/Blog", "Params (B)",
-    "Context Length", "License", "Try it",
-)  # fmt: skip
-_DATASET_HEADER = ("Name", "Release Date", "Paper/Blog", "Dataset", "{amount}", "License")
-
 
 class RenderError(Exception):
     """The catalog cannot be rendered; the message names the file."""
 
 
-class Unshowable(ValueError):
-    """A value that Markdown cannot carry so that importing the page gives it back."""
-
-
-_LINK_TEXT = re.compile(LINK_TEXT)
-_LINK_URL = re.compile(r"(?:[^()\s]|\([^()\s]*\))*")
-
-
-def _text(value: t.Any) -> str:
-    """A value as cell or list text; refuse what would break the line or vanish."""
-    text = str(value)
-    if "\n" in text or "\r" in text or "<!--" in text:
-        raise Unshowable(f"{text!r} cannot be shown on the page (line break or HTML comment)")
-    return text
-
-
-def format_link(value: t.Any, url: t.Any) -> str:
-    """``[text](url)`` checked so that the importer reads the same link back."""
-    text = _text(value)
-    if url is None:
-        return text
-    if not _LINK_TEXT.fullmatch(text):
-        raise Unshowable(f"link text {text!r} cannot be shown on the page (unbalanced [ ])")
-    if not isinstance(url, str) or not _LINK_URL.fullmatch(url):
-        raise Unshowable(f"URL {url!r} cannot be shown on the page (space or unbalanced ( ))")
-    return _format_link(text, url)
+__all__ = ["RenderError", "Unshowable", "format_link", "render", "render_folder"]
 
 
 @dataclasses.dataclass
@@ -134,87 +108,65 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def _row(cells: t.Sequence[str]) -> str:
-    return "|" + "|".join(f" {_cell(c)} " if c else " " for c in cells) + "|"
-
-
-def _links(items: list[dict[str, t.Any]] | None, text_key: str = "name") -> str:
-    return ", ".join(format_link(i[text_key], i.get("url")) for i in items or [])
-
-
-def _papers(items: list[dict[str, t.Any]] | None) -> str:
-    out = ""
-    for item in items or []:
-        link = format_link(item["title"], item.get("url"))
-        if item.get("aside"):
-            out += f" ({link})"
-        else:
-            out += (", " if out else "") + link
-    return out
-
-
-def _context(context: dict[str, t.Any] | None) -> str:
-    if not context:
-        return ""
-    return format_link(values.format_context(context), context.get("source"))
+def _row(cells_: t.Sequence[str]) -> str:
+    return "|" + "|".join(f" {_cell(c)} " if c else " " for c in cells_) + "|"
 
 
 def _licenses(entry: Entry, book: LicenseBook | None) -> str:
-    names = []
-    for ref in entry.data.get("licenses") or []:
-        license_id = ref if isinstance(ref, str) else ref["id"]
+    def name_of(license_id: str) -> str:
         found = book.get(license_id) if book else None
         if found is None:
             raise RenderError(f"{entry.file}: license {license_id!r} is not in {LICENSES_FILE}")
-        names.append(format_link(found.name, None if isinstance(ref, str) else ref.get("url")))
-    return ", ".join(names)
+        return found.name
+
+    return cells.format_license_refs(entry.data.get("licenses") or [], name_of)
 
 
-def _quantity(value: t.Any, **style: bool) -> str:
-    return "" if value is None else values.format_quantity(value, **style)
-
-
-def _entry_cells(entry: Entry, book: LicenseBook | None) -> list[str]:
+def _entry_cells(entry: Entry, header: t.Sequence[str], book: LicenseBook | None) -> list[str]:
+    """The row's cells under ``header``: ``raw`` text where the entry keeps it."""
     data = entry.data
-    released = values.format_date(data["released"]) if data.get("released") else ""
-    if entry.kind in MODEL_KINDS:
-        return [
-            _text(data["name"]),
-            released,
-            _links(data.get("checkpoints")),
-            _papers(data.get("papers")),
-            _quantity(data.get("params_b")),
-            _context(data.get("context_length")),
-            _licenses(entry, book),
-            _links(data.get("try_it")),
-        ]
-    amount = data.get("tokens_t", data.get("samples_k"))
-    return [
-        _text(data["name"]),
-        released,
-        _papers(data.get("papers")),
-        _links(data.get("datasets")),
-        _quantity(amount, thousands=True),
-        _licenses(entry, book),
-    ]
+    raw = data.get("raw") or {}
+    out = []
+    for column in header:
+        field = column_key(column)
+        if field is None:
+            raise RenderError(f"{TEMPLATE_NAME}: unknown column {column!r}")
+        if field in raw:
+            out.append(cells.text(raw[field]))
+        elif field == "licenses":
+            out.append(_licenses(entry, book))
+        else:
+            out.append(cells.format_value(field, data.get(field)))
+    return out + [cells.text(c) for c in raw.get("surplus") or []]
 
 
-def _sort_key(entry: Entry) -> tuple[str, str, str]:
-    name = str(entry.data.get("name", ""))
-    return (str(entry.data.get("released", "")), name.casefold(), name)
+def _ordered(entries: list[Entry], order: list[str]) -> list[Entry]:
+    """Entries named in ``order`` first, in that order; the rest by release date, name."""
+    rank = {entry_id: i for i, entry_id in enumerate(order)}
+    listed = sorted((e for e in entries if e.id in rank), key=lambda e: rank[e.id])
+    rest = sorted((e for e in entries if e.id not in rank), key=lambda e: date_order(e.data))
+    return listed + rest
 
 
-def render_table(kind: str, entries: list[Entry], book: LicenseBook | None) -> list[str]:
-    """One kind's table, oldest release first, then by name."""
-    if kind in MODEL_KINDS:
-        header: tuple[str, ...] = _MODEL_HEADER
-    else:
-        amount = "Tokens (T)" if kind == "pretraining-dataset" else "Samples (K)"
-        header = tuple(h.format(amount=amount) for h in _DATASET_HEADER)
+def render_table(
+    kind: str,
+    entries: list[Entry],
+    book: LicenseBook | None,
+    options: t.Mapping[str, str] | None = None,
+) -> list[str]:
+    """One kind's table: the page's row order when the template keeps one, else oldest
+    release first, then by name."""
+    options = options or {}
+    header = (
+        tuple(h.strip() for h in options["header"].split(" | "))
+        if "header" in options
+        else default_header(kind)
+    )
+    order = [i.strip() for i in options.get("order", "").split(",") if i.strip()]
     lines = [_row(header), _row(["---"] * len(header))]
-    for entry in sorted(entries, key=_sort_key):
+    for entry in _ordered(entries, order):
         try:
-            lines.append(_row(_entry_cells(entry, book)))
+            lines.append(_row(_entry_cells(entry, header, book)))
         except Unshowable as exc:
             raise RenderError(f"{entry.file}: {exc}") from None
         except (KeyError, TypeError, ValueError) as exc:
@@ -226,7 +178,7 @@ def render_licenses(book: LicenseBook | None) -> list[str]:
     """The "What Do the Licenses Mean?" list: licenses with a summary, in file order."""
     try:
         return [
-            f"- {format_link(lic.name, lic.url)}: {_text(lic.summary)}"
+            f"- {format_link(lic.name, lic.url)}: {cells.text(lic.summary)}"
             for lic in (book.licenses if book else [])
             if lic.summary
         ]
@@ -234,10 +186,11 @@ def render_licenses(book: LicenseBook | None) -> list[str]:
         raise RenderError(f"{book.source.display if book else LICENSES_FILE}: {exc}") from None
 
 
-def render_evals(entries: list[Entry]) -> list[str]:
-    """The eval list, in file-name order."""
+def render_evals(entries: list[Entry], order: t.Sequence[str] = ()) -> list[str]:
+    """The eval list: the page's order when the template keeps one, else file-name order."""
+    rank = {entry_id: i for i, entry_id in enumerate(order)}
     lines = []
-    for entry in entries:
+    for entry in sorted(entries, key=lambda e: (rank.get(e.id, len(rank)), e.file)):
         if not isinstance(entry.data.get("name"), str):
             raise RenderError(f"{entry.file}: an eval needs a name")
         try:
@@ -262,13 +215,15 @@ def render(view: CatalogView) -> str:
             out.append(line)
             continue
         block = match["block"]
+        options = {m["key"]: m["value"].strip() for m in _OPTION.finditer(match["options"])}
         used.add(block)
         if block == "licenses":
             out += render_licenses(view.licenses)
         elif block == "eval":
-            out += render_evals(by_kind["eval"])
+            order = [i.strip() for i in options.get("order", "").split(",") if i.strip()]
+            out += render_evals(by_kind["eval"], order)
         elif block in by_kind:
-            out += render_table(block, by_kind[block], view.licenses)
+            out += render_table(block, by_kind[block], view.licenses, options)
         else:
             raise RenderError(f"{TEMPLATE_NAME}: unknown block {block!r}")
     missing = [kind for kind, found in by_kind.items() if found and kind not in used]

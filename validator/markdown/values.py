@@ -23,13 +23,32 @@ _NUMBER = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
 _THOUSANDS = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$")
 _RANGE = re.compile(r"^(?P<min>[^-]+?)\s*-\s*(?P<max>[^-]+)$")
 _DATE = re.compile(
-    r"^(?P<year>\d{4})\s*[/-]\s*(?P<month>\d{1,2})\s*(?:(?:<!--\s*|[/-]\s*)(?P<day>\d{1,2})\s*(?:-->)?)?$"
+    r"^(?P<year>\d{4})(?:\s*[/-]\s*(?P<month>\d{1,2})\s*(?:(?:<!--\s*|[/-]\s*)(?P<day>\d{1,2})\s*(?:-->)?)?)?$"
 )
-_CONTEXT = re.compile(
-    r"^(?P<value>.+?)\s*(?P<uncertain>\?)?\s*(?:\(\s*(?P<mechanism>[A-Za-z]+)\s*\))?$"
+_CONTEXT_VALUE = re.compile(
+    r"^(?P<value>infinity|unlimited|(?:\d[\d.]*(?:,\d{3}(?!\d))*\s*[kKmM]?\b(?:\s*(?:-|,)\s*)?)+)",
+    re.IGNORECASE,
 )
-_MECHANISMS = {"alibi": "ALiBi", "rnn": "RNN"}
+_MECHANISM = re.compile(r"^\s*\(\s*(?P<mechanism>[A-Za-z][A-Za-z -]*?)\s*\)")
+_TRAINED = re.compile(r"\btrained (?:on|with|at) (?P<n>\d[\d.,]*\s*[kKmM]?)", re.IGNORECASE)
+_MECHANISMS = {
+    "alibi": "ALiBi",
+    "rnn": "RNN",
+    "sliding-window": "sliding window",
+    "rope-scaling": "RoPE scaling",
+    "yarn": "YaRN",
+}
 """Context-extension mechanisms: catalog value -> how the page writes it."""
+_MECHANISM_SPELLINGS = {
+    **{v.lower(): k for k, v in _MECHANISMS.items()},
+    **{k: k for k in _MECHANISMS},
+    "sliding windows": "sliding-window",
+    "swa": "sliding-window",
+    "rope": "rope-scaling",
+}
+"""How pages write a mechanism (lower case) -> catalog value."""
+UNBOUNDED = ("infinity", "unlimited")
+"""Context values meaning "no fixed limit", kept as the page spells them."""
 
 
 def parse_number(text: str, *, thousands: bool = False) -> Number:
@@ -38,6 +57,8 @@ def parse_number(text: str, *, thousands: bool = False) -> Number:
     scale = 1
     if raw[-1:] in ("k", "K"):
         raw, scale = raw[:-1].strip(), 1000
+    elif raw[-1:] in ("m", "M"):
+        raw, scale = raw[:-1].strip(), 1_000_000
     if thousands and _THOUSANDS.match(raw):
         raw = raw.replace(",", "")
     if not _NUMBER.match(raw):
@@ -65,6 +86,8 @@ def format_number(value: Number, *, thousands: bool = False, kilo: bool = False)
     """The inverse of :func:`parse_number`; integers never gain a ``.0``."""
     if isinstance(value, float) and value.is_integer() and "e" not in repr(value):
         value = int(value)
+    if kilo and isinstance(value, int) and value and value % 1_000_000 == 0:
+        return f"{value // 1_000_000}M"
     if kilo and isinstance(value, int) and value and value % 1000 == 0:
         return f"{value // 1000}k"
     if thousands and value >= 1000:
@@ -86,34 +109,55 @@ def format_quantity(value: t.Any, *, thousands: bool = False, kilo: bool = False
 
 
 def parse_context(text: str) -> dict[str, t.Any]:
-    """``84k (ALiBi)``, ``infinity? (ALiBi)``, ``512, 2048`` -> a ``context_length`` mapping.
+    """One context-length value as a page writes it -> a ``context_length`` item.
 
-    The source link, if any, is added by the caller: it is a property of the cell.
+    ``84k (ALiBi)``, ``infinity? (ALiBi)``, ``512, 2048``, ``128k, 256k, 1M``,
+    ``4096-16K with Sliding Windows``, ``unlimited(RNN), trained on 4096``: the value
+    (``K``/``M`` suffixes, ranges, lists, ``infinity``/``unlimited``), ``?``, a mechanism
+    in parentheses and any text after it (the ``qualifier``, kept verbatim; a "trained on
+    N" in it also sets ``trained``). The source link is added by the caller.
     """
     raw = " ".join(text.split())
-    match = _CONTEXT.match(raw)
+    match = _CONTEXT_VALUE.match(raw)
     if not match:
         raise CellValueError(f"not a context length: {raw!r}")
     out: dict[str, t.Any] = {}
     value = match["value"].strip()
-    if value.lower() == "infinity":
-        out["value"] = "infinity"
+    if value.lower() in UNBOUNDED:
+        out["value"] = value.lower()
     else:
         quantity = parse_quantity(value, thousands=True)
         if not _all_int(quantity):
             raise CellValueError(f"a context length counts tokens, so whole numbers: {raw!r}")
         out["value"] = quantity
-    if match["mechanism"]:
-        mechanism = match["mechanism"].lower()
-        if mechanism not in _MECHANISMS:
-            known = ", ".join(_MECHANISMS.values())
-            raise CellValueError(
-                f"unknown context mechanism {match['mechanism']!r} (known: {known})"
-            )
-        out["mechanism"] = mechanism
-    if match["uncertain"]:
+    rest = raw[match.end() :]
+    uncertain = rest.startswith("?")
+    rest = rest[1:] if uncertain else rest
+    mech = _MECHANISM.match(rest)
+    if mech and mech["mechanism"].lower() in _MECHANISM_SPELLINGS:
+        out["mechanism"] = _MECHANISM_SPELLINGS[mech["mechanism"].lower()]
+        rest = rest[mech.end() :]
+    if uncertain:
         out["uncertain"] = True
+    qualifier = rest.strip().lstrip(",;").strip()
+    if qualifier:
+        if "mechanism" not in out:
+            out.update(_mechanism_in(qualifier))
+        trained = _TRAINED.search(qualifier)
+        if trained:
+            number = parse_number(trained["n"], thousands=True)
+            if isinstance(number, int):
+                out["trained"] = number
+        out["qualifier"] = qualifier
     return out
+
+
+def _mechanism_in(text: str) -> dict[str, str]:
+    lowered = text.lower()
+    for spelling, mechanism in _MECHANISM_SPELLINGS.items():
+        if len(spelling) > 3 and spelling in lowered:
+            return {"mechanism": mechanism}
+    return {}
 
 
 def _all_int(value: Quantity) -> bool:
@@ -125,23 +169,34 @@ def _all_int(value: Quantity) -> bool:
 
 
 def format_context(context: dict[str, t.Any]) -> str:
-    """The cell text (without the source link) for a ``context_length`` mapping."""
+    """The canonical text (without the source link) for one ``context_length`` item.
+
+    A mechanism the qualifier already names is not written twice.
+    """
     value = context["value"]
-    text = "infinity" if value == "infinity" else format_quantity(value, kilo=True)
+    text = value if value in UNBOUNDED else format_quantity(value, kilo=True)
     if context.get("uncertain"):
         text += "?"
     mechanism = context.get("mechanism")
-    if mechanism:
+    qualifier = context.get("qualifier")
+    if mechanism and not (qualifier and _mechanism_in(qualifier)):
         text += f" ({_MECHANISMS.get(mechanism, mechanism)})"
+    if qualifier:
+        text += f" {qualifier}"
     return text
 
 
 def parse_date(text: str) -> str:
-    """``2023/05`` -> ``2023-05``; ``2023/05<!--12-->`` (a hidden day) -> ``2023-05-12``."""
+    """``2023/05`` -> ``2023-05``; ``2023/05<!--12-->`` (a hidden day) -> ``2023-05-12``.
+
+    A year alone (``2023``) reads as ``2023``; the importer reports it.
+    """
     raw = text.strip()
     match = _DATE.match(raw)
     if not match:
         raise CellValueError(f"not a date (YYYY/MM): {raw!r}")
+    if match["month"] is None:
+        return match["year"]
     month = int(match["month"])
     if not 1 <= month <= 12:
         raise CellValueError(f"month out of range: {raw!r}")
@@ -153,5 +208,8 @@ def parse_date(text: str) -> str:
 
 def format_date(value: str) -> str:
     """The inverse of :func:`parse_date`: the day, when known, stays hidden in a comment."""
-    year, month, *day = value.split("-")
+    year, *rest = value.split("-")
+    if not rest:
+        return year
+    month, *day = rest
     return f"{year}/{month}" + (f"<!--{day[0]}-->" if day else "")

@@ -17,6 +17,7 @@ import yaml
 _FLOW_WIDTH = 80
 """Scalar lists longer than this (as flow text) are written one item per line."""
 _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
+_FLOW_INDICATORS = set(",[]{}")
 
 
 def _plain_ok(text: str) -> bool:
@@ -31,8 +32,8 @@ def _plain_ok(text: str) -> bool:
         return False
 
 
-def scalar(value: t.Any) -> str:
-    """One scalar as YAML text."""
+def scalar(value: t.Any, *, flow: bool = False) -> str:
+    """One scalar as YAML text; ``flow``: inside ``[...]``, where ``,[]{}`` end a plain one."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -42,7 +43,8 @@ def scalar(value: t.Any) -> str:
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, str):
-        return value if _plain_ok(value) else json.dumps(value, ensure_ascii=False)
+        plain = _plain_ok(value) and not (flow and set(value) & _FLOW_INDICATORS)
+        return value if plain else json.dumps(value, ensure_ascii=False)
     raise TypeError(f"cannot write {type(value).__name__} as YAML")
 
 
@@ -53,7 +55,7 @@ def _is_scalar(value: t.Any) -> bool:
 def _flow(value: t.Any) -> str | None:
     """Flow text for a short list of scalars or a ``{min, max}`` pair, else ``None``."""
     if isinstance(value, list) and value and all(_is_scalar(v) for v in value):
-        text = "[" + ", ".join(scalar(v) for v in value) + "]"
+        text = "[" + ", ".join(scalar(v, flow=True) for v in value) + "]"
         return text if len(text) <= _FLOW_WIDTH else None
     if isinstance(value, dict) and list(value) == ["min", "max"]:
         return "{min: " + scalar(value["min"]) + ", max: " + scalar(value["max"]) + "}"

@@ -59,6 +59,15 @@ def check(context: RuleContext) -> t.Iterator[Finding]:
         released = entry.data.get("released")
         if not isinstance(released, str):
             continue
+        if re.fullmatch(r"\d{4}", released):
+            yield entry.finding(
+                "release-date-year-only",
+                Severity.INFO,
+                f"release date '{released}' gives a year but no month",
+                ("released",),
+                hint="add the month from the release announcement (YYYY-MM)",
+            )
+            continue
         parsed = parse_release(released)
         if parsed is None:
             yield entry.finding(

@@ -100,11 +100,13 @@ def _context_source(entry: Entry, by_id: dict[str, Entry]) -> t.Iterator[Finding
     if cited is None or cited.kind != "model":
         return
     orgs, repos, org_only = _identities(entry)
+    family: set[tuple[str, str]] = set()
     for base in entry.data.get("based_on") or []:
         if isinstance(base, str) and base in by_id:
             base_orgs, base_repos, base_org_only = _identities(by_id[base])
             orgs |= base_orgs
             repos |= base_repos
+            family |= base_repos
             org_only |= base_org_only
     if not orgs:
         return
@@ -120,7 +122,13 @@ def _context_source(entry: Entry, by_id: dict[str, Entry]) -> t.Iterator[Finding
             hint="cite the model card or config.json of one of this entry's checkpoints",
             evidence={"source": source, "checkpoint_orgs": sorted(orgs)},
         )
-    elif name and org not in org_only and (org, name) not in repos:
+    elif (
+        name
+        and org not in org_only
+        and (org, name) not in repos
+        # a sibling of a base checkpoint (bigscience/bloom-1b1 for a row based on bloom)
+        and not any(o == org and name.startswith(n) for o, n in family)
+    ):
         yield entry.finding(
             "context-source-mismatch",
             f"context-length source {source} is about '{cited.repo_id}', "

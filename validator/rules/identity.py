@@ -5,7 +5,7 @@ from __future__ import annotations
 import collections
 import typing as t
 
-from validator.catalog.model import Entry
+from validator.catalog.model import MODEL_KINDS, Entry
 from validator.findings import Finding
 from validator.rules import RuleContext
 
@@ -13,6 +13,7 @@ from validator.rules import RuleContext
 # Paper/blog and context-length links are shared on purpose (a model and its
 # instruction dataset cite the same blog post), so they are not compared.
 _IDENTIFYING_FIELDS = ("checkpoint", "dataset", "eval")
+MODEL_TABLES = frozenset(MODEL_KINDS)
 
 
 def normalize_url(url: str) -> str:
@@ -90,6 +91,8 @@ def _duplicate_urls(entries: list[Entry]) -> t.Iterator[Finding]:
     for places in owners.values():
         first_entry, first_path = places[0]
         for entry, path in places[1:]:
+            if entry.kind != first_entry.kind and {entry.kind, first_entry.kind} <= MODEL_TABLES:
+                continue  # one model in two tables: model-in-two-tables says so, as info
             where = f"{first_entry.file}:{first_entry.position(first_path)[0]}"
             yield entry.finding(
                 "duplicate-url",
