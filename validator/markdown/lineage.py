@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import typing as t
 
-from validator.rules.huggingface import hf_repo
+from validator.hub.urls import parse_hf_url
 
 MIN_NAME = 3
 """Shorter entry names (``T5`` is 2) match too much text to count as a mention."""
@@ -20,9 +20,9 @@ MIN_NAME = 3
 def _repos(entry: t.Mapping[str, t.Any]) -> set[tuple[str, str]]:
     out = set()
     for checkpoint in entry.get("checkpoints") or []:
-        repo = hf_repo(checkpoint["url"]) if isinstance(checkpoint, dict) else None
-        if repo and repo[2]:
-            out.add((repo[1].lower(), repo[2].lower()))
+        repo = parse_hf_url(checkpoint["url"]) if isinstance(checkpoint, dict) else None
+        if repo and repo.kind == "model" and repo.name:
+            out.add((repo.owner.lower(), repo.name.lower()))
     return out
 
 
@@ -44,10 +44,10 @@ def _cited_bases(entry: t.Mapping[str, t.Any], repos: dict[str, set[tuple[str, s
     own = repos[entry["id"]]
     found = []
     for source in _sources(entry):
-        cited = hf_repo(source)
-        if not cited or cited[0] != "model" or not cited[2]:
+        cited = parse_hf_url(source)
+        if not cited or cited.kind != "model" or not cited.name:
             continue
-        key = (cited[1].lower(), cited[2].lower())
+        key = (cited.owner.lower(), cited.name.lower())
         if key in own:
             continue
         for other_id, other in repos.items():
