@@ -167,7 +167,6 @@ class _Run:
         self.findings.append(
             Finding(
                 rule=rule,
-                severity=RULES[rule].severity,
                 message=message,
                 file=self.page_name,
                 line=line,

@@ -62,7 +62,6 @@ def check(context: RuleContext) -> t.Iterator[Finding]:
         if re.fullmatch(r"\d{4}", released):
             yield entry.finding(
                 "release-date-year-only",
-                Severity.INFO,
                 f"release date '{released}' gives a year but no month",
                 ("released",),
                 hint="add the month from the release announcement (YYYY-MM)",
