@@ -14,6 +14,7 @@ import re
 import typing as t
 from pathlib import Path
 
+from validator.catalog.loader import LICENSES_FILE, walk
 from validator.catalog.model import KIND_FOLDERS, Entry, LicenseBook
 from validator.catalog.source import SourceError, load
 from validator.markdown import cells
