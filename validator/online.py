@@ -1,33 +1,36 @@
-"""The online stage of ``validate --online``: the link crawl and the Hub cross-check.
+"""The online stage of every run: the link crawl and the Hub cross-check.
 
-Both run concurrently on one event loop (they share nothing but the machine's sockets;
-each keeps its own per-host politeness). Heavy imports stay inside the functions so the
-offline path never pays for httpx and anyio.
+``validate --online`` runs both, ``links`` the crawl alone; both concurrently on one
+event loop, sharing one per-host limiter. Heavy imports stay inside the functions so
+the offline path never pays for httpx and anyio.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import typing as t
 
-from validator.catalog.model import Catalog, Entry
-from validator.options import ValidateOptions
-from validator.pipeline import OnlineOutcome
+from validator.options import RunOptions
+from validator.pipeline import CacheError, OnlineOutcome, OnlineTargets
 
 if t.TYPE_CHECKING:
     from validator.http.settings import CrawlSettings
     from validator.hub.settings import HubSettings
 
 
-def run_online(entries: list[Entry], catalog: Catalog, options: ValidateOptions) -> OnlineOutcome:
-    """Crawl links and/or cross-check the Hub for ``entries``; blocking."""
+def run_online(targets: OnlineTargets, options: RunOptions) -> OnlineOutcome:
+    """Crawl the links and/or cross-check the Hub for ``targets``; blocking.
+
+    Raises :class:`~validator.pipeline.CacheError` when the link cache cannot be used.
+    """
     import anyio
 
     from validator.config import load_config
 
     settings = load_config(options.config_path).crawl_settings(options.crawl)
     hub_settings = _hub_settings(settings) if options.hub else None
-    return anyio.run(_online, entries, catalog, options, settings, hub_settings)
+    return anyio.run(_online, targets, options, settings, hub_settings)
 
 
 def _hub_settings(settings: CrawlSettings) -> HubSettings:
@@ -44,9 +47,8 @@ def _hub_settings(settings: CrawlSettings) -> HubSettings:
 
 
 async def _online(
-    entries: list[Entry],
-    catalog: Catalog,
-    options: ValidateOptions,
+    targets: OnlineTargets,
+    options: RunOptions,
     settings: CrawlSettings,
     hub_settings: HubSettings | None,
 ) -> OnlineOutcome:
@@ -54,16 +56,26 @@ async def _online(
 
     from validator.http import HostLimiter
 
+    entries = targets.entries
     outcome = OnlineOutcome(entries={entry.file for entry in entries})
+    failures: list[Exception] = []
     unavailable: dict[str, str] = {}
     # One limiter for both parts: the crawl fetches huggingface.co model pages while the
     # Hub check asks huggingface.co/api, and the per-host limits are for the host.
     limiter = HostLimiter(concurrency=settings.concurrency, host_limits=settings.host_limits)
 
     async def links() -> None:
-        from validator.links import check_catalog_links
+        from validator.links import check_links, refs_from_entries
+        from validator.links.local import LocalLinks
 
-        result = await check_catalog_links(entries, settings, limiter=limiter)
+        refs = targets.refs if targets.refs is not None else refs_from_entries(entries)
+        local = LocalLinks(anchors=targets.anchors)
+        try:
+            result = await check_links(refs, settings, limiter=limiter, local=local)
+        except (OSError, sqlite3.Error) as exc:  # cannot create it, not a database, locked
+            path = settings.resolved_cache_path()
+            failures.append(CacheError(f"cannot use the cache at {path}: {exc}"))
+            return
         outcome.links = result.results
         outcome.runs = result.runs
         outcome.findings.extend(result.findings)
@@ -75,7 +87,8 @@ async def _online(
         from validator.hub import check_catalog_hub
 
         assert hub_settings is not None
-        result = await check_catalog_hub(entries, catalog.licenses, hub_settings, limiter=limiter)
+        licenses = targets.catalog.licenses
+        result = await check_catalog_hub(entries, licenses, hub_settings, limiter=limiter)
         outcome.findings.extend(result.findings)
         outcome.hub = sorted(result.repos, key=lambda r: r.repo)
         outcome.families.add("hub")
@@ -87,6 +100,8 @@ async def _online(
             group.start_soon(links)
         if options.hub:
             group.start_soon(hub)
+    if failures:
+        raise failures[0]
     if unavailable and len(unavailable) == (options.links + options.hub):
         # Only when every online part failed to reach anything: one part reaching its
         # host proves the network is there, and its failures are real findings.

@@ -23,17 +23,44 @@ class CrawlOverrides:
     values: t.Mapping[str, t.Any] = dataclasses.field(default_factory=dict)
 
 
+Command = t.Literal["validate", "links"]
+
+
 @dataclasses.dataclass(frozen=True)
-class ValidateOptions:
-    """Everything ``validator validate`` needs to run."""
+class RunOptions:
+    """Everything one run needs, whichever command asked (see :func:`validator.pipeline.run`).
+
+    ``validate`` reads catalog files (schema and consistency rules, and with ``online``
+    the crawl and the Hub check); ``links`` reads catalog, Markdown, HTML and text files
+    (or ``stdin``) and crawls every URL in them. Both go through the same stages.
+    """
 
     paths: tuple[Path, ...]
+    command: Command = "validate"
     fail_on: Severity = Severity.ERROR
     online: bool = False
     links: bool = True
     hub: bool = True
     changed_since: str | None = None
+    """Pull-request mode: online checks only on entry files changed since this git ref."""
     config_path: Path | None = None
     crawl: CrawlOverrides = dataclasses.field(default_factory=CrawlOverrides)
     fix_from_hub: tuple[str, ...] = ()
     """Rule ids whose Hub value should be written back into the catalog."""
+    fix_redirects: bool = False
+    """``links --fix``: rewrite permanently redirected URLs in catalog files."""
+    stdin: str | None = None
+    """The text read from standard input when a path is ``-`` (``links``)."""
+    input_format: str = "markdown"
+    """How to read ``stdin``: ``markdown``, ``html`` or ``text``."""
+    schema_dir: Path | None = None
+    """Another folder of JSON Schemas (tests)."""
+
+    @classmethod
+    def for_links(cls, paths: tuple[Path, ...], **kwargs: t.Any) -> RunOptions:
+        """Options of ``validator links``: every URL of ``paths``, online, no Hub check."""
+        return cls(paths=paths, command="links", online=True, hub=False, **kwargs)
+
+
+ValidateOptions = RunOptions
+"""The name this object had when only ``validate`` used it."""

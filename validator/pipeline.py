@@ -1,31 +1,82 @@
-"""The validate run: load, check offline, optionally check online, return a Report.
+"""The one run: every command's checks in one order, ending in one Report.
 
-This is the core entry point the CLI calls. It owns the order of the stages and the
-waiver bookkeeping, and returns data: it never prints and never exits. Stages:
+``validate``, ``validate --online`` and ``links`` all call :func:`run`; the CLI only
+turns its options into a :class:`~validator.options.RunOptions` and the report into
+an exit code. Stages, in order:
 
-1. load every file (unparseable files become findings, the rest go on);
-2. JSON Schema check of every parsed file;
-3. offline consistency rules on the entries that passed the schema;
-4. with ``online``: the link crawl and the Hugging Face cross-check, concurrently, on
-   all entries or, in pull-request mode, on the entries whose files changed;
-5. waivers, then the :class:`~validator.findings.Report`.
+1. **collect** the inputs: ``validate`` loads catalog files and checks each against
+   its JSON Schema; ``links`` reads catalog, Markdown, HTML and text files (or stdin)
+   for their URLs. Input that cannot be read becomes findings; the rest goes on.
+2. **offline** consistency rules (``validate``) on the entries that passed the schema.
+3. **online** checks (``--online``, and always for ``links``): the link crawl and the
+   Hugging Face cross-check, concurrently (:mod:`validator.online`), on every entry or,
+   in pull-request mode, on the entries whose files changed.
+4. **waivers**, once, on everything found: a finding waived with a reason is counted,
+   not listed, so no reporter ever sees it.
+5. the :class:`~validator.findings.Report`; then the fixes asked for (``links --fix``,
+   ``--fix-from-hub``), whose messages come back as :attr:`Run.notes`.
+
+It returns data: it never prints and never exits. Every expected failure (a missing
+path, a bad config, an unusable cache, a bad git ref) is a :class:`RunError` with one
+line to show.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import sqlite3
 import typing as t
 from pathlib import Path
 
-from validator.catalog.loader import LoadResult, load_catalog
 from validator.catalog.model import Catalog, Entry
 from validator.findings import Finding, LinkResult, Report, RunSummary
 from validator.hub.result import RepoResult
-from validator.options import ValidateOptions
+from validator.options import RunOptions
 from validator.rules import RULES, run_offline
 from validator.rules.waivers import apply_waivers
 from validator.schema import SchemaSet, default_schema_dir
+
+if t.TYPE_CHECKING:
+    from validator.links.extract import LinkRef
+
+
+class RunError(Exception):
+    """The run cannot start or go on (bad path, config, cache, git ref): one line."""
+
+
+@dataclasses.dataclass
+class Inputs:
+    """What the collect stage read."""
+
+    findings: list[Finding]
+    """Problems reading the input (syntax, encoding, schema...)."""
+    entries: list[Entry]
+    """Every entry read, valid or not (for counts and per-entry formats)."""
+    valid: list[Entry]
+    """Entries whose data the rules can trust; waivers and online checks use these."""
+    catalog: Catalog
+    """The valid entries with the license book."""
+    files: int
+    refs: list[LinkRef] | None = None
+    """``links``: every URL of every input. ``None``: the URLs of the entries."""
+    anchors: dict[str, set[str]] = dataclasses.field(default_factory=dict)
+    """Anchors of the Markdown and HTML documents read, for local ``#fragment`` links."""
+    deleted: set[Path] = dataclasses.field(default_factory=set)
+    """Pull-request mode: entry files the change deleted."""
+    changed: list[Entry] | None = None
+    """Pull-request mode: the valid entries whose files the change touched."""
+
+
+@dataclasses.dataclass
+class OnlineTargets:
+    """What the online stage checks: entries (Hub), URLs (crawl) and the license book."""
+
+    entries: list[Entry]
+    catalog: Catalog
+    refs: list[LinkRef] | None = None
+    """Every URL to crawl; ``None`` means every URL of ``entries``."""
+    anchors: dict[str, set[str]] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass
@@ -43,35 +94,82 @@ class OnlineOutcome:
     """Files of the entries the online checks covered."""
 
 
-OnlineStage = t.Callable[[list[Entry], Catalog, ValidateOptions], OnlineOutcome]
+OnlineStage = t.Callable[[OnlineTargets, RunOptions], OnlineOutcome]
 
 
 @dataclasses.dataclass
 class Run:
-    """A finished run: the report and the loaded catalog (for fixes)."""
+    """A finished run: the report, what the fixes said, and the entries (for tests)."""
 
     report: Report
-    loaded: LoadResult
     valid_entries: list[Entry]
+    notes: list[str] = dataclasses.field(default_factory=list)
+    """One line per fix applied or skipped, for stderr."""
 
 
-def validate(
-    options: ValidateOptions,
-    *,
-    today: dt.date | None = None,
-    schema_dir: Path | None = None,
-    online_stage: OnlineStage | None = None,
-    changed_files: set[Path] | None = None,
-    deleted_files: set[Path] | None = None,
+def run(
+    options: RunOptions, *, today: dt.date | None = None, online_stage: OnlineStage | None = None
 ) -> Run:
-    """Run the checks ``options`` ask for and return everything found.
+    """Run every stage ``options`` ask for and return what was found.
 
-    ``changed_files`` (pull-request mode) limits the online checks to those entries;
-    ``deleted_files`` names entry files the change removed, so a reference to one of
-    them is reported as a deletion rather than a typo.
+    ``online_stage`` defaults to :func:`validator.online.run_online` (tests inject a
+    fake). Raises :class:`RunError` for input or setup that cannot be used at all.
     """
+    errors = _errors(options)
+    inputs = _guarded(errors, lambda: _collect(options))
+    findings = list(inputs.findings)
+    ran = {"offline"} if options.command == "validate" else set()
+    if "offline" in ran:
+        findings += _with_deletions(run_offline(inputs.catalog, today), inputs.deleted)
+    online = OnlineOutcome()
+    if options.online:
+        stage = online_stage or _default_online()
+        online = _guarded(errors, lambda: stage(_targets(inputs), options))
+        findings += online.findings
+        ran |= online.families
+
+    def rule_ran(rule: str, entry: Entry) -> bool:
+        family = RULES[rule].family
+        return family in ran and (family == "offline" or entry.file in online.entries)
+
+    waivers = apply_waivers(findings, inputs.valid, rule_ran)
+    kept, notes = _fix_redirects(options, waivers.findings, online.links, inputs)
+    report = Report(
+        findings=kept,
+        links=online.links,
+        hub=online.hub,
+        files_checked=inputs.files,
+        entries_checked=len(inputs.entries),
+        network_unavailable=online.network_unavailable,
+        waived=waivers.waived,
+        entries=[(entry.file, entry.id) for entry in inputs.entries],
+        runs=online.runs,
+    )
+    if options.fix_from_hub:
+        from validator.hub import apply_hub_fixes
+
+        notes += apply_hub_fixes(report.findings, set(options.fix_from_hub))
+    return Run(report=report, valid_entries=inputs.valid, notes=notes)
+
+
+def validate(options: RunOptions, **kwargs: t.Any) -> Run:
+    """:func:`run` under the name it had when only ``validate`` used it."""
+    return run(options, **kwargs)
+
+
+# --------------------------------------------------------------------------- stages
+
+
+def _collect(options: RunOptions) -> Inputs:
+    return _collect_links(options) if options.command == "links" else _collect_catalog(options)
+
+
+def _collect_catalog(options: RunOptions) -> Inputs:
+    """Catalog files: load, schema-check; in pull-request mode, read the change."""
+    from validator.catalog.loader import load_catalog
+
     loaded = load_catalog(list(options.paths))
-    schemas = SchemaSet(schema_dir or default_schema_dir())
+    schemas = SchemaSet(options.schema_dir or default_schema_dir())
     findings = list(loaded.findings)
     broken: set[str] = set()
     for source in loaded.sources:
@@ -81,40 +179,116 @@ def validate(
             findings.extend(problems)
     catalog = loaded.catalog
     valid = [entry for entry in catalog.entries if entry.file not in broken]
-    checked = Catalog(entries=valid, licenses=catalog.licenses, root=catalog.root)
-    findings.extend(_with_deletions(run_offline(checked, today), deleted_files))
-
-    online = OnlineOutcome()
-    if options.online and online_stage is not None:
-        targets = valid
-        if changed_files is not None:
-            resolved = {p.resolve() for p in changed_files}
-            targets = [e for e in valid if e.path.resolve() in resolved]
-        online = online_stage(targets, checked, options)
-        findings.extend(online.findings)
-
-    def rule_ran(rule: str, entry: Entry) -> bool:
-        family = RULES[rule].family
-        if family == "offline":
-            return True
-        return family in online.families and entry.file in online.entries
-
-    outcome = apply_waivers(findings, valid, rule_ran)
-    report = Report(
-        findings=outcome.findings,
-        links=online.links,
-        hub=online.hub,
-        files_checked=loaded.files,
-        entries_checked=len(catalog.entries),
-        network_unavailable=online.network_unavailable,
-        waived=outcome.waived,
-        entries=[(entry.file, entry.id) for entry in catalog.entries],
-        runs=online.runs,
+    inputs = Inputs(
+        findings=findings,
+        entries=list(catalog.entries),
+        valid=valid,
+        catalog=Catalog(entries=valid, licenses=catalog.licenses, root=catalog.root),
+        files=loaded.files,
     )
-    return Run(report=report, loaded=loaded, valid_entries=valid)
+    if options.changed_since:
+        from validator.github.changes import changed_entry_files
+
+        changes = changed_entry_files(options.changed_since, Path.cwd())
+        changed = {p.resolve() for p in changes.changed}
+        inputs.deleted = set(changes.gone)
+        inputs.changed = [e for e in valid if e.path.resolve() in changed]
+    return inputs
 
 
-def _with_deletions(findings: list[Finding], deleted: set[Path] | None) -> list[Finding]:
+def _collect_links(options: RunOptions) -> Inputs:
+    """Any inputs of ``validator links``: their URLs, and the catalog entries among them."""
+    from validator.links.extract import collect_paths
+
+    collected = collect_paths(options.paths, stdin=options.stdin, stdin_format=options.input_format)
+    entries = list({id(r.entry): r.entry for r in collected.refs if r.entry is not None}.values())
+    return Inputs(
+        findings=list(collected.findings),
+        entries=entries,
+        valid=entries,
+        catalog=Catalog(entries=entries),
+        files=collected.files,
+        refs=list(collected.refs),
+        anchors=collected.anchors,
+    )
+
+
+def _targets(inputs: Inputs) -> OnlineTargets:
+    return OnlineTargets(
+        entries=inputs.valid if inputs.changed is None else inputs.changed,
+        catalog=inputs.catalog,
+        refs=inputs.refs,
+        anchors=inputs.anchors,
+    )
+
+
+def _default_online() -> OnlineStage:
+    from validator.online import run_online
+
+    return run_online
+
+
+def _errors(options: RunOptions) -> tuple[type[Exception], ...]:
+    """The errors that mean "this run cannot go on", imported only for the stages asked."""
+    from validator.catalog.loader import CatalogPathError
+    from validator.schema import SchemaSetupError
+
+    errors: tuple[type[Exception], ...] = (CatalogPathError, SchemaSetupError)
+    if options.changed_since:
+        from validator.github.changes import ChangesError
+
+        errors += (ChangesError,)
+    if options.command == "links":
+        from validator.links.extract import InputError
+
+        errors += (InputError, FileNotFoundError)
+    if options.online:
+        from validator.config import ConfigError
+        from validator.credentials import CredentialError
+
+        # The cache: cannot be created, is not a database, is locked.
+        errors += (ConfigError, CredentialError, CacheError, sqlite3.Error)
+    return errors
+
+
+class CacheError(OSError):
+    """The SQLite cache cannot be used (raised by the online stage with its path)."""
+
+
+T = t.TypeVar("T")
+
+
+def _guarded(errors: tuple[type[Exception], ...], step: t.Callable[[], T]) -> T:
+    """Run one stage; an error that means "cannot run" becomes one :class:`RunError`."""
+    try:
+        return step()
+    except errors as exc:
+        raise RunError(str(exc)) from exc
+
+
+def _fix_redirects(
+    options: RunOptions,
+    findings: list[Finding],
+    links: list[LinkResult] | None,
+    inputs: Inputs,
+) -> tuple[list[Finding], list[str]]:
+    """``links --fix``: rewrite permanent redirects; a fixed URL is no finding any more."""
+    if not options.fix_redirects or links is None or inputs.refs is None:
+        return findings, []
+    from validator.links import fix_redirects
+
+    fixed = fix_redirects(links, inputs.refs)
+    done = {(file, line) for file, line, _old, _new in fixed.changed}
+    kept = [f for f in findings if not (f.rule == "link-redirected" and (f.file, f.line) in done)]
+    files = len({c[0] for c in fixed.changed})
+    notes = [f"fixed {len(fixed.changed)} redirected URL(s) in {files} file(s)"]
+    notes += [
+        f"{file}:{line}: not rewritten (text changed?): {url}" for file, line, url in fixed.skipped
+    ]
+    return kept, notes
+
+
+def _with_deletions(findings: list[Finding], deleted: set[Path]) -> list[Finding]:
     """Reword ``reference-unknown`` when the change itself deleted the referenced entry."""
     if not deleted:
         return findings
