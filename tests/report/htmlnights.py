@@ -17,12 +17,11 @@ import anyio
 import httpx
 import respx
 
-from validator.catalog.model import Catalog, Entry
 from validator.findings import Report
 from validator.http import CrawlSettings
 from validator.links import check_links, refs_from_entries
-from validator.options import ValidateOptions
-from validator.pipeline import OnlineOutcome, validate
+from validator.options import RunOptions
+from validator.pipeline import OnlineOutcome, OnlineTargets, run
 
 ROOT = Path(__file__).resolve().parents[2]
 NIGHTS = (dt.date(2026, 11, 26), dt.date(2026, 11, 27), dt.date(2026, 11, 28))
@@ -36,7 +35,8 @@ def _stage(cache: Path, night: dt.date, failing: dict[int, int]):  # type: ignor
         cache_path=cache, cache_ttl=0, max_retries=0, host_interval=0.0, progress=False
     )
 
-    def stage(entries: list[Entry], catalog: Catalog, options: ValidateOptions) -> OnlineOutcome:
+    def stage(targets: OnlineTargets, options: RunOptions) -> OnlineOutcome:
+        entries = targets.entries
         refs = refs_from_entries(entries)
         urls = sorted({ref.url for ref in refs})
         with respx.mock:
@@ -60,11 +60,11 @@ def three_nights(cache: Path) -> Report:
 
     The caller must have changed to the repository root (file paths stay relative).
     """
-    options = ValidateOptions(paths=(Path("catalog"),), online=True, hub=False)
+    options = RunOptions(paths=(Path("catalog"),), online=True, hub=False)
     report = Report()
     for night, failing in zip(NIGHTS, FAILING, strict=True):
         stage = _stage(cache, night, failing)
-        report = validate(options, today=night, online_stage=stage).report
+        report = run(options, today=night, online_stage=stage).report
     return report
 
 

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import json
 import os
-import sys
-import typing as t
 from pathlib import Path
 
 import click
 
 from validator.cli import main
+from validator.cli.exits import fail
 from validator.escape import blob_base_url
 from validator.exitcodes import ExitCode
 
@@ -26,11 +25,6 @@ ISSUE_EXIT_CODES_HELP = (
     "Exit codes: 0 done (also when nothing changed); 1 GitHub refused a call; "
     "2 usage error or unreadable report."
 )
-
-
-def _fail(message: str, code: ExitCode) -> t.NoReturn:
-    click.echo(f"validator: {message}", err=True)
-    sys.exit(code)
 
 
 @main.group("issue")
@@ -77,14 +71,14 @@ def sync_command(
     try:
         report = json.loads(report_path.read_text(encoding="utf-8"))
     except OSError as e:
-        _fail(f"cannot read report {report_path}: {e.strerror or e}", ExitCode.USAGE)
+        fail(f"cannot read report {report_path}: {e.strerror or e}", ExitCode.USAGE)
     except ValueError as e:
-        _fail(f"report {report_path} is not JSON: {e}", ExitCode.USAGE)
+        fail(f"report {report_path} is not JSON: {e}", ExitCode.USAGE)
 
     env = os.environ
     token = env.get("GITHUB_TOKEN")
     if not token and not dry_run:
-        _fail("GITHUB_TOKEN is not set (needed to write issues)", ExitCode.USAGE)
+        fail("GITHUB_TOKEN is not set (needed to write issues)", ExitCode.USAGE)
     blob_base = blob_base_url(env, repo=repo)
     server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
     if artifact_url is None and env.get("GITHUB_RUN_ID"):
@@ -95,7 +89,7 @@ def sync_command(
             repo, token=token, api_url=env.get("GITHUB_API_URL") or DEFAULT_API_URL
         )
     except ValueError as e:  # OWNER/NAME, or a token that cannot be sent (CredentialError)
-        _fail(str(e), ExitCode.USAGE)
+        fail(str(e), ExitCode.USAGE)
     with client:
         try:
             result = sync(
@@ -110,9 +104,9 @@ def sync_command(
                 echo=click.echo,
             )
         except ReportError as e:
-            _fail(f"report {report_path}: {e}", ExitCode.USAGE)
+            fail(f"report {report_path}: {e}", ExitCode.USAGE)
         except GitHubAPIError as e:
-            _fail(f"GitHub refused: {e}", ExitCode.FINDINGS)
+            fail(f"GitHub refused: {e}", ExitCode.FINDINGS)
     if dry_run:
         return
     where = f" #{result.number}" if result.number is not None else ""

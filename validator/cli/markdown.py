@@ -9,12 +9,12 @@ the file to fix instead of a traceback.
 from __future__ import annotations
 
 import difflib
-import typing as t
 from pathlib import Path
 
 import click
 
 from validator.cli import main
+from validator.cli.exits import fail
 from validator.exitcodes import ExitCode
 from validator.markdown.importer import ImportProblem, import_page
 from validator.markdown.render import RenderError, render_folder
@@ -23,20 +23,15 @@ MAX_DIFF_LINES = 40
 """A stale page shows this much of the diff; the rest is one `render --out` away."""
 
 
-def _fail(message: str) -> t.NoReturn:
-    click.echo(message, err=True)
-    raise SystemExit(ExitCode.USAGE)
-
-
 def _read(path: Path, what: str) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        _fail(f"{path}: {what} not found")
+        fail(f"{path}: {what} not found")
     except IsADirectoryError:
-        _fail(f"{path}: is a folder, expected a {what}")
+        fail(f"{path}: is a folder, expected a {what}")
     except (OSError, UnicodeDecodeError) as exc:
-        _fail(f"{path}: cannot read {what}: {exc}")
+        fail(f"{path}: cannot read {what}: {exc}")
 
 
 def _diff(current: str, rendered: str, fromfile: str, tofile: str) -> list[str]:
@@ -74,11 +69,11 @@ def import_command(page: Path, out: Path, force: bool) -> None:
     try:
         result = import_page(text, str(page))
     except ImportProblem as exc:
-        _fail(f"{page}: {exc}")
+        fail(f"{page}: {exc}")
     targets = {out / name: content for name, content in sorted(result.files.items())}
     existing = [path for path in targets if path.exists()]
     if existing and not force:
-        _fail(
+        fail(
             f"{existing[0]}: already exists ({len(existing)} of {len(targets)} files would be "
             "overwritten); use --force to replace them"
         )
@@ -87,7 +82,7 @@ def import_command(page: Path, out: Path, force: bool) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(content, encoding="utf-8")
     except OSError as exc:
-        _fail(f"{exc.filename or out}: cannot write: {exc.strerror or exc}")
+        fail(f"{exc.filename or out}: cannot write: {exc.strerror or exc}")
     for finding in result.findings:
         click.echo(
             f"{finding.file}:{finding.line}:{finding.column}: {finding.severity.label} "
@@ -119,16 +114,16 @@ def import_command(page: Path, out: Path, force: bool) -> None:
 def render_command(catalog: Path, out: Path | None, check: Path | None) -> None:
     """Write the Markdown page from the catalog, or check that a page is up to date."""
     if (out is None) == (check is None):
-        _fail("render: give exactly one of --out PATH or --check PATH")
+        fail("render: give exactly one of --out PATH or --check PATH")
     try:
         text = render_folder(catalog)
     except RenderError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if out is not None:
         try:
             out.write_text(text, encoding="utf-8")
         except OSError as exc:
-            _fail(f"{out}: cannot write: {exc.strerror or exc}")
+            fail(f"{out}: cannot write: {exc.strerror or exc}")
         click.echo(f"wrote {out}")
         return
     assert check is not None

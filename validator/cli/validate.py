@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import sys
 import typing as t
 from pathlib import Path
 
 import click
 
 from validator.cli import EXIT_CODES_HELP, main
-from validator.cli.options import (
-    crawl_options,
-    overrides_from_options,
-    report_options,
-    use_color,
-)
-from validator.exitcodes import ExitCode
+from validator.cli.exits import fail, output_specs, report_and_exit
+from validator.cli.options import crawl_options, overrides_from_options, report_options
 from validator.findings import Severity
-from validator.options import ValidateOptions
-
-
-def fail(message: str, code: ExitCode = ExitCode.USAGE) -> t.NoReturn:
-    """Print one line to stderr and exit: the CLI's only way out on bad input."""
-    click.echo(f"validator: {message}", err=True)
-    sys.exit(code)
+from validator.options import RunOptions
 
 
 @main.command("validate", epilog=EXIT_CODES_HELP)
@@ -76,15 +63,16 @@ def validate_command(
     Offline and fast unless --online is given; then every URL is crawled and every
     Hugging Face checkpoint is compared with its model card (HF_ENDPOINT, HF_TOKEN).
     """
-    from validator.report.outputs import OutputError, OutputSpec, parse_output_spec
+    from validator.pipeline import RunError, run
 
-    try:
-        specs = [parse_output_spec(text) for text in outputs] or [OutputSpec(output_format)]
-    except ValueError as exc:
-        fail(str(exc))
+    specs = output_specs(output_format, outputs)
     if fix_rules and not online:
         fail("--fix-from-hub needs --online")
-    options = ValidateOptions(
+    try:
+        crawl_overrides = overrides_from_options(**crawl)
+    except click.BadParameter as exc:
+        fail(exc.format_message())
+    options = RunOptions(
         paths=paths or (Path("catalog"),),
         fail_on=Severity.parse(fail_on),
         online=online,
@@ -92,57 +80,12 @@ def validate_command(
         hub=hub,
         changed_since=changed_since,
         config_path=config_path,
-        crawl=overrides_from_options(**crawl),
+        crawl=crawl_overrides,
         fix_from_hub=fix_rules,
+        schema_dir=schema_dir,
     )
-    run = _run(options, schema_dir)
-    report = run.report
-    if fix_rules:
-        from validator.hub import apply_hub_fixes
-
-        for line in apply_hub_fixes(report.findings, set(fix_rules)):
-            click.echo(line, err=True)
     try:
-        from validator.report.outputs import write_outputs
-
-        write_outputs(report, specs, color=use_color(), environ=os.environ)
-    except OutputError as exc:
+        result = run(options)
+    except RunError as exc:
         fail(str(exc))
-    if report.network_unavailable:
-        click.echo(f"validator: {report.network_unavailable}", err=True)
-        sys.exit(ExitCode.NETWORK_UNAVAILABLE)
-    sys.exit(ExitCode.FINDINGS if report.failed(options.fail_on) else ExitCode.OK)
-
-
-def _run(options: ValidateOptions, schema_dir: Path | None) -> t.Any:
-    """Run the pipeline; every domain error becomes one line and exit 2."""
-    from validator.catalog.loader import CatalogPathError
-    from validator.pipeline import validate
-    from validator.schema import SchemaSetupError
-
-    changed = deleted = None
-    errors: tuple[type[Exception], ...] = (CatalogPathError, SchemaSetupError)
-    try:
-        if options.changed_since:
-            from validator.github.changes import ChangesError, changed_entry_files
-
-            errors += (ChangesError,)
-            changes = changed_entry_files(options.changed_since, Path.cwd())
-            changed, deleted = set(changes.changed), set(changes.gone)
-        stage = None
-        if options.online:
-            from validator.config import ConfigError
-            from validator.credentials import CredentialError
-            from validator.online import run_online
-
-            errors += (ConfigError, CredentialError)
-            stage = run_online
-        return validate(
-            options,
-            schema_dir=schema_dir,
-            online_stage=stage,
-            changed_files=changed,
-            deleted_files=deleted,
-        )
-    except errors as exc:
-        fail(str(exc))
+    report_and_exit(result, specs, options.fail_on)
