@@ -1,4 +1,4 @@
-"""Test-wide guards: no test may reach the internet.
+"""Test-wide guards: no test may reach the internet, and no test waits for real.
 
 Every socket connection and name lookup is checked: loopback addresses (127.0.0.0/8,
 ::1, "localhost") pass, anything else fails loudly. Integration tests start real
@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import time
 import typing as t
 
 import click.testing
 import pytest
 
 from tests.hostile.markers import leaked
+from validator import timing
 
 _real_getaddrinfo = socket.getaddrinfo
 _real_connect = socket.socket.connect
@@ -90,3 +92,42 @@ def _checked_invoke(self: click.testing.CliRunner, *args: t.Any, **kwargs: t.Any
 def _no_secret_in_any_output(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every command run by any test: no planted marker secret in what it printed."""
     monkeypatch.setattr(click.testing.CliRunner, "invoke", _checked_invoke)
+
+
+class FastForward(timing.Timing):
+    """Waiting without waiting: each sleep is recorded and moves the clocks forward.
+
+    Installed for every test (:func:`_fast_forward`), so back-off, host intervals and
+    write spacing cost no real time; a test asserts on ``waits`` or ``skipped``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            monotonic=lambda: time.monotonic() + self.skipped,
+            wall=lambda: time.time() + self.skipped,
+            sleep=self._sleep,
+            blocking_sleep=self._blocking_sleep,
+        )
+        self.skipped = 0.0
+        self.waits: list[float] = []
+
+    def _blocking_sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.skipped += max(0.0, seconds)
+
+    async def _sleep(self, seconds: float) -> None:
+        import anyio.lowlevel
+
+        self._blocking_sleep(seconds)
+        await anyio.lowlevel.checkpoint()
+
+
+@pytest.fixture(autouse=True)
+def fast_forward() -> t.Iterator[FastForward]:
+    """Every wait in the tool (validator.timing) is recorded instead of slept."""
+    clock = FastForward()
+    previous = timing.install(clock)
+    try:
+        yield clock
+    finally:
+        timing.install(previous)

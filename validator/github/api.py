@@ -19,13 +19,12 @@ Mutating calls are spaced at least a second apart, as the best-practices page as
 
 from __future__ import annotations
 
-import time
 import typing as t
 import urllib.parse
 
 import httpx
 
-from validator import USER_AGENT
+from validator import USER_AGENT, timing
 from validator.credentials import check_secret, headers_for_hop, redact
 
 DEFAULT_API_URL = "https://api.github.com"
@@ -97,8 +96,8 @@ class GitHubClient:
         token: str | None,
         api_url: str = DEFAULT_API_URL,
         client: httpx.Client | None = None,
-        sleep: t.Callable[[float], None] = time.sleep,
-        clock: t.Callable[[], float] = time.time,
+        sleep: t.Callable[[float], None] = timing.blocking_sleep,
+        clock: t.Callable[[], float] = timing.wall,
         max_attempts: int = MAX_ATTEMPTS,
         max_wait: float = MAX_WAIT,
         token_source: str = "GITHUB_TOKEN",

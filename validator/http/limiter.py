@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import time
 import typing as t
 
 import anyio
+
+from validator import timing
 
 
 @dataclasses.dataclass
@@ -40,6 +41,8 @@ class HostLimiter:
     """Hands out request slots per host; also enforces one global concurrency limit.
 
     ``host_limits(host) -> (concurrency, interval_seconds)`` is consulted once per host.
+    ``clock`` (monotonic seconds) and ``sleep`` are injectable, so tests run in
+    virtual time.
     The host slot is taken before the global one, so a request waiting for a busy host
     never holds a global slot that another host could use.
     """
@@ -49,12 +52,14 @@ class HostLimiter:
         *,
         concurrency: int,
         host_limits: t.Callable[[str], tuple[int, float]],
-        clock: t.Callable[[], float] = time.monotonic,
+        clock: t.Callable[[], float] = timing.monotonic,
+        sleep: t.Callable[[float], t.Awaitable[None]] = timing.sleep,
     ) -> None:
         self._global = anyio.Semaphore(max(1, concurrency))
         self._host_limits = host_limits
         self._hosts: dict[str, _Host] = {}
         self._clock = clock
+        self._sleep = sleep
         self.max_in_flight_total = 0
         self._in_flight_total = 0
 
@@ -80,7 +85,7 @@ class HostLimiter:
                 state.next_start = start + state.interval
                 if start <= now:
                     break
-                await anyio.sleep(start - now)
+                await self._sleep(start - now)
                 if self._clock() >= state.paused_until:
                     break  # otherwise a backoff arrived while we slept: wait for it too
             async with self._global:

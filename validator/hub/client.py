@@ -29,9 +29,9 @@ import json
 import re
 import typing as t
 
-import anyio
 import httpx
 
+from validator import timing
 from validator.credentials import redact
 from validator.http.limiter import HostLimiter
 from validator.http.retry import RETRY_STATUSES as SHARED_RETRY_STATUSES
@@ -207,7 +207,7 @@ class HubClient:
     ) -> None:
         self.settings = settings
         self.client = client
-        self._sleep: Sleep = sleep or anyio.sleep
+        self._sleep: Sleep = sleep or timing.sleep
         self.limiter: Limiter = limiter or default_limiter(settings)
         self.cache = cache
         self.requests = 0

@@ -20,7 +20,7 @@ import httpx
 from validator.findings import Finding, LinkResult, Location, RunSummary, Severity, Verdict
 from validator.http import Cache, CrawlSettings, HostLimiter
 from validator.links import runlog
-from validator.links.crawl import Clock, Probe, Sleep
+from validator.links.crawl import Probe, Sleep
 from validator.links.extract import LinkRef
 from validator.links.history import apply_history, fail_after_severity, reusable
 from validator.links.local import LocalLinks
@@ -97,14 +97,13 @@ async def check_links(
     client: httpx.AsyncClient | None = None,
     limiter: HostLimiter | None = None,
     now: float | None = None,
-    clock: Clock | None = None,
     sleep: Sleep | None = None,
     local: LocalLinks | None = None,
 ) -> LinkOutcome:
     """Check every distinct URL of ``refs``; results, findings and network status.
 
-    ``now`` is the wall-clock time the history records; ``clock`` and ``sleep`` are
-    passed to the crawler (monotonic time and waiting), for tests. Links that need no
+    ``now`` is the wall-clock time the history records; ``sleep`` is the crawler's
+    retry wait (default: :func:`validator.timing.sleep`). Links that need no
     network (local files, anchors, ``mailto:``) are judged first by ``local``
     (:mod:`validator.links.offline`); only http(s) URLs are crawled.
     """
@@ -122,7 +121,6 @@ async def check_links(
             settings,
             client=client,
             limiter=limiter,
-            clock=clock,
             sleep=sleep,
             history=records,
             head=head,

@@ -34,6 +34,7 @@ import typing as t
 import anyio
 import httpx
 
+from validator import timing
 from validator.credentials import headers_for_hop, is_sensitive
 from validator.findings import LinkResult, Verdict
 from validator.http import (
@@ -58,7 +59,6 @@ DEAD_STATUSES = frozenset({404, 410})
 # cf-mitigated (PRs #686, #709). Unverifiable, never dead.
 BLOCKED_STATUSES = frozenset({401, 403, 999})
 
-Clock = t.Callable[[], float]
 Sleep = t.Callable[[float], t.Awaitable[None]]
 
 
@@ -104,7 +104,8 @@ class _Answer:
 class Crawler:
     """Checks URLs with one client and one limiter; see the module docstring.
 
-    ``clock`` (monotonic seconds) and ``sleep`` are injectable so tests never wait.
+    ``sleep`` (retry back-off) is injectable so tests never wait; the time budget per
+    URL is real time, like the deadline that enforces it.
     """
 
     def __init__(
@@ -113,15 +114,14 @@ class Crawler:
         client: httpx.AsyncClient,
         limiter: HostLimiter,
         *,
-        clock: Clock = time.monotonic,
-        sleep: Sleep = anyio.sleep,
+        sleep: Sleep = timing.sleep,
         head: HeadPolicy | None = None,
     ) -> None:
         self.settings = settings
         self.head = head if head is not None else HeadPolicy()
         self.client = client
         self.limiter = limiter
-        self._clock = clock
+        self._clock = time.monotonic
         self._sleep = sleep
         self._excludes = [re.compile(p) for p in settings.excludes]
         self._blocked = {h.lower() for h in settings.blocked_hosts}

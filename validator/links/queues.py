@@ -13,7 +13,7 @@ import anyio
 import httpx
 
 from validator.http import CrawlSettings, HostLimiter, LinkRecord, build_client
-from validator.links.crawl import Clock, Crawler, Probe, Sleep
+from validator.links.crawl import Crawler, Probe, Sleep
 from validator.links.methods import HeadPolicy
 from validator.links.schedule import Dispatcher, plan
 
@@ -43,7 +43,6 @@ async def crawl(
     *,
     client: httpx.AsyncClient | None = None,
     limiter: HostLimiter | None = None,
-    clock: Clock | None = None,
     sleep: Sleep | None = None,
     history: t.Mapping[str, LinkRecord] | None = None,
     head: HeadPolicy | None = None,
@@ -63,14 +62,13 @@ async def crawl(
     http = client or build_client(settings)
     progress = _progress(settings.progress)
     task_id = progress.add_task("checking links", total=len(urls)) if progress else None
-    timing: dict[str, t.Any] = {"clock": clock, "sleep": sleep}
     try:
         crawler = Crawler(
             settings,
             http,
             limiter,
             head=head,
-            **{k: v for k, v in timing.items() if v is not None},
+            **({"sleep": sleep} if sleep else {}),
         )
         dispatcher = Dispatcher(
             plan(urls, history or {}), lambda host: 2 * settings.host_limits(host)[0]
