@@ -7,7 +7,8 @@ an exit code. Stages, in order:
 1. **collect** the inputs: ``validate`` loads catalog files and checks each against
    its JSON Schema; ``links`` reads catalog, Markdown, HTML and text files (or stdin)
    for their URLs. Input that cannot be read becomes findings; the rest goes on.
-2. **offline** consistency rules (``validate``) on the entries that passed the schema.
+2. **offline** consistency rules (``validate``) on the entries that passed the schema,
+   and the local links and anchors of the Markdown in ``docs/`` beside a whole catalog.
 3. **online** checks (``--online``, and always for ``links``): the link crawl and the
    Hugging Face cross-check, concurrently (:mod:`validator.online`), on every entry or,
    in pull-request mode, on the entries whose files changed.
@@ -121,6 +122,7 @@ def run(
     ran = {"offline"} if options.command == "validate" else set()
     if "offline" in ran:
         findings += _with_deletions(run_offline(inputs.catalog, today), inputs.deleted)
+        findings += _docs_links(options, inputs)
     online = OnlineOutcome()
     if options.online:
         stage = online_stage or _default_online()
@@ -194,6 +196,14 @@ def _collect_catalog(options: RunOptions) -> Inputs:
         inputs.deleted = set(changes.gone)
         inputs.changed = [e for e in valid if e.path.resolve() in changed]
     return inputs
+
+
+def _docs_links(options: RunOptions, inputs: Inputs) -> list[Finding]:
+    """The local links and anchors of the Markdown in ``docs/`` beside a whole catalog."""
+    from validator.links.offline import check_docs, docs_folder
+
+    docs = docs_folder(options.paths, inputs.catalog.root)
+    return check_docs(docs).findings if docs is not None else []
 
 
 def _collect_links(options: RunOptions) -> Inputs:

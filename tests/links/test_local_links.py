@@ -228,3 +228,34 @@ def test_text_files_are_searched_in_free_text(tmp_path: Path) -> None:
         ("https://a.example/x", 22),
         ("https://b.example/", 48),
     ]
+
+
+def test_validate_judges_the_docs_local_links_offline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = Path(__file__).resolve().parents[2]
+    (tmp_path / "catalog").mkdir()
+    (tmp_path / "catalog" / "licenses.yaml").write_text(
+        (repo / "catalog" / "licenses.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "guide.md").write_text(
+        "# Guide\n\nSee [format](format.md), [gone](gone.md), [anchor](#guide), "
+        "[bad](#nope) and [web](https://a.example/).\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "docs" / "format.md").write_text("# Format\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["validate", "catalog", "--format", "json"])
+    report = json.loads(result.stdout)
+    found = sorted((f["rule"], f["file"], f["line"]) for f in report["findings"])
+    assert found == [
+        ("link-dead", "docs/guide.md", 3),
+        ("link-fragment-missing", "docs/guide.md", 3),
+    ]
+    assert result.exit_code == 1
+    # Single entry files never read the docs.
+    entry = tmp_path / "catalog" / "x.yaml"
+    entry.write_text("id: x\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(entry), "--format", "json"])
+    assert not [f for f in json.loads(result.stdout)["findings"] if f["file"].startswith("docs")]

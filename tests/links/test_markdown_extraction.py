@@ -91,6 +91,7 @@ def test_escaped_backticks_do_not_make_code() -> None:
         ("http://localhost:8000/ works", ["http://localhost:8000/"]),
         ("https://bad_domain.example_x/ no", []),
         ("**https://bold.example/**", ["https://bold.example/"]),
+        ("x.com (+ www.) and https://.", []),
     ],
 )
 def test_bare_urls_follow_gfm_autolink_rules(text: str, expected: list[str]) -> None:

@@ -80,6 +80,8 @@ def find_bare_urls(text: str, *, any_scheme: bool = False) -> list[BareUrl]:
             end += 1
         url = _trim(text[start:end])
         pos = max(start + len(url), match.end())
+        if len(url) <= len(match.group(0)):
+            continue  # nothing left after the prefix: "(see www.)"
         if url.lower().startswith("www."):
             if _valid_domain(_host(url), short=False):
                 found.append(BareUrl("http://" + url, start, start + len(url)))

@@ -121,7 +121,8 @@ def refs_from_text(text: str, file: str) -> list[LinkRef]:
     return out
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """``path`` as reports show it: relative to the working directory when inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
@@ -194,7 +195,7 @@ def collect_paths(
         if not given.exists():
             raise FileNotFoundError(f"no such file or directory: {given}")
         for path in _files(given):
-            shown = _display(path)
+            shown = display_path(path)
             collected.files += 1
             kind = input_format(path)
             if kind == "yaml":

@@ -63,7 +63,9 @@ def _recording(name: str, rule: t.Callable[..., bool]) -> t.Callable[..., bool]:
         start, count = state.pos, len(state.tokens)
         matched = rule(state, silent)
         if matched and not silent:
-            state.env.setdefault("_spans", {}).setdefault(state.src, []).append(
+            # Keyed by the identity of the inline token's content, which is ``state.src``
+            # (the children list cannot be the key: text_join replaces it).
+            state.env.setdefault("_spans", {}).setdefault(id(state.src), []).append(
                 (start, state.pos, name)
             )
             for token in state.tokens[count:]:
@@ -175,7 +177,7 @@ class _Collector:
             return
         src = token.content
         places = _Places(self.source, token.map[0], src)
-        spans = list(env.get("_spans", {}).get(src, []))
+        spans = sorted(set(env.get("_spans", {}).get(id(src), [])))
         spans += _verbatim_spans(src, spans)
         hidden = [s for s in spans if s[2] == "verbatim"]
         if heading:

@@ -10,11 +10,13 @@ finding of its own (``link-file-url``): it points at one machine's disk.
 from __future__ import annotations
 
 import dataclasses
+import re
 import typing as t
+from pathlib import Path
 
 from validator.findings import Finding, LinkResult
 from validator.links.extract import LinkRef
-from validator.links.local import LocalLinks, is_web, scheme
+from validator.links.local import MARKDOWN_SUFFIXES, LocalLinks, is_web, scheme
 from validator.links.verdicts import finding_for
 
 
@@ -61,4 +63,54 @@ def judge_offline(refs: t.Sequence[LinkRef], local: LocalLinks | None = None) ->
     return OfflineOutcome(web, results, findings)
 
 
-__all__ = ["OfflineOutcome", "judge_offline"]
+def docs_folder(paths: t.Sequence[Path], catalog_root: Path | None) -> Path | None:
+    """The ``docs/`` beside a catalog root that is itself among ``paths``, if any.
+
+    Only a run over the whole catalog (``validator validate`` or ``validate catalog/``)
+    checks the docs; validating single entry files never reads them.
+    """
+    if catalog_root is None:
+        return None
+    root = catalog_root.resolve()
+    if not any(p.is_dir() and p.resolve() == root for p in paths):
+        return None
+    docs = root.parent / "docs"
+    return docs if docs.is_dir() else None
+
+
+# Every way a Markdown file can hold a link that is not http(s): a file without any is
+# not parsed at all (its anchors are still read if another file links into it).
+_MAYBE_OFFLINE = re.compile(
+    r"\]\(\s*<?(?!https?://)|^\s{0,3}\[[^\]]+\]:\s*<?(?!https?://)"
+    r"|\b(?:href|src|srcset)\s*=|mailto:|<[^>\s]+@",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
+def check_docs(folder: Path) -> OfflineOutcome:
+    """The local links and anchors of every Markdown file under ``folder`` (no network).
+
+    Web links are returned in ``web`` unjudged: offline validation does not crawl.
+    """
+    from validator.links.extract import Collected, add_document, display_path
+
+    collected = Collected()
+    for path in sorted(folder.rglob("*")):
+        if not path.name.lower().endswith(MARKDOWN_SUFFIXES) or not path.is_file():
+            continue
+        shown = display_path(path)
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            message = f"cannot read file: {exc}"
+            collected.findings.append(Finding("file-unreadable", message, shown))
+            continue
+        if _MAYBE_OFFLINE.search(text):
+            add_document(collected, text, shown, "markdown", str(path.resolve()))
+    local = LocalLinks(root=folder.parent, anchors=collected.anchors)
+    outcome = judge_offline(collected.refs, local)
+    outcome.findings[:0] = collected.findings
+    return outcome
+
+
+__all__ = ["OfflineOutcome", "check_docs", "docs_folder", "judge_offline"]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 
 from validator.findings import Finding, LinkResult, Severity, Verdict
-from validator.http.redirects import permanent_target
 from validator.links.extract import LinkRef
 from validator.rulebook import RULES
 
@@ -77,8 +76,12 @@ def finding_for(
         evidence["history"] = history.to_dict()
     runs = history.consecutive_failures if history else 0
     since = history.first_failed if history else None
-    target = permanent_target(result.url, result.redirects)
+    target = None
     if result.verdict is Verdict.REDIRECTED:
+        # imported here: offline runs (local links in validate) never load httpx
+        from validator.http.redirects import permanent_target
+
+        target = permanent_target(result.url, result.redirects)
         evidence["new_url"] = target
     message = entry.message.format(
         url=result.url,
