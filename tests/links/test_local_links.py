@@ -25,6 +25,7 @@ Jump to [install](#install), [Install](#Install), [gone](#nowhere), [dup](#faq-1
 [dir](docs/) [dir anchor](docs/#guide-heading) [root](/LICENSE) [query](LICENSE?raw=1)
 <a href="docs/page.html#intro">html</a> <a href="docs/page.html#Intro">case</a>
 [legacy](#legacy-anchor) [punct](#whats-new-v20) [emoji](#ship-it-)
+[empty dir](empty/) [empty dir anchor](empty/#x) <a href="docs/gh.html#setup">gh</a>
 
 ## Install
 ## FAQ
@@ -51,9 +52,11 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "docs" / "guide.md").write_text("# Guide heading\n## Step 1 – setup\n")
     (tmp_path / "docs" / "README.md").write_text("# Guide heading\n")
     (tmp_path / "docs" / "page.html").write_text('<h1 id="intro">Intro</h1>')
+    (tmp_path / "docs" / "gh.html").write_text('<h2 id="user-content-setup">Setup</h2>')
     (tmp_path / "img" / "logo.png").write_bytes(b"\x89PNG")
     (tmp_path / "src" / "app.py").write_text("print()\n")
     (tmp_path / "LICENSE").write_text("MIT\n")
+    (tmp_path / "empty").mkdir()
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -104,6 +107,9 @@ def test_readme_gets_each_verdict_with_line_and_column(project: Path) -> None:
         place(10, "[legacy]("): ("README.md#legacy-anchor", ok),  # <a name>
         place(10, "[punct]("): ("README.md#whats-new-v20", ok),  # punctuation dropped
         place(10, "[emoji]("): ("README.md#ship-it-", ok),  # emoji dropped, its space kept
+        place(11, "[empty dir]("): ("empty", ok),
+        place(11, "[empty dir anchor]("): ("empty#x", missing),  # no index file to hold it
+        place(11, '<a href="'): ("docs/gh.html#setup", ok),  # GitHub's user-content- prefix
     }
 
 
@@ -120,6 +126,7 @@ def test_cli_reports_local_links_offline(project: Path) -> None:
             ("link-fragment-missing", *place(5, "[ref link][g] ")),
             ("link-fragment-missing", *place(7, "[bad anchor](")),
             ("link-fragment-missing", *place(9, 'html</a> <a href="')),
+            ("link-fragment-missing", *place(11, "[empty dir anchor](")),
         ]
     )
     assert "network_unavailable" not in report["summary"]

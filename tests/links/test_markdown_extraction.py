@@ -92,6 +92,14 @@ def test_escaped_backticks_do_not_make_code() -> None:
         ("https://bad_domain.example_x/ no", []),
         ("**https://bold.example/**", ["https://bold.example/"]),
         ("x.com (+ www.) and https://.", []),
+        (
+            r"http://msdn.example/library/ms535874\(v=vs.85\).aspx",
+            ["http://msdn.example/library/ms535874(v=vs.85).aspx"],
+        ),
+        (
+            "https://a.example/@team/x and https://b.example/p/@me",
+            ["https://a.example/@team/x", "https://b.example/p/@me"],
+        ),
     ],
 )
 def test_bare_urls_follow_gfm_autolink_rules(text: str, expected: list[str]) -> None:
@@ -134,6 +142,8 @@ def test_markdown_between_html_blocks_is_still_markdown() -> None:
         '<img srcset="v2@1.5x.png">',
         "<p>https://text.example/ in html text is not a link</p>",
         '<meta name="x" content="not a link">',
+        '<link href="/@global/global.css" rel="stylesheet">',
+        '<link rel="stylesheet" href="old.css" disabled>',
     ],
 )
 def test_html_attributes_that_are_not_links(html: str) -> None:
@@ -216,3 +226,18 @@ def test_anchors_of_a_document() -> None:
         "legacy",
         "setext",
     }
+
+
+def test_mdx_components_and_custom_elements_link_with_href_src_cite() -> None:
+    text = (
+        "import Callout from './callout.js';\n\n"
+        '<CardGroup cols={1}>\n  <Card\n    title="Example"\n    href="https://card.example/"\n'
+        "  >\n    Some text\n  </Card>\n</CardGroup>\n\n"
+        '<even-weirder fake-attr src="https://src.example/" cite="https://cite.example/">'
+        "</even-weirder>\n"
+    )
+    assert links(text) == [
+        ("https://card.example/", 6, 11),
+        ("https://src.example/", 12, 30),
+        ("https://cite.example/", 12, 58),
+    ]

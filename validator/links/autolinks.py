@@ -6,7 +6,8 @@ brackets) and for plain text files. A URL starts with ``http://``, ``https://`` 
 after one of ``*_~(["'`<>{|,;``, so ``/cdn/https://img.example/a.jpg`` is one path, not
 two URLs. The host must be a valid domain (no ``_`` in its last two labels; a
 ``www.`` link needs a dot, ``http://localhost`` does not) or an IPv6 literal
-``[::1]``. It ends at whitespace, ``<`` or ``\``; then, as GFM says, trailing ``?!.,:*_~``
+``[::1]``. It ends at whitespace or ``<`` (a backslash escape such as ``\(`` is read as
+the character); then, as GFM says, trailing ``?!.,:*_~``
 and quotes are dropped, a ``)`` only when unbalanced, and a trailing entity-like
 ``&gt;``.
 """
@@ -21,7 +22,8 @@ _START = re.compile(_BOUNDARY + r"(?:https?://|www\.)", re.IGNORECASE)
 _START_ANY = re.compile(_BOUNDARY + r"(?:[a-z][a-z0-9+.-]*://|www\.)", re.IGNORECASE)
 _DOMAIN = re.compile(r"^(?:[\w-]+\.)+[\w-]+$|^\[[0-9A-Fa-f:.]+(?:%[\w.-]+)?\]$")
 _ENTITY = re.compile(r"&[a-zA-Z0-9]+;$")
-_TRAILING = "?!.,:*_~'\""
+_TRAILING = "?!.,:*_~'\"`\\"
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,17 +78,18 @@ def find_bare_urls(text: str, *, any_scheme: bool = False) -> list[BareUrl]:
     while match := pattern.search(text, pos):
         start = match.start()
         end = start
-        while end < len(text) and not text[end].isspace() and text[end] not in "<\\":
+        while end < len(text) and not text[end].isspace() and text[end] != "<":
             end += 1
-        url = _trim(text[start:end])
-        pos = max(start + len(url), match.end())
+        raw = _trim(text[start:end])
+        url = _trim(_ESCAPE.sub(r"\1", raw))  # Markdown's \( is a literal (
+        pos = max(start + len(raw), match.end())
         if len(url) <= len(match.group(0)):
             continue  # nothing left after the prefix: "(see www.)"
         if url.lower().startswith("www."):
             if _valid_domain(_host(url), short=False):
-                found.append(BareUrl("http://" + url, start, start + len(url)))
+                found.append(BareUrl("http://" + url, start, start + len(raw)))
         elif _valid_domain(_host(url), short=True):
-            found.append(BareUrl(url, start, start + len(url)))
+            found.append(BareUrl(url, start, start + len(raw)))
     return found
 
 

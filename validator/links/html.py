@@ -6,8 +6,9 @@ linkinator's and lychee's lists merged); text is never a link (GitHub does not
 autolink inside HTML). Skipped, as lychee does: everything inside the verbatim
 elements (``pre``, ``code``, ``script``, ``style``, ...), comments, ``<link
 rel=preconnect|dns-prefetch>`` hints, elements with a ``prefix`` attribute (RDFa
-``prefix="og: https://ogp.me/ns#"`` is a vocabulary, not a link) and e-mail-like
-``srcset`` candidates (``v2@1.5x.png``). Anchors are every ``id`` and ``<a name>``.
+``prefix="og: https://ogp.me/ns#"`` is a vocabulary, not a link), disabled or
+dev-server stylesheets (``/@global/x.css``) and e-mail-like ``srcset`` candidates
+(``v2@1.5x.png``). Anchors are every ``id`` and ``<a name>``.
 """
 
 from __future__ import annotations
@@ -16,14 +17,12 @@ import dataclasses
 import html.parser
 import re
 
-# attribute -> elements where it holds a URL (linkinator's table, plus lychee's extras)
+# attribute -> elements where it holds a URL (linkinator's table, plus lychee's extras);
+# href, src and cite count on any element, as in lychee: MDX components (<Card href=..>)
+# and custom elements link too.
+_ANY_ELEMENT = frozenset({"href", "src", "cite", "usemap"})
 _URL_ATTRIBUTES: dict[str, frozenset[str]] = {
-    "href": frozenset({"a", "area", "link", "embed", "base"}),
-    "src": frozenset(
-        {"audio", "embed", "frame", "iframe", "img", "input", "script", "source", "track", "video"}
-    ),
     "srcset": frozenset({"img", "source"}),
-    "cite": frozenset({"blockquote", "del", "ins", "q"}),
     "data": frozenset({"object"}),
     "poster": frozenset({"video"}),
     "background": frozenset({"body"}),
@@ -90,6 +89,13 @@ def srcset_urls(value: str) -> list[str]:
     return urls
 
 
+def _virtual_stylesheet(rel: set[str], values: dict[str, str]) -> bool:
+    """A disabled stylesheet, or one a dev server invents (``/@global/x.css``, lychee)."""
+    if "stylesheet" not in rel:
+        return False
+    return "disabled" in values or values.get("href", "").startswith(("/@", "@"))
+
+
 class _Reader(html.parser.HTMLParser):
     def __init__(self, line: int, column: int, with_links: bool) -> None:
         super().__init__(convert_charrefs=True)
@@ -137,10 +143,11 @@ class _Reader(html.parser.HTMLParser):
                 self.anchors.append(values[name])
         if not self.with_links or "prefix" in values:
             return
-        if tag == "link" and _HINTS & set(values.get("rel", "").lower().split()):
+        rel = set(values.get("rel", "").lower().split())
+        if tag == "link" and (_HINTS & rel or _virtual_stylesheet(rel, values)):
             return
         for name, value in attrs:
-            if value is None or tag not in _URL_ATTRIBUTES.get(name, ()):
+            if value is None or not (name in _ANY_ELEMENT or tag in _URL_ATTRIBUTES.get(name, ())):
                 continue
             line, column = self._place(self._value_offset(name))
             urls = srcset_urls(value) if name == "srcset" else [value.strip()]

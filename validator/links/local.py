@@ -9,8 +9,10 @@ directory). ``?query`` is ignored and ``%20`` decoded. Verdicts:
 * ``dead``: no such file or directory;
 * ``fragment-missing``: the file exists, the anchor does not. Anchors are looked up in
   Markdown files (heading slugs, ``id``, ``<a name>``) and HTML files (``id``, ``<a
-  name>``); a directory's anchors are those of its ``README.md``, ``index.md`` or
-  ``index.html``; other files have no anchors we can see, so any fragment passes.
+  name>``, GitHub's ``user-content-`` prefix allowed); a directory's anchors are
+  those of its ``README.md``, ``index.md`` or ``index.html`` (none there: the
+  fragment is missing); other files have no anchors we can see, so any fragment
+  passes.
 
 Case: in Markdown, a fragment matches a heading anchor ignoring case, as GitHub's
 page script does (``#Install`` reaches ``## install``); an HTML file's ids must match
@@ -141,11 +143,14 @@ class LocalLinks:
         if not anchor_rules.checkable(fragment, "github.com"):
             return LinkResult(shown, Verdict.OK)
         document = self._document(target)
+        if document is None and target is not None and target.is_dir():
+            error = f"#{fragment}: the folder has no README.md, index.md or index.html"
+            return LinkResult(shown, Verdict.FRAGMENT_MISSING, error=error)
         if document is None:
             return LinkResult(shown, Verdict.OK)
         found = self._anchors(document, target)
         markdown = target is None or document.suffix.lower() in MARKDOWN_SUFFIXES
-        if fragment in found or (markdown and fragment.lower() in {a.lower() for a in found}):
+        if _has_anchor(found, fragment, ignore_case=markdown):
             return LinkResult(shown, Verdict.OK)
         where = "-" if target is None else _display(document)
         return LinkResult(
@@ -171,6 +176,14 @@ class LocalLinks:
             except OSError:
                 self.anchors[key] = set()
         return self.anchors[key]
+
+
+def _has_anchor(found: set[str], fragment: str, *, ignore_case: bool) -> bool:
+    """Whether ``fragment`` names an anchor (GitHub's ``user-content-`` prefix allowed)."""
+    wanted = {fragment, f"user-content-{fragment}"}
+    if wanted & found:
+        return True
+    return ignore_case and bool({w.lower() for w in wanted} & {a.lower() for a in found})
 
 
 def _normalise(path: Path) -> str:
