@@ -7,7 +7,8 @@ function here for its output, so each output's rules live in one place:
 * terminal / CI log text: :func:`clean` (control characters shown, one line);
 * workflow-command annotations: :func:`escape_data` and :func:`escape_property`;
 * Markdown (job summary, PR comment, report issue): :func:`md_text`;
-* XML (JUnit): :func:`xml_text`.
+* XML (JUnit): :func:`xml_text`;
+* HTML (the HTML report): :func:`html_text`, and :func:`html_href` for link targets.
 
 Also here, because the job summary and the report issue both need them: links to a
 file line on GitHub (:func:`blob_base_url`, :func:`file_link`) and the age of a failure
@@ -17,6 +18,7 @@ one change to that output's function, with a test.
 
 from __future__ import annotations
 
+import html
 import re
 import typing as t
 import urllib.parse
@@ -119,6 +121,26 @@ def xml_text(value: str) -> str:
     return _XML_ILLEGAL.sub("", value)
 
 
+# --------------------------------------------------------------------------- HTML
+
+
+def html_text(value: object) -> str:
+    """Text safe inside an HTML element or a double- or single-quoted attribute."""
+    return html.escape(str(value), quote=True)
+
+
+def html_href(url: str) -> str | None:
+    """``url`` escaped for an ``href`` when it is http(s), else ``None`` (no link).
+
+    A catalog URL such as ``javascript:…`` or ``data:…`` must stay text, not a link.
+    """
+    try:
+        scheme = urllib.parse.urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return html_text(url) if scheme in ("http", "https") else None
+
+
 __all__ = [
     "blob_base_url",
     "clean",
@@ -126,6 +148,8 @@ __all__ = [
     "escape_property",
     "failure_age",
     "file_link",
+    "html_href",
+    "html_text",
     "md_text",
     "xml_text",
 ]

@@ -215,3 +215,12 @@ def test_nightly_workflow_writes_and_uploads_the_page() -> None:
     steps = {s.get("id") or s.get("name"): s for s in workflow["jobs"]["check"]["steps"]}
     assert "--output html:report.html" in steps["validate"]["run"]
     assert "report.html" in steps["upload"]["with"]["path"].split()
+
+
+def test_only_http_urls_become_link_targets() -> None:
+    from validator.escape import html_href, html_text
+
+    assert html_href('HTTPS://a.test/?q=1&x="y"') == "HTTPS://a.test/?q=1&amp;x=&quot;y&quot;"
+    for url in ("javascript:alert(1)", "data:text/html,x", "//a.test/x", "http://[::1"):
+        assert html_href(url) is None, url
+    assert html_text("<a href='x'>") == "&lt;a href=&#x27;x&#x27;&gt;"

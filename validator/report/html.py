@@ -1,27 +1,27 @@
-"""One self-contained HTML page for people: summary, findings, link health, history.
+"""One self-contained HTML page for people: summary, history, findings, link health.
 
 The page carries its own CSS and an inline SVG chart: no script, no external asset,
 no CDN, so it works opened from disk, as a workflow artifact or on a Pages site.
-Sections, in order: summary counts; findings grouped by entry, each linking to its
-file line (absolute under ``blob_base_url``, built from ``GITHUB_SERVER_URL``,
-``GITHUB_REPOSITORY`` and ``GITHUB_SHA`` by :func:`~validator.report.outputs.blob_base_url`,
-else relative to the repository root); link health by host (URLs, requests, failures,
-median latency of the URLs fetched this run); failing links with their age; and the
-history of failing links per night from the cache's run log
-(:mod:`validator.links.runlog`). Every piece of text from catalog files, servers or
-the environment is HTML-escaped; only http(s) URLs become links.
+Sections, in order: summary counts; failing links per night from the cache's run log
+(:mod:`validator.links.runlog`); findings grouped by entry, each linking to its file
+line (absolute under ``blob_base_url``, built from ``GITHUB_SERVER_URL``,
+``GITHUB_REPOSITORY`` and ``GITHUB_SHA`` by :func:`validator.escape.blob_base_url`,
+else relative to the repository root); failing links with their age; link health by
+host (URLs, requests, failures, median latency of the URLs fetched this run). Text
+from catalog files, servers or the environment is escaped by :mod:`validator.escape`;
+only http(s) URLs become links.
 """
 
 from __future__ import annotations
 
-import html
 import statistics
 import typing as t
 import urllib.parse
 
+from validator.escape import file_link, html_href, html_text
 from validator.findings import Finding, LinkResult, Report, RunSummary, Severity
 from validator.report.base import Reporter
-from validator.report.markdown import file_link, history_age
+from validator.report.markdown import history_age
 
 NIGHTS = 30
 """Nights shown in the history chart."""
@@ -81,17 +81,6 @@ svg.chart .zero { fill: var(--ok); }
 svg.chart .value { fill: var(--fg); font-weight: 600; }
 footer { margin-top: 2rem; color: var(--muted); font-size: .85rem; }
 """
-
-
-def esc(value: object) -> str:
-    """Text safe inside an element or a quoted attribute."""
-    return html.escape(str(value), quote=True)
-
-
-def _href(url: str) -> str | None:
-    """``url`` as an attribute value when it is an http(s) URL, else ``None``."""
-    scheme = urllib.parse.urlsplit(url).scheme.lower()
-    return esc(url) if scheme in ("http", "https") else None
 
 
 def _host(url: str) -> str:
@@ -155,7 +144,7 @@ def chart(runs: t.Sequence[RunSummary]) -> str:
     label = "Failing links per night: " + ", ".join(f"{r.at[:10]} {r.failing}" for r in runs)
     parts = [
         f'<svg class="chart" id="history-chart" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-label="{esc(label)}" xmlns="http://www.w3.org/2000/svg">'
+        f'role="img" aria-label="{html_text(label)}" xmlns="http://www.w3.org/2000/svg">'
     ]
     for value in range(0, peak + 1, step_y):
         y = top + plot_h * (1 - value / peak)
@@ -171,7 +160,7 @@ def chart(runs: t.Sequence[RunSummary]) -> str:
         shown = max(h, 2.0)  # a clean night still shows as a thin green line
         parts.append(
             f'<rect class="{cls}" x="{x:.1f}" y="{top + plot_h - shown:.1f}" '
-            f'width="{bar_w:.1f}" height="{shown:.1f}"><title>{esc(run.at[:10])}: '
+            f'width="{bar_w:.1f}" height="{shown:.1f}"><title>{html_text(run.at[:10])}: '
             f"{_plural(run.failing, 'failing link')} of {run.checked}</title></rect>"
             f'<text class="value" x="{x + bar_w / 2:.1f}" y="{y - 4:.1f}" '
             f'text-anchor="middle">{run.failing}</text>'
@@ -179,7 +168,7 @@ def chart(runs: t.Sequence[RunSummary]) -> str:
         if i % every == 0 or i == len(runs) - 1:
             parts.append(
                 f'<text x="{x + bar_w / 2:.1f}" y="{height - bottom + 16}" '
-                f'text-anchor="middle">{esc(run.at[5:10])}</text>'
+                f'text-anchor="middle">{html_text(run.at[5:10])}</text>'
             )
     parts.append("</svg>")
     return "".join(parts)
@@ -220,9 +209,9 @@ class HtmlReporter(Reporter):
         return head + "\n".join(body) + "\n</body>\n</html>\n"
 
     def _subtitle(self, report: Report) -> str:
-        when = f"Run of {esc(_when(report.runs[-1].at))}. " if report.runs else ""
+        when = f"Run of {html_text(_when(report.runs[-1].at))}. " if report.runs else ""
         where = (
-            f'Files link to <a href="{esc(self.blob_base_url)}">the commit checked</a>.'
+            f'Files link to <a href="{html_text(self.blob_base_url)}">the commit checked</a>.'
             if self.blob_base_url
             else "File links are relative to the repository root."
         )
@@ -246,11 +235,13 @@ class HtmlReporter(Reporter):
             key = label.replace(" ", "-")
             out.append(
                 f'<li class="{cls}" id="stat-{key}" data-count="{n}">'
-                f'<span class="n">{n}</span>{esc(label)}</li>'
+                f'<span class="n">{n}</span>{html_text(label)}</li>'
             )
         out.append("</ul>")
         if report.network_unavailable:
-            out.append(f'<p class="banner" role="alert">{esc(report.network_unavailable)}</p>')
+            out.append(
+                f'<p class="banner" role="alert">{html_text(report.network_unavailable)}</p>'
+            )
         out.append("</section>")
         return out
 
@@ -262,8 +253,9 @@ class HtmlReporter(Reporter):
         for f in findings:
             groups.setdefault((f.file, f.entry), []).append(f)
         for (file, entry), items in sorted(groups.items(), key=lambda g: (g[0][0], g[0][1] or "")):
-            link = f'<a href="{esc(file_link(file, 0, self.blob_base_url))}">{esc(file)}</a>'
-            title = f"<code>{esc(entry)}</code> · {link}" if entry else link
+            href = html_text(file_link(file, 0, self.blob_base_url))
+            link = f'<a href="{href}">{html_text(file)}</a>'
+            title = f"<code>{html_text(entry)}</code> · {link}" if entry else link
             out.append(f'<div class="entry"><h3>{title}</h3><table class="findings"><thead><tr>')
             out.append("<th>severity</th><th>rule</th><th>where</th><th>message</th>")
             out.append("</tr></thead><tbody>")
@@ -274,14 +266,14 @@ class HtmlReporter(Reporter):
 
     def _finding(self, f: Finding) -> str:
         place = f"line {f.line}" if f.line > 0 else "file"
-        href = esc(file_link(f.file, f.line, self.blob_base_url))
-        hint = f'<br><span class="hint">hint: {esc(f.hint)}</span>' if f.hint else ""
+        href = html_text(file_link(f.file, f.line, self.blob_base_url))
+        hint = f'<br><span class="hint">hint: {html_text(f.hint)}</span>' if f.hint else ""
         sev = f.severity.label
         return (
             f'<tr class="finding"><td><span class="sev sev-{sev}">{sev}</span></td>'
-            f"<td><code>{esc(f.rule)}</code></td>"
+            f"<td><code>{html_text(f.rule)}</code></td>"
             f'<td><a href="{href}">{place}</a></td>'
-            f"<td>{esc(f.message)}{hint}</td></tr>"
+            f"<td>{html_text(f.message)}{hint}</td></tr>"
         )
 
     def _hosts(self, links: list[LinkResult] | None) -> list[str]:
@@ -297,7 +289,7 @@ class HtmlReporter(Reporter):
         for host, urls, requests, failures, median in host_health(links):
             latency = f"{median} ms" if median is not None else "-"
             rows.append(
-                f'<tr class="host"><td>{esc(host)}</td><td class="num">{urls}</td>'
+                f'<tr class="host"><td>{html_text(host)}</td><td class="num">{urls}</td>'
                 f'<td class="num">{requests}</td><td class="num">{failures}</td>'
                 f'<td class="num">{latency}</td></tr>'
             )
@@ -329,20 +321,20 @@ class HtmlReporter(Reporter):
         return out
 
     def _link_row(self, r: LinkResult) -> str:
-        href = _href(r.url)
-        url = f'<a href="{href}">{esc(r.url)}</a>' if href else esc(r.url)
+        href = html_href(r.url)
+        url = f'<a href="{href}">{html_text(r.url)}</a>' if href else html_text(r.url)
         # The crawler's error names the status when there is one ("HTTP 404").
         status = r.error or (str(r.status) if r.status is not None else "")
         places = "<br>".join(
-            f'<a href="{esc(file_link(loc.file, loc.line, self.blob_base_url))}">'
-            f"{esc(loc.file)}:{loc.line}</a>"
-            + (f" <code>{esc(loc.entry)}</code>" if loc.entry else "")
+            f'<a href="{html_text(file_link(loc.file, loc.line, self.blob_base_url))}">'
+            f"{html_text(loc.file)}:{loc.line}</a>"
+            + (f" <code>{html_text(loc.entry)}</code>" if loc.entry else "")
             for loc in r.locations
         )
         return (
-            f'<tr class="failing"><td class="url">{url}</td><td>{esc(r.verdict.value)}</td>'
-            f'<td class="nowrap">{esc(status or "-")}</td><td>{places or "-"}</td>'
-            f'<td class="nowrap">{esc(history_age(r))}</td></tr>'
+            f'<tr class="failing"><td class="url">{url}</td><td>{html_text(r.verdict.value)}</td>'
+            f'<td class="nowrap">{html_text(status or "-")}</td><td>{places or "-"}</td>'
+            f'<td class="nowrap">{html_text(history_age(r))}</td></tr>'
         )
 
     def _history(self, runs: list[RunSummary] | None) -> list[str]:
@@ -354,7 +346,7 @@ class HtmlReporter(Reporter):
         first, last = nights[0].at[:10], nights[-1].at[:10]
         out.append(
             f"<p>Failing links per night, {_plural(len(nights), 'night')} "
-            f"from {esc(first)} to {esc(last)} (the last run of each UTC day).</p>"
+            f"from {html_text(first)} to {html_text(last)} (the last run of each UTC day).</p>"
         )
         out.append(chart(nights))
         out.append("</section>")
