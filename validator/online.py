@@ -27,8 +27,11 @@ def run_online(targets: OnlineTargets, options: RunOptions) -> OnlineOutcome:
     import anyio
 
     from validator.config import load_config
+    from validator.http.resolver import per_run
 
-    settings = load_config(options.config_path).crawl_settings(options.crawl)
+    # One resolver for the run, shared by both parts: each host is looked up once, and
+    # a name that does not resolve fails all its URLs and Hub requests at once.
+    settings = per_run(load_config(options.config_path).crawl_settings(options.crawl))
     hub_settings = _hub_settings(settings) if options.hub else None
     return anyio.run(_online, targets, options, settings, hub_settings)
 
@@ -85,10 +88,14 @@ async def _online(
 
     async def hub() -> None:
         from validator.hub import check_catalog_hub
+        from validator.hub.check import standalone_client
 
         assert hub_settings is not None
         licenses = targets.catalog.licenses
-        result = await check_catalog_hub(entries, licenses, hub_settings, limiter=limiter)
+        async with standalone_client(hub_settings, settings.resolver) as http:
+            result = await check_catalog_hub(
+                entries, licenses, hub_settings, client=http, limiter=limiter
+            )
         outcome.findings.extend(result.findings)
         outcome.hub = sorted(result.repos, key=lambda r: r.repo)
         outcome.families.add("hub")

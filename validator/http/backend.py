@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
 import typing as t
 
 import anyio
+import anyio.from_thread
+import anyio.lowlevel
 import httpcore
 
 from validator.http.errors import (
@@ -63,8 +66,32 @@ def is_public_address(address: IPAddress) -> bool:
 
 
 async def system_resolver(host: str, port: int) -> list[str]:
-    """Resolve with the system resolver (through anyio's thread pool), in order."""
-    infos = await anyio.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    """Resolve with the system resolver, in order, in a daemon thread of its own.
+
+    ``getaddrinfo`` cannot be interrupted: a resolver that never answers holds its
+    thread for its own timeout (10 s with glibc's defaults). In anyio's worker pool
+    that thread would keep the process alive after the run gave up on the lookup
+    (:class:`~validator.http.resolver.HostResolver`); a daemon thread does not.
+    """
+    token = anyio.lowlevel.current_token()
+    done = anyio.Event()
+    box: list[t.Any] = []
+
+    def lookup() -> None:
+        try:
+            box.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except BaseException as exc:  # handed to the waiting task below
+            box.append(exc)
+        try:
+            anyio.from_thread.run_sync(done.set, token=token)
+        except Exception:  # the run is over: nobody waits for this answer any more
+            pass
+
+    threading.Thread(target=lookup, name=f"resolve {host}", daemon=True).start()
+    await done.wait()
+    if isinstance(box[0], BaseException):
+        raise box[0]
+    infos = box[0]
     out: list[str] = []
     for _family, _type, _proto, _canon, sockaddr in infos:
         ip = str(sockaddr[0])

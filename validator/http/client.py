@@ -14,6 +14,8 @@ Bodies are read raw and decompressed here with a hard output limit, so neither a
 from __future__ import annotations
 
 import collections
+import functools
+import ssl
 import typing as t
 import zlib
 
@@ -22,6 +24,7 @@ import httpx
 
 from validator.credentials import headers_for_hop, is_sensitive, same_origin
 from validator.http.backend import SafeNetworkBackend
+from validator.http.resolver import HostResolver, run_resolver
 from validator.http.settings import CrawlSettings
 
 ACCEPT_ENCODING = "gzip, deflate"
@@ -84,16 +87,27 @@ class OriginPools:
             await pool.aclose()
 
 
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """The verifying TLS context (loading the CA bundle costs ~0.1 s: once, not per client)."""
+    return httpx.create_ssl_context(trust_env=False)
+
+
 class SafeTransport(httpx.AsyncHTTPTransport):
     """``httpx.AsyncHTTPTransport`` whose pools use the safe backend, one per origin."""
 
     def __init__(self, settings: CrawlSettings, *, limits: httpx.Limits) -> None:
-        super().__init__(limits=limits, trust_env=False)
-        ssl_context = httpx.create_ssl_context(trust_env=False)  # one, shared by every pool
+        ssl_context = _ssl_context()  # one per process, shared by every pool and client
+        super().__init__(verify=ssl_context, limits=limits, trust_env=False)
+        # Each host is resolved once per client (once per run when the run shares a
+        # HostResolver through the settings): see validator.http.resolver.
+        resolver = run_resolver(settings) or HostResolver(
+            settings.resolver, timeout=settings.connect_timeout
+        )
         backend = SafeNetworkBackend(
             allow_private=settings.allow_private,
             allowlist=settings.private_allowlist,
-            resolver=settings.resolver,
+            resolver=resolver,
         )
 
         def make_pool() -> httpcore.AsyncConnectionPool:

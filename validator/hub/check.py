@@ -22,7 +22,7 @@ import httpx
 from validator.catalog.model import Entry, LicenseBook
 from validator.findings import Finding
 from validator.http.client import build_client
-from validator.http.settings import CrawlSettings
+from validator.http.settings import CrawlSettings, Resolver
 from validator.hub.cache import EtagCache
 from validator.hub.client import HubClient, Limiter
 from validator.hub.facts import Pair
@@ -48,12 +48,17 @@ def _open_cache(settings: HubSettings) -> EtagCache | None:
         return None
 
 
-def standalone_client(settings: HubSettings) -> httpx.AsyncClient:
-    """The shared network layer's safe client, for runs without an injected one."""
+def standalone_client(settings: HubSettings, resolver: Resolver | None = None) -> httpx.AsyncClient:
+    """The shared network layer's safe client, for runs without an injected one.
+
+    ``resolver``: the run's (a :class:`~validator.http.resolver.HostResolver` shared
+    with the link crawl, so huggingface.co is looked up once per run).
+    """
     crawl = CrawlSettings(
         timeout=settings.timeout,
         user_agent=settings.user_agent,
         allow_private=settings.private_allowed,
+        resolver=resolver,
     )
     return build_client(crawl)
 

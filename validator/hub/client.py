@@ -33,6 +33,7 @@ import httpx
 
 from validator import timing
 from validator.credentials import redact
+from validator.http.errors import translate
 from validator.http.limiter import HostLimiter
 from validator.http.retry import RETRY_STATUSES as SHARED_RETRY_STATUSES
 from validator.http.retry import backoff_delay, server_delay
@@ -256,9 +257,10 @@ class HubClient:
                     )
             except httpx.TransportError as exc:
                 # ConnectError: DNS, refused, no route; TimeoutException, ReadError...:
-                # the host answered nothing usable. All retried alike.
+                # the host answered nothing usable. Retried alike, except a failure the
+                # run already settled (the host's name did not resolve this run).
                 last_error = exc
-                if attempt < self.settings.max_retries:
+                if attempt < self.settings.max_retries and translate(exc).retryable:
                     await self._sleep(backoff(attempt))
                     continue
                 break

@@ -51,6 +51,7 @@ from validator.http import (
     translate,
 )
 from validator.http.redirects import REDIRECT_STATUSES, RedirectChain, permanent_target
+from validator.http.resolver import run_resolver, settle
 from validator.links import anchors
 from validator.links.methods import HeadPolicy
 
@@ -123,6 +124,7 @@ class Crawler:
         self.limiter = limiter
         self._clock = time.monotonic
         self._sleep = sleep
+        self._resolver = run_resolver(settings)
         self._excludes = [re.compile(p) for p in settings.excludes]
         self._blocked = {h.lower() for h in settings.blocked_hosts}
 
@@ -301,6 +303,12 @@ class Crawler:
         """One request in one host slot, within the URL's remaining budget."""
         state.attempts += 1
         outcome: _Answer | NetworkError
+        if self._resolver is not None:
+            # The host's name, once per run and outside its request slots: a name that
+            # does not resolve fails each URL of the host at once (validator.http.resolver).
+            known = await settle(self._resolver, url.host, url.port or 443)
+            if known is not None:
+                return known
         async with self.limiter.slot(url.host):
             started = self._clock()
             with anyio.move_on_after(remaining) as scope:

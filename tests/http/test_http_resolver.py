@@ -1,0 +1,200 @@
+"""Each host is resolved once per run; its answer or failure is shared by all its URLs.
+
+The resolver is injected (a fake lookup that counts, fails or never answers); the
+stall rule's wait goes through an injected sleep, so nothing here waits for real
+beyond a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+import typing as t
+
+import anyio
+import pytest
+from click.testing import CliRunner
+
+from validator.cli import main
+from validator.http import CrawlSettings, HostLimiter
+from validator.http.errors import ResolverError, UnknownHostError
+from validator.http.resolver import HostResolver, per_run
+from validator.links import check_links, refs_from_text
+
+
+class FakeLookup:
+    """Counts lookups per host; answers, fails with ``error`` or hangs for ``hang``."""
+
+    def __init__(
+        self, *, error: int | None = None, hang: t.Container[str] = (), ip: str = "93.184.216.34"
+    ) -> None:
+        self.error = error
+        self.hang = hang
+        self.ip = ip
+        self.calls: dict[str, int] = {}
+
+    async def __call__(self, host: str, port: int) -> list[str]:
+        self.calls[host] = self.calls.get(host, 0) + 1
+        await anyio.lowlevel.checkpoint()
+        if host in self.hang:
+            await anyio.sleep_forever()
+        if self.error is not None:
+            raise socket.gaierror(self.error, "Temporary failure in name resolution")
+        return [self.ip]
+
+
+async def instant(_seconds: float) -> None:
+    await anyio.lowlevel.checkpoint()
+
+
+def test_concurrent_lookups_of_one_host_share_one_answer() -> None:
+    lookup = FakeLookup()
+    resolver = HostResolver(lookup)
+    answers: list[list[str]] = []
+
+    async def run() -> None:
+        async def one(host: str) -> None:
+            answers.append(await resolver(host, 443))
+
+        async with anyio.create_task_group() as group:
+            for host in ["Example.org", "example.org", "example.org.", "example.org"] * 5:
+                group.start_soon(one, host)
+
+    anyio.run(run)
+    assert lookup.calls == {"Example.org": 1}
+    assert answers == [["93.184.216.34"]] * 20
+    assert resolver.lookups == 1
+
+
+def test_a_failure_is_asked_once_shared_and_not_retryable() -> None:
+    lookup = FakeLookup(error=socket.EAI_AGAIN)
+    resolver = HostResolver(lookup)
+
+    async def run() -> list[BaseException]:
+        errors = []
+        for _ in range(5):
+            try:
+                await resolver("huggingface.co", 443)
+            except ResolverError as exc:
+                errors.append(exc)
+        return errors
+
+    errors = anyio.run(run)
+    assert lookup.calls == {"huggingface.co": 1}
+    assert len(errors) == 5 and len({id(e) for e in errors}) == 5  # fresh error per caller
+    assert all(not e.retryable and e.network_level for e in errors)  # type: ignore[attr-defined]
+    failure = resolver.failure("HuggingFace.co")
+    assert isinstance(failure, ResolverError)
+    assert "Temporary failure in name resolution" in str(failure)
+    assert resolver.failure("github.com") is None  # never looked up
+
+
+def test_an_unknown_name_stays_an_unknown_host() -> None:
+    resolver = HostResolver(FakeLookup(error=socket.EAI_NONAME))
+
+    async def run() -> None:
+        await resolver("gone.example", 443)
+
+    with pytest.raises(UnknownHostError):
+        anyio.run(run)
+
+
+def test_a_resolver_that_answers_nothing_is_given_up_on_for_every_host() -> None:
+    hosts = ["a.example", "b.example", "c.example", "d.example"]
+    lookup = FakeLookup(hang=hosts)
+    resolver = HostResolver(lookup, timeout=30.0, sleep=instant)
+    errors: dict[str, str] = {}
+
+    async def run() -> None:
+        async def one(host: str) -> None:
+            try:
+                await resolver(host, 443)
+            except ResolverError as exc:
+                errors[host] = str(exc)
+
+        async with anyio.create_task_group() as group:
+            for host in hosts:
+                group.start_soon(one, host)
+
+    started = time.monotonic()
+    anyio.run(run)
+    assert time.monotonic() - started < 1.0  # not the 30 s timeout, not 4 x 30 s
+    assert resolver.stalled
+    assert set(errors) == set(hosts)
+    assert "the resolver answered none of 3 or more lookups" in errors["a.example"]
+    assert lookup.calls == dict.fromkeys(hosts, 1)
+
+
+def test_one_slow_name_is_not_a_stalled_resolver() -> None:
+    # Another host answered: the resolver works, so the slow one gets its full timeout.
+    lookup = FakeLookup(hang={"slow.example", "slow2.example", "slow3.example"})
+    resolver = HostResolver(lookup, timeout=0.02, sleep=instant)
+    outcome: dict[str, str] = {}
+
+    async def run() -> None:
+        outcome["fast.example"] = ",".join(await resolver("fast.example", 443))
+
+        async def one(host: str) -> None:
+            try:
+                await resolver(host, 443)
+            except ResolverError as exc:
+                outcome[host] = str(exc)
+
+        async with anyio.create_task_group() as group:
+            for host in ("slow.example", "slow2.example", "slow3.example"):
+                group.start_soon(one, host)
+
+    anyio.run(run)
+    assert not resolver.stalled
+    assert outcome["fast.example"] == "93.184.216.34"
+    assert outcome["slow.example"] == "cannot resolve slow.example: no answer within 0.02 s"
+
+
+def _bundled_like_urls() -> list[str]:
+    """101 URLs over 19 hosts, 41 of them on one host, like the bundled catalog."""
+    urls = [f"https://huggingface.co/org/model-{i}" for i in range(41)]
+    urls += [f"https://github.com/org/repo-{i}" for i in range(25)]
+    urls += [f"https://arxiv.org/abs/2305.{i:05d}" for i in range(9)]
+    urls += [f"https://host{i % 16}.example/page{i}" for i in range(26)]
+    return urls
+
+
+def test_crawl_asks_each_host_once_and_takes_no_request_slot_when_dns_fails() -> None:
+    urls = _bundled_like_urls()
+    assert len(urls) == 101
+    lookup = FakeLookup(error=socket.EAI_AGAIN)
+    # Real defaults: 3 retries from 1 s, 50 ms between requests to one host.
+    settings = per_run(CrawlSettings(no_cache=True, resolver=lookup))
+    limiter = HostLimiter(concurrency=settings.concurrency, host_limits=settings.host_limits)
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    outcome = anyio.run(
+        lambda: check_links(
+            refs_from_text("\n".join(urls), "t.txt"), settings, limiter=limiter, sleep=sleep
+        )
+    )
+    assert set(lookup.calls.values()) == {1}  # once per host
+    assert len(lookup.calls) == 19
+    assert slept == []  # no backoff: the run's answer for the host is final
+    assert all(stats["requests"] == 0 for stats in limiter.stats().values())
+    assert outcome.network_unavailable is not None
+    assert "none of the 19 hosts could be reached" in outcome.network_unavailable
+
+
+def test_validate_online_without_dns_reports_network_unavailable_fast(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The issue's measurement: the bundled catalog, no working resolver, real settings."""
+    lookup = FakeLookup(error=socket.EAI_AGAIN)
+    monkeypatch.setattr("validator.http.backend.system_resolver", lookup)
+    started = time.monotonic()
+    result = CliRunner().invoke(main, ["validate", "--online"])
+    elapsed = time.monotonic() - started
+    assert result.exit_code == 3, result.output
+    assert "Network unavailable" in result.stderr
+    assert set(lookup.calls.values()) == {1}, lookup.calls  # crawl and Hub share the answer
+    assert "huggingface.co" in lookup.calls
+    assert elapsed < 2.0
