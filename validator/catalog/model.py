@@ -196,6 +196,11 @@ class License:
     hub_ids: tuple[str, ...]
     aliases: tuple[str, ...]
     summary: str | None
+    hub_license_name: str | None = None
+    osi: bool | None = None
+    urls: tuple[str, ...] = ()
+    models: tuple[str, ...] = ()
+    """Regular expressions for checkpoint URLs and names of models under this license."""
 
 
 @dataclasses.dataclass
@@ -243,6 +248,10 @@ class LicenseBook:
                 hub_ids=tuple(str(h).lower() for h in item.get("hub_ids") or ()),
                 aliases=tuple(str(a) for a in item.get("aliases") or ()),
                 summary=item.get("summary"),
+                hub_license_name=item.get("hub_license_name"),
+                osi=item.get("osi"),
+                urls=tuple(str(u) for u in item.get("urls") or ()),
+                models=tuple(str(m) for m in item.get("models") or ()),
             )
             for item in items
             if isinstance(item, dict)

@@ -36,9 +36,27 @@ Check = t.Callable[[RuleContext], t.Iterable[Finding]]
 
 def offline_checks() -> list[Check]:
     """Every offline rule module's ``check``, in a fixed order."""
-    from validator.rules import dates, huggingface, identity, licenses, values
+    from validator.rules import (
+        checkpoints,
+        dates,
+        families,
+        huggingface,
+        identity,
+        licenses,
+        provenance,
+        values,
+    )
 
-    return [identity.check, licenses.check, dates.check, values.check, huggingface.check]
+    return [
+        identity.check,
+        licenses.check,
+        dates.check,
+        values.check,
+        huggingface.check,
+        checkpoints.check,
+        families.check,
+        provenance.check,
+    ]
 
 
 def run_offline(catalog: Catalog, today: dt.date | None = None) -> list[Finding]:
