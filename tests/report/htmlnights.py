@@ -8,7 +8,10 @@ so the cache's run log holds three nights; the third night's report is returned.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
+import tempfile
 import typing as t
 from html.parser import HTMLParser
 from pathlib import Path
@@ -55,16 +58,19 @@ def _stage(cache: Path, night: dt.date, failing: dict[int, int]):  # type: ignor
     return stage
 
 
-def three_nights(cache: Path) -> Report:
-    """Run the bundled catalog three nights in a row into ``cache``; the last night's report.
+@functools.cache
+def three_nights() -> Report:
+    """The bundled catalog run three nights in a row into a fresh cache; the last report.
 
-    The caller must have changed to the repository root (file paths stay relative).
+    Built once per test session (three crawls of 93 URLs are the slow part) and not to
+    be modified by a test. File paths stay relative to the repository root.
     """
     options = RunOptions(paths=(Path("catalog"),), online=True, hub=False)
     report = Report()
-    for night, failing in zip(NIGHTS, FAILING, strict=True):
-        stage = _stage(cache, night, failing)
-        report = run(options, today=night, online_stage=stage).report
+    with tempfile.TemporaryDirectory() as tmp, contextlib.chdir(ROOT):
+        for night, failing in zip(NIGHTS, FAILING, strict=True):
+            stage = _stage(Path(tmp) / "cache.sqlite3", night, failing)
+            report = run(options, today=night, online_stage=stage).report
     return report
 
 

