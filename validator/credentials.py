@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import typing as t
 
-import httpx
+if t.TYPE_CHECKING:  # the offline path (config reading) never imports httpx
+    import httpx
 
 SENSITIVE_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
 """Headers whose value is a credential: sent to the chain's first origin only."""

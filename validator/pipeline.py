@@ -295,6 +295,7 @@ def _fix_redirects(
     notes += [
         f"{file}:{line}: not rewritten (text changed?): {url}" for file, line, url in fixed.skipped
     ]
+    notes += [f"{file}: not rewritten: {reason}" for file, reason in fixed.files_skipped]
     return kept, notes
 
 

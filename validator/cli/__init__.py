@@ -7,6 +7,12 @@ that adding a command is adding a module and one import line.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import sys
+import typing as t
+
 import click
 
 from validator import __version__
@@ -21,7 +27,69 @@ EXIT_CODES_HELP = (
 )
 
 
-@click.group(epilog=EXIT_CODES_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+_TERMINATED: list[bool] = []
+"""Set when SIGTERM arrived: the exit code is then 143 instead of 130."""
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> t.Iterator[None]:
+    """While a command runs, Ctrl-C and SIGTERM unwind (cleanup runs); a second SIGTERM
+    exits at once."""
+
+    def on_term(signum: int, frame: t.Any) -> None:
+        # Act as Ctrl-C does, through whatever handles SIGINT now: Python's (raise
+        # KeyboardInterrupt) or asyncio's (cancel the main task, then raise it).
+        _TERMINATED.append(True)
+        signal.signal(signal.SIGTERM, lambda *_: os._exit(128 + signal.SIGTERM))
+        handler = signal.getsignal(signal.SIGINT)
+        if not callable(handler):
+            raise KeyboardInterrupt
+        handler(signal.SIGINT, frame)
+
+    try:
+        previous_term = signal.signal(signal.SIGTERM, on_term)
+        previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
+    except ValueError:  # not the main thread (an embedding): keep the handlers
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous_term)
+        signal.signal(signal.SIGINT, previous_int)
+
+
+class _Main(click.Group):
+    """The command group: an interrupted command exits 130 (SIGINT) or 143 (SIGTERM).
+
+    Each write the tool makes is atomic (:mod:`validator.textfile`), so unwinding
+    leaves every file old or new; the exit code tells the caller which signal it was.
+    """
+
+    def invoke(self, ctx: click.Context) -> t.Any:
+        with _terminate_as_interrupt():
+            try:
+                return super().invoke(ctx)
+            except KeyboardInterrupt:
+                _exit_interrupted()
+            except BaseExceptionGroup as group:  # raised inside a task group
+                if group.subgroup(KeyboardInterrupt) is None:
+                    raise
+                _exit_interrupted()
+
+
+def _exit_interrupted() -> t.NoReturn:
+    terminated = bool(_TERMINATED)
+    name = "SIGTERM" if terminated else "SIGINT"
+    click.echo(f"validator: interrupted ({name})", err=True)
+    sys.exit(128 + (signal.SIGTERM if terminated else signal.SIGINT))
+
+
+@click.group(
+    cls=_Main,
+    epilog=EXIT_CODES_HELP,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="validator")
 def main() -> None:
     """Validate, link-check and cross-check a catalog of open LLMs."""

@@ -17,6 +17,7 @@ import typing as t
 from pathlib import Path
 
 from validator.findings import Finding
+from validator.textfile import FileSkipped, TextFile, split_lines
 
 
 def _scalar_text(value: t.Any) -> str:
@@ -76,54 +77,57 @@ def apply_hub_fixes(findings: t.Iterable[Finding], rules: t.Collection[str]) -> 
         by_file.setdefault(finding.file, []).append(finding)
     report: list[str] = []
     for file, items in sorted(by_file.items()):
-        path = Path(file)
         try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            report.append(f"{file}: skipped, cannot read: {exc.strerror or exc}")
-            continue
-        lines = text.splitlines(keepends=True)
-        changed = False
-        done: set[tuple[int, int, str, str]] = set()
-        wanted: dict[tuple[int, int], set[str]] = {}
-        for finding in items:
-            fix = finding.evidence["fix"]
-            wanted.setdefault((finding.line, finding.column), set()).add(
-                _scalar_text(fix.get("new"))
-            )
-        # bottom-up, right-to-left: an edit never shifts a later one's position
-        for finding in sorted(items, key=lambda f: (f.line, f.column), reverse=True):
-            fix = finding.evidence["fix"]
-            old, new = _scalar_text(fix.get("old")), _scalar_text(fix.get("new"))
-            key = (finding.line, finding.column, old, new)
-            if key in done:
-                continue
-            done.add(key)
-            where = f"{file}:{finding.line}: {finding.rule}"
-            choices = wanted[(finding.line, finding.column)]
-            if len(choices) > 1:
-                if (finding.line, finding.column, "", "") not in done:
-                    done.add((finding.line, finding.column, "", ""))
-                    shown = ", ".join(sorted(choices, key=_number_first))
-                    report.append(
-                        f"{where}: skipped, the Hub gives several values for this field "
-                        f"({shown}): choose one by hand"
-                    )
-                continue
-            if finding.line > len(lines):
-                report.append(f"{where}: skipped, the file is shorter than it was")
-                continue
-            line = lines[finding.line - 1]
-            edited = _edit_line(line, finding.column - 1, old, new)
-            if edited is None:
-                report.append(f"{where}: skipped, the line no longer holds {old!r}")
-                continue
-            lines[finding.line - 1] = edited
-            changed = True
-            report.append(f"{where}: {old} -> {new}")
-        if changed:
-            path.write_text("".join(lines), encoding="utf-8")
+            report.extend(_fix_file(file, items))
+        except FileSkipped as exc:
+            report.append(f"{file}: skipped, {exc}")
     return sorted(report, key=_report_order)
+
+
+def _fix_file(file: str, items: list[Finding]) -> list[str]:
+    """Edit one file and write it atomically; :class:`FileSkipped` leaves it alone."""
+    source = TextFile.read(Path(file))
+    lines = split_lines(source.text)  # line breaks as YAML counts them, CRLF kept
+    report: list[str] = []
+    changed = False
+    done: set[tuple[int, int, str, str]] = set()
+    wanted: dict[tuple[int, int], set[str]] = {}
+    for finding in items:
+        fix = finding.evidence["fix"]
+        wanted.setdefault((finding.line, finding.column), set()).add(_scalar_text(fix.get("new")))
+    # bottom-up, right-to-left: an edit never shifts a later one's position
+    for finding in sorted(items, key=lambda f: (f.line, f.column), reverse=True):
+        fix = finding.evidence["fix"]
+        old, new = _scalar_text(fix.get("old")), _scalar_text(fix.get("new"))
+        key = (finding.line, finding.column, old, new)
+        if key in done:
+            continue
+        done.add(key)
+        where = f"{file}:{finding.line}: {finding.rule}"
+        choices = wanted[(finding.line, finding.column)]
+        if len(choices) > 1:
+            if (finding.line, finding.column, "", "") not in done:
+                done.add((finding.line, finding.column, "", ""))
+                shown = ", ".join(sorted(choices, key=_number_first))
+                report.append(
+                    f"{where}: skipped, the Hub gives several values for this field "
+                    f"({shown}): choose one by hand"
+                )
+            continue
+        if finding.line > len(lines):
+            report.append(f"{where}: skipped, the file is shorter than it was")
+            continue
+        line = lines[finding.line - 1]
+        edited = _edit_line(line, finding.column - 1, old, new)
+        if edited is None:
+            report.append(f"{where}: skipped, the line no longer holds {old!r}")
+            continue
+        lines[finding.line - 1] = edited
+        changed = True
+        report.append(f"{where}: {old} -> {new}")
+    if changed:
+        source.replace("".join(lines))
+    return report
 
 
 def _report_order(line: str) -> tuple[str, int]:

@@ -4,7 +4,10 @@ Only the URL text changes: the file is edited as text at the place the YAML pars
 says the value sits (the first occurrence of the exact old URL at or after its key),
 so comments, quoting, key order and blank lines stay as they were. A file is written
 only when every replacement in it was found; a URL that is not where we expected it
-(edited since the run started) is left alone and reported.
+(edited since the run started) is left alone and reported. Files are rewritten through
+:mod:`validator.textfile`: bytes kept (CRLF, BOM), atomically, and only when the file
+still holds what the run read; a file that cannot be rewritten is skipped with its
+reason and the others are still fixed.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 from validator.findings import LinkResult, Verdict
 from validator.http.redirects import permanent_target
 from validator.links.extract import LinkRef
+from validator.textfile import FileSkipped, TextFile, split_lines
 
 
 @dataclasses.dataclass
@@ -26,10 +30,13 @@ class FixReport:
     """``(file, line, old, new)`` per rewritten occurrence."""
     skipped: list[tuple[str, int, str]] = dataclasses.field(default_factory=list)
     """``(file, line, url)`` per occurrence that could not be rewritten safely."""
+    files_skipped: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    """``(file, reason)`` per file left as it was: changed since it was read, vanished,
+    read-only, or not writable (a full disk)."""
 
 
 def _offset(text: str, line: int, column: int) -> int:
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)  # where YAML breaks lines, CRLF kept
     return sum(len(x) for x in lines[: max(0, line - 1)]) + max(0, column - 1)
 
 
@@ -96,14 +103,25 @@ def fix_redirects(results: t.Iterable[LinkResult], refs: t.Iterable[LinkRef]) ->
             by_file.setdefault(ref.entry.path, []).append(ref)
     report = FixReport()
     for path, file_refs in by_file.items():
-        text = path.read_text(encoding="utf-8")
-        edits = [(r.location.line, r.location.column, r.url, new_url[r.url]) for r in file_refs]
-        new_text, missed = rewrite_text(text, edits)
-        for i, r in enumerate(file_refs):
-            if i in missed:
-                report.skipped.append((r.location.file, r.location.line, r.url))
-            else:
-                report.changed.append((r.location.file, r.location.line, r.url, new_url[r.url]))
-        if new_text != text:
-            path.write_text(new_text, encoding="utf-8")
+        try:
+            _fix_file(path, file_refs, new_url, report)
+        except FileSkipped as exc:
+            report.files_skipped.append((file_refs[0].location.file, str(exc)))
     return report
+
+
+def _fix_file(path: Path, refs: list[LinkRef], new_url: dict[str, str], report: FixReport) -> None:
+    """Rewrite one file atomically; :class:`FileSkipped` leaves it as it was."""
+    file = TextFile.read(path)
+    entry = refs[0].entry
+    if entry is not None and file.text != entry.source.text:
+        raise FileSkipped("changed on disk since it was read")
+    edits = [(r.location.line, r.location.column, r.url, new_url[r.url]) for r in refs]
+    new_text, missed = rewrite_text(file.text, edits)
+    if new_text != file.text:
+        file.replace(new_text)
+    for i, r in enumerate(refs):
+        if i in missed:
+            report.skipped.append((r.location.file, r.location.line, r.url))
+        else:
+            report.changed.append((r.location.file, r.location.line, r.url, new_url[r.url]))
