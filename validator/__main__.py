@@ -1,4 +1,4 @@
-"""``python -m validator`` and the ``validator`` command.
+"""``python -m validator``.
 
 Until a command runs, SIGINT and SIGTERM end the process at once with 130 or 143 (no
 traceback from the middle of an import); while it runs, they unwind it cleanly
