@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from tests.hostile.rawserver import RawServer, Request, respond
 from validator import textfile
 from validator.cli import main
-from validator.findings import Finding, Severity
+from validator.findings import Finding
 from validator.hub.fix import apply_hub_fixes
 from validator.textfile import FileSkipped, TextFile, split_lines
 
@@ -133,11 +133,11 @@ def test_hub_fix_keeps_crlf_and_skips_a_read_only_file(tmp_path: Path) -> None:
 
     def finding(path: Path) -> Finding:
         return Finding(
-            rule="hub-params", severity=Severity.WARNING, message="m", file=str(path),
+            rule="hub-params-mismatch", message="m", file=str(path),
             line=2, column=1, evidence={"fix": {"old": 7, "new": 6.7}},
         )  # fmt: skip
 
-    lines = apply_hub_fixes([finding(good), finding(locked)], {"hub-params"})
+    lines = apply_hub_fixes([finding(good), finding(locked)], {"hub-params-mismatch"})
     assert good.read_bytes() == b"id: a\r\nparams_b: 6.7\r\n"
     assert locked.read_bytes() == b"id: a\r\nparams_b: 7\r\n"
     assert f"{locked}: skipped, the file is read-only" in lines
