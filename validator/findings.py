@@ -231,6 +231,8 @@ class Report:
     """``(file, entry id)`` of every entry checked, so per-entry formats list clean ones."""
     runs: list[RunSummary] | None = None
     """The run log from the cache (oldest first, this run last) when a crawl used one."""
+    hosts: dict[str, dict[str, int | float]] | None = None
+    """Per-host crawl figures (``--host-stats``), by host name; ``None`` when not asked."""
 
     def add(self, finding: Finding) -> None:
         """Record one finding."""

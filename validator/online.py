@@ -57,15 +57,13 @@ async def _online(
 ) -> OnlineOutcome:
     import anyio
 
-    from validator.http import HostLimiter
-
     entries = targets.entries
     outcome = OnlineOutcome(entries={entry.file for entry in entries})
     failures: list[Exception] = []
     unavailable: dict[str, str] = {}
     # One limiter for both parts: the crawl fetches huggingface.co model pages while the
     # Hub check asks huggingface.co/api, and the per-host limits are for the host.
-    limiter = HostLimiter(concurrency=settings.concurrency, host_limits=settings.host_limits)
+    limiter = settings.limiter()
 
     async def links() -> None:
         from validator.links import check_links, refs_from_entries
@@ -109,6 +107,8 @@ async def _online(
             group.start_soon(hub)
     if failures:
         raise failures[0]
+    if settings.host_stats:
+        outcome.hosts = limiter.stats()
     if unavailable and len(unavailable) == (options.links + options.hub):
         # Only when every online part failed to reach anything: one part reaching its
         # host proves the network is there, and its failures are real findings.

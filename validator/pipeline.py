@@ -89,6 +89,8 @@ class OnlineOutcome:
     hub: list[RepoResult] | None = None
     network_unavailable: str | None = None
     runs: list[RunSummary] | None = None
+    hosts: dict[str, dict[str, int | float]] | None = None
+    """Per-host crawl figures, when ``--host-stats`` asked."""
     families: set[str] = dataclasses.field(default_factory=set)
     """Rule families that ran (``links``, ``hub``), for waiver bookkeeping."""
     entries: set[str] = dataclasses.field(default_factory=set)
@@ -146,6 +148,7 @@ def run(
         waived=waivers.waived,
         entries=[(entry.file, entry.id) for entry in inputs.entries],
         runs=online.runs,
+        hosts=online.hosts,
     )
     if options.fix_from_hub:
         from validator.hub import apply_hub_fixes

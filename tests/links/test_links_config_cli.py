@@ -171,3 +171,20 @@ def test_every_crawl_setting_is_declared_once_for_file_and_command_line(tmp_path
     assert overrides_from_options(no_cache=False, timeout=None).values == {}
     given = overrides_from_options(no_cache=True, excludes=("a",), fail_after=2).values
     assert given == {"no_cache": True, "excludes": ("a",), "fail_after": 2}
+
+
+def test_cli_host_stats_text_and_json(server: Server, tmp_path: Path) -> None:
+    urls = tmp_path / "urls.txt"
+    urls.write_text("".join(f"{server.url(1, f'/ok?stats={i}')}\n" for i in range(3)))
+    report = tmp_path / "r.json"
+    args = ["links", str(urls), *FAST, "--no-cache", "--host-stats", "--output", f"json:{report}"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    table = result.stderr.splitlines()
+    assert table[0].split()[:4] == ["host", "requests", "retries", "429s"]
+    assert table[1].split()[:2] == ["127.0.0.3", "3"]
+    hosts = json.loads(report.read_text())["hosts"]
+    assert hosts["127.0.0.3"]["requests"] == 3
+    assert set(hosts["127.0.0.3"]) >= {"median_ms", "p95_ms", "pace_ms", "retries"}
+    plain = CliRunner().invoke(main, ["links", str(urls), *FAST, "--no-cache", "--format", "json"])
+    assert "hosts" not in json.loads(plain.stdout)

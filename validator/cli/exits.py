@@ -63,6 +63,10 @@ def report_and_exit(run: Run, specs: t.Sequence[OutputSpec], fail_on: Severity) 
     for line in run.notes:
         note(line)
     report = run.report
+    if report.hosts is not None:
+        from validator.report.hosts import host_table
+
+        click.echo(host_table(report.hosts), err=True, nl=False)
     try:
         write_outputs(report, specs, color=use_color(), environ=os.environ)
     except OutputError as exc:

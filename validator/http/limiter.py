@@ -24,17 +24,26 @@ import typing as t
 import anyio
 
 from validator import timing
+from validator.http.pace import HostPace
 
 
 @dataclasses.dataclass
 class _Host:
     semaphore: anyio.Semaphore
-    interval: float
+    pace: HostPace
     next_start: float = 0.0
     paused_until: float = 0.0
     in_flight: int = 0
     max_in_flight: int = 0
-    requests: int = 0
+
+
+@dataclasses.dataclass
+class Ticket:
+    """A granted slot; the holder may say what the answer was, for the host's figures
+    and its adaptive pace (``status`` ``None``: no HTTP status; ``retry``: a retry)."""
+
+    status: int | None = None
+    retry: bool = False
 
 
 class HostLimiter:
@@ -54,8 +63,12 @@ class HostLimiter:
         host_limits: t.Callable[[str], tuple[int, float]],
         clock: t.Callable[[], float] = timing.monotonic,
         sleep: t.Callable[[float], t.Awaitable[None]] = timing.sleep,
+        adaptive: bool = False,
+        fastest: float = 0.0,
     ) -> None:
         self._global = anyio.Semaphore(max(1, concurrency))
+        self._adaptive = adaptive
+        self._fastest = fastest
         self._host_limits = host_limits
         self._hosts: dict[str, _Host] = {}
         self._clock = clock
@@ -68,13 +81,18 @@ class HostLimiter:
         state = self._hosts.get(key)
         if state is None:
             concurrency, interval = self._host_limits(key)
-            state = _Host(anyio.Semaphore(max(1, concurrency)), max(0.0, interval))
+            interval = max(0.0, interval)
+            pace = HostPace(interval, interval, min(interval, self._fastest), self._adaptive)
+            state = _Host(anyio.Semaphore(max(1, concurrency)), pace)
             self._hosts[key] = state
         return state
 
     @contextlib.asynccontextmanager
-    async def slot(self, host: str) -> t.AsyncIterator[None]:
-        """Wait for a free slot at ``host`` (and globally), respecting interval and backoff."""
+    async def slot(self, host: str) -> t.AsyncIterator[Ticket]:
+        """Wait for a free slot at ``host`` (and globally), respecting interval and backoff.
+
+        Yields a :class:`Ticket`; the time inside the block is the answer's latency.
+        """
         state = self._host(host)
         async with state.semaphore:
             # Reserve a start time with no await between reading and writing next_start,
@@ -82,7 +100,7 @@ class HostLimiter:
             while True:
                 now = self._clock()
                 start = max(now, state.next_start, state.paused_until)
-                state.next_start = start + state.interval
+                state.next_start = start + state.pace.interval
                 if start <= now:
                     break
                 await self._sleep(start - now)
@@ -90,15 +108,18 @@ class HostLimiter:
                     break  # otherwise a backoff arrived while we slept: wait for it too
             async with self._global:
                 state.in_flight += 1
-                state.requests += 1
+                started = self._clock()
+                state.pace.started(started)
                 state.max_in_flight = max(state.max_in_flight, state.in_flight)
                 self._in_flight_total += 1
                 self.max_in_flight_total = max(self.max_in_flight_total, self._in_flight_total)
+                ticket = Ticket()
                 try:
-                    yield
+                    yield ticket
                 finally:
                     state.in_flight -= 1
                     self._in_flight_total -= 1
+                    state.pace.answered(self._clock() - started, ticket.status, ticket.retry)
 
     def back_off(self, host: str, seconds: float) -> None:
         """Pause every new request to ``host`` for ``seconds`` (never shortens a pause)."""
@@ -110,9 +131,9 @@ class HostLimiter:
         state = self._hosts.get(host.lower())
         return max(0.0, state.paused_until - self._clock()) if state else 0.0
 
-    def stats(self) -> dict[str, dict[str, int]]:
-        """Per host: ``requests`` sent and ``max_in_flight`` observed (benchmarks, tests)."""
+    def stats(self) -> dict[str, dict[str, int | float]]:
+        """Per host: ``max_in_flight`` and the figures of :meth:`HostPace.figures`."""
         return {
-            host: {"requests": s.requests, "max_in_flight": s.max_in_flight}
+            host: {**s.pace.figures(), "max_in_flight": s.max_in_flight}
             for host, s in sorted(self._hosts.items())
         }

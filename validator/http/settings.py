@@ -15,6 +15,9 @@ from pathlib import Path
 
 from validator import USER_AGENT
 
+if t.TYPE_CHECKING:
+    from validator.http.limiter import HostLimiter
+
 # lychee: 20 s total, 10 s connect (lychee-lib/src/client.rs). Our total is a budget per
 # URL across all its attempts, so a hanging host costs one timeout, not four.
 DEFAULT_TIMEOUT = 20.0
@@ -33,6 +36,9 @@ DEFAULT_CONCURRENCY = 64
 # (LinkChecker: 10 req/s per host, which is the same order).
 DEFAULT_HOST_CONCURRENCY = 10
 DEFAULT_HOST_INTERVAL = 0.05
+# With adaptive-pace on, a quick and clean host may go up to 50 requests per second
+# (lychee's adaptive rate limiter only ever slows down; this is our stated ceiling).
+DEFAULT_MIN_HOST_INTERVAL = 0.02
 # LinkChecker `maxfilesizeparse` = 1 MiB: enough for any HTML page whose anchors we
 # check; a checkpoint URL may point at a 10 GB file (lychee #2034).
 DEFAULT_MAX_BODY_BYTES = 1 << 20
@@ -137,6 +143,15 @@ class CrawlSettings:
         help="Minimum seconds between requests to one host [0.05].",
     )  # fmt: skip
     """Minimum seconds between two request starts at one host."""
+    adaptive_pace: bool = _knob(
+        False, kind="bool", key="adaptive-pace", flag="--adaptive-pace/--no-adaptive-pace",
+        help="Pace each host by its answers, between min-host-interval and slower [off].",
+    )  # fmt: skip
+    """Faster for quick, clean hosts (down to ``min_host_interval``), slower on 429/503
+    or slowdowns (:mod:`validator.http.pace`); off: ``host_interval`` always."""
+    min_host_interval: float = _knob(DEFAULT_MIN_HOST_INTERVAL, kind="seconds",
+                                     key="min-host-interval")  # fmt: skip
+    """The fastest adaptive pace: never less than this between two starts at one host."""
     hosts: t.Mapping[str, HostSettings] = _knob(factory=dict, kind="hosts", key="hosts")
     blocked_hosts: tuple[str, ...] = _knob(
         DEFAULT_BLOCKED_HOSTS, kind="strings", key="blocked-hosts"
@@ -179,6 +194,11 @@ class CrawlSettings:
         False, kind="bool", flag="--progress/--no-progress",
         help="Progress bar [on a terminal, off in CI].",
     )  # fmt: skip
+    host_stats: bool = _knob(
+        False, kind="bool", flag="--host-stats",
+        help="Per-host figures (requests, retries, 429s, latency, pace): a table on "
+        "stderr, and 'hosts' in the JSON report.",
+    )  # fmt: skip
     resolver: Resolver | None = dataclasses.field(default=None, compare=False, repr=False)
     """Name resolution hook (tests); default: the system resolver via anyio."""
 
@@ -194,6 +214,17 @@ class CrawlSettings:
     def host(self, host: str) -> HostSettings:
         """The overrides for ``host`` (empty when none are configured)."""
         return self.hosts.get(host.lower()) or _NO_OVERRIDES
+
+    def limiter(self) -> HostLimiter:
+        """A per-host limiter with these limits and pace."""
+        from validator.http.limiter import HostLimiter
+
+        return HostLimiter(
+            concurrency=self.concurrency,
+            host_limits=self.host_limits,
+            adaptive=self.adaptive_pace,
+            fastest=self.min_host_interval,
+        )
 
     def host_limits(self, host: str) -> tuple[int, float]:
         """``(concurrency, interval)`` in force for ``host``."""

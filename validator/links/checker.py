@@ -39,8 +39,9 @@ class LinkOutcome:
     findings: list[Finding]
     network_unavailable: str | None = None
     """One sentence when nothing at all could be reached; then nothing is called dead."""
-    host_stats: dict[str, dict[str, int]] = dataclasses.field(default_factory=dict)
-    """Per host: requests sent and the highest number in flight at once."""
+    host_stats: dict[str, dict[str, int | float]] = dataclasses.field(default_factory=dict)
+    """Per host: requests, retries, 429s, latency, pace, most in flight at once
+    (:meth:`validator.http.HostLimiter.stats`)."""
     runs: list[RunSummary] | None = None
     """The cache's run log, this run last (``None`` without a cache)."""
 

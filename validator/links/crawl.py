@@ -278,7 +278,7 @@ class Crawler:
             remaining = state.remaining()
             if remaining <= 0:
                 return RequestTimeout(f"no answer within {settings.timeout:g} s")
-            outcome = await self._attempt(method, url, state, remaining, read_body)
+            outcome = await self._attempt(method, url, state, remaining, read_body, retry > 0)
             retry += 1
             can_retry = retry <= settings.max_retries and state.remaining() > 0
             if isinstance(outcome, NetworkError):
@@ -298,24 +298,32 @@ class Crawler:
             # With a server-given delay the host pause makes slot() wait.
 
     async def _attempt(
-        self, method: str, url: httpx.URL, state: _Check, remaining: float, read_body: bool
+        self,
+        method: str,
+        url: httpx.URL,
+        state: _Check,
+        remaining: float,
+        read_body: bool,
+        retry: bool,
     ) -> _Answer | NetworkError:
         """One request in one host slot, within the URL's remaining budget."""
         state.attempts += 1
-        outcome: _Answer | NetworkError
+        outcome: _Answer | NetworkError = RequestTimeout(
+            f"no answer within {self.settings.timeout:g} s"
+        )
         if self._resolver is not None:
             # The host's name, once per run and outside its request slots: a name that
             # does not resolve fails each URL of the host at once (validator.http.resolver).
             known = await settle(self._resolver, url.host, url.port or 443)
             if known is not None:
                 return known
-        async with self.limiter.slot(url.host):
+        async with self.limiter.slot(url.host) as ticket:
             started = self._clock()
-            with anyio.move_on_after(remaining) as scope:
+            with anyio.move_on_after(remaining):
                 outcome = await self._send(method, url, read_body, httpx.URL(state.url))
             state.spent += self._clock() - started
-        if scope.cancelled_caught:
-            outcome = RequestTimeout(f"no answer within {self.settings.timeout:g} s")
+            ticket.status = outcome.status if isinstance(outcome, _Answer) else None
+            ticket.retry = retry
         return outcome
 
     def _pause_host(self, host: str, outcome: _Answer, retry: int) -> float | None:

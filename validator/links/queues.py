@@ -46,7 +46,7 @@ async def crawl(
     sleep: Sleep | None = None,
     history: t.Mapping[str, LinkRecord] | None = None,
     head: HeadPolicy | None = None,
-) -> tuple[dict[str, Probe], dict[str, dict[str, int]]]:
+) -> tuple[dict[str, Probe], dict[str, dict[str, int | float]]]:
     """Check every URL once (no cache, no findings): the raw probes and host stats.
 
     The order comes from :func:`~validator.links.schedule.plan` (busiest host first;
@@ -56,7 +56,7 @@ async def crawl(
     memory stays flat for 100,000 URLs over 1,000 hosts.
     """
     if limiter is None:
-        limiter = HostLimiter(concurrency=settings.concurrency, host_limits=settings.host_limits)
+        limiter = settings.limiter()
     probes: dict[str, Probe] = {}
     own_client = client is None
     http = client or build_client(settings)

@@ -18,8 +18,11 @@ JSON_REPORT_VERSION = 1
 
 
 def report_to_dict(report: Report) -> dict[str, t.Any]:
-    """The JSON-compatible form of a report (also read back by ``issue sync``)."""
-    return {
+    """The JSON-compatible form of a report (also read back by ``issue sync``).
+
+    ``hosts`` (per-host crawl figures) is present only when ``--host-stats`` asked.
+    """
+    out = {
         "version": JSON_REPORT_VERSION,
         "tool": {"name": "validator", "version": __version__},
         "summary": report.summary(),
@@ -31,6 +34,9 @@ def report_to_dict(report: Report) -> dict[str, t.Any]:
         if report.hub is None
         else [repo.to_dict() for repo in sorted(report.hub, key=lambda r: r.repo)],
     }
+    if report.hosts is not None:
+        out["hosts"] = {host: dict(figures) for host, figures in sorted(report.hosts.items())}
+    return out
 
 
 class JsonReporter(Reporter):
