@@ -22,10 +22,12 @@ import re
 import time
 import typing as t
 
-RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
-"""Statuses worth another attempt: timeouts, rate limits, transient server trouble.
+RETRY_STATUSES = frozenset({408, 425, 429} | set(range(500, 600)) - {501, 505})
+"""Statuses worth another attempt: timeouts, rate limits, and every server error,
+Cloudflare's 520-524 included (lychee and linkinator retry every 5xx).
 
-501 (Not Implemented) and 505 are permanent; 404/410 never change on retry."""
+501 (Not Implemented) and 505 (HTTP Version Not Supported) say the method or
+protocol will never work (RFC 9110 §15.6.2, §15.6.6); 404/410 never change on retry."""
 
 _EPOCH_THRESHOLD = 1_000_000_000  # seconds: anything larger is a Unix time, not a delta
 _RATELIMIT_T = re.compile(r"(?:^|;)\s*t\s*=\s*(\d+(?:\.\d+)?)")

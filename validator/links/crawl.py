@@ -91,6 +91,14 @@ class _Check:
         return self.budget - self.spent
 
 
+@dataclasses.dataclass(frozen=True)
+class _Excluded:
+    """A redirect chain stopped before a hop the user excluded."""
+
+    url: str
+    pattern: str
+
+
 @dataclasses.dataclass
 class _Answer:
     """The final response of a redirect chain (body only when asked for)."""
@@ -150,14 +158,21 @@ class Crawler:
             return LinkResult(url, Verdict.SKIPPED, error=f"{parsed.scheme or 'no'} scheme")
         if not parsed.host:
             return LinkResult(url, Verdict.ERROR, error="invalid URL: no host")
-        for pattern in self._excludes:
-            if pattern.search(url):
-                return LinkResult(url, Verdict.SKIPPED, error=f"excluded by '{pattern.pattern}'")
+        excluded = self._excluded(url)
+        if excluded is not None:
+            return LinkResult(url, Verdict.SKIPPED, error=f"excluded by '{excluded}'")
         if parsed.host.lower() in self._blocked:
             return LinkResult(
                 url, Verdict.BLOCKED, error=f"{parsed.host} refuses link checkers; not verified"
             )
         return parsed
+
+    def _excluded(self, url: str) -> str | None:
+        """The exclude pattern ``url`` matches, if any."""
+        for pattern in self._excludes:
+            if pattern.search(url):
+                return pattern.pattern
+        return None
 
     async def _check(self, url: str, state: _Check) -> LinkResult:
         parsed = self._precheck(url)
@@ -179,11 +194,14 @@ class Crawler:
                 answer = await self._follow("GET", target, state, read_body=False)
                 got = answer.status if isinstance(answer, _Answer) else None
                 self.head.learn(target.host, head, got)
+        if isinstance(answer, _Excluded):
+            error = f"redirects to {answer.url}, excluded by '{answer.pattern}'"
+            return LinkResult(url, Verdict.SKIPPED, error=error)
         if isinstance(answer, NetworkError):
             return self._failure(url, answer, state)
         return self._judge(url, answer, fragment if want_fragment else "", state)
 
-    def _refused(self, answer: _Answer | NetworkError) -> bool:
+    def _refused(self, answer: _Answer | NetworkError | _Excluded) -> bool:
         """Whether a HEAD answer is not to be trusted, so GET should ask again."""
         if isinstance(answer, ProtocolFailure):
             return True  # a server that resets or garbles HEAD may still serve GET
@@ -208,7 +226,10 @@ class Crawler:
         final = str(answer.url) if state.redirects else None
         common: dict[str, t.Any] = {"status": status, "final_url": final}
         if status in self._accepted(answer.url):
-            if fragment and anchors.is_html(answer.headers.get("content-type", "")):
+            # An accepted error page (accept = [200, 404]) is not the page the
+            # fragment points into: its anchors are not looked for (lychee does so too).
+            html = anchors.is_html(answer.headers.get("content-type", ""))
+            if fragment and html and 200 <= status < 300:
                 if not answer.truncated and not anchors.has_fragment(answer.body, fragment):
                     return LinkResult(
                         url,
@@ -236,7 +257,7 @@ class Crawler:
 
     async def _follow(
         self, method: str, url: httpx.URL, state: _Check, *, read_body: bool
-    ) -> _Answer | NetworkError:
+    ) -> _Answer | NetworkError | _Excluded:
         """Send ``method`` to ``url`` and follow redirects, recording each hop."""
         chain = RedirectChain(url, self.settings.max_redirects)
         state.redirects = chain.hops
@@ -251,6 +272,11 @@ class Crawler:
             nxt = chain.next_hop(current, answer.status, location)
             if isinstance(nxt, str):
                 return NetworkError(nxt)
+            excluded = self._excluded(str(nxt))
+            if excluded is not None:
+                # Never request a target the user excluded (linkinator applies its
+                # skip rules to every hop): the link is judged no further.
+                return _Excluded(str(nxt), excluded)
             current = nxt
 
     def _headers(self, url: httpx.URL, read_body: bool, origin: httpx.URL) -> dict[str, str]:
