@@ -1,0 +1,45 @@
+"""The developers' guide, checked: modules under 400 lines, no rule severity outside
+the rule book, only cli/ exits, and one way to fail a command."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[2] / "validator"
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+def _text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def test_every_module_is_under_400_lines() -> None:
+    long = {
+        str(p.relative_to(PACKAGE)): n for p in MODULES if (n := len(_text(p).splitlines())) >= 400
+    }
+    assert long == {}
+
+
+def test_severities_are_stated_only_in_the_rule_book() -> None:
+    # A finding's severity comes from validator/rulebook.py; the one deliberate
+    # override is --fail-after (validator/links/history.py).
+    stated = re.compile(
+        r"(severity|override)\s*=\s*Severity\.|Severity\.(ERROR|WARNING|INFO),\s*$", re.M
+    )
+    places = {
+        str(p.relative_to(PACKAGE))
+        for p in MODULES
+        if stated.search(_text(p)) and p.name != "rulebook.py"
+    }
+    assert places == set()
+
+
+def test_only_the_cli_exits_and_it_fails_one_way() -> None:
+    exits = re.compile(r"\bsys\.exit\(|raise SystemExit\b")
+    outside = {str(p.relative_to(PACKAGE)) for p in MODULES if exits.search(_text(p))}
+    assert {p for p in outside if not p.startswith("cli/")} == set()
+    helpers = {
+        str(p.relative_to(PACKAGE)) for p in MODULES if re.search(r"^def _?fail\(", _text(p), re.M)
+    }
+    assert helpers == {"cli/exits.py"}
