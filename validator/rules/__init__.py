@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import importlib
+import pkgutil
 import typing as t
 
 from validator.catalog.model import Catalog, Entry
@@ -35,28 +37,18 @@ Check = t.Callable[[RuleContext], t.Iterable[Finding]]
 
 
 def offline_checks() -> list[Check]:
-    """Every offline rule module's ``check``, in a fixed order."""
-    from validator.rules import (
-        checkpoints,
-        dates,
-        families,
-        huggingface,
-        identity,
-        licenses,
-        provenance,
-        values,
-    )
+    """The ``check`` of every module in this package that has one, by module name.
 
-    return [
-        identity.check,
-        licenses.check,
-        dates.check,
-        values.check,
-        huggingface.check,
-        checkpoints.check,
-        families.check,
-        provenance.check,
-    ]
+    A new rule module is found here without being listed; the order only decides the
+    order findings are made in (every reporter sorts them).
+    """
+    checks: list[Check] = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        check = getattr(module, "check", None)
+        if callable(check):
+            checks.append(check)
+    return checks
 
 
 def run_offline(catalog: Catalog, today: dt.date | None = None) -> list[Finding]:
