@@ -96,7 +96,8 @@ def _cells(line: str) -> list[str]:
     body = line.strip()
     body = body[1:] if body.startswith("|") else body
     body = body[:-1] if body.endswith("|") and not body.endswith("\\|") else body
-    return [" ".join(cell.split()) for cell in re.split(r"(?<!\\)\|", body)]
+    # ASCII whitespace only: a no-break space inside a title must come back as one
+    return [re.sub(r"[ \t]+", " ", cell).strip(" ") for cell in re.split(r"(?<!\\)\|", body)]
 
 
 def tables(text: str) -> list[list[list[str]]]:

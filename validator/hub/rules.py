@@ -48,8 +48,8 @@ class CatalogContext:
     def of(cls, entry: Entry) -> CatalogContext | None:
         """Read an entry's ``context_length`` (mapping form, or a bare value)."""
         raw = entry.data.get("context_length")
-        if raw is None:
-            return None
+        if raw is None or isinstance(raw, list):
+            return None  # one value per link (checked offline only; docs/adopting-upstream.md)
         if not isinstance(raw, dict):
             return cls(raw)
         trained = raw.get("trained")

@@ -101,9 +101,15 @@ class Page:
     lists: list[ListBlock]
 
 
+_BLANKS = re.compile(r"[ \t\r\n\f\v]+")
+
+
 def normalize(text: str) -> str:
-    """Collapse runs of whitespace (tabs included) into one space and trim."""
-    return " ".join(text.split())
+    """Collapse runs of ASCII whitespace (tabs included) into one space and trim.
+
+    Other spaces (a no-break space in a title) are text, kept as written.
+    """
+    return _BLANKS.sub(" ", text).strip(" ")
 
 
 def split_row(line: str) -> list[str]:
