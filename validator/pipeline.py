@@ -67,6 +67,9 @@ class Inputs:
     """Pull-request mode: entry files the change deleted."""
     changed: list[Entry] | None = None
     """Pull-request mode: the valid entries whose files the change touched."""
+    context: list[Entry] = dataclasses.field(default_factory=list)
+    """The rest of the catalog when only some of its files were given: the offline
+    rules see it (``based_on`` targets, duplicates), findings on it are not reported."""
 
 
 @dataclasses.dataclass
@@ -123,7 +126,8 @@ def run(
     findings = list(inputs.findings)
     ran = {"offline"} if options.command == "validate" else set()
     if "offline" in ran:
-        findings += _with_deletions(run_offline(inputs.catalog, today), inputs.deleted)
+        offline = _given_only(run_offline(_with_context(inputs), today), inputs)
+        findings += _with_deletions(offline, inputs.deleted)
         findings += _docs_links(options, inputs)
     online = OnlineOutcome()
     if options.online:
@@ -190,6 +194,7 @@ def _collect_catalog(options: RunOptions) -> Inputs:
         valid=valid,
         catalog=Catalog(entries=valid, licenses=catalog.licenses, root=catalog.root),
         files=loaded.files,
+        context=_context(options, catalog.root, schemas),
     )
     if options.changed_since:
         from validator.github.changes import changed_entry_files
@@ -199,6 +204,32 @@ def _collect_catalog(options: RunOptions) -> Inputs:
         inputs.deleted = set(changes.gone)
         inputs.changed = [e for e in valid if e.path.resolve() in changed]
     return inputs
+
+
+def _context(options: RunOptions, root: Path | None, schemas: SchemaSet) -> list[Entry]:
+    """The catalog's other entries that pass their schema, when only some were given."""
+    from validator.catalog.loader import discover, load_context
+
+    if root is None:
+        return []
+    sources = load_context(root, discover(list(options.paths)))
+    return [Entry(source) for source in sources if not schemas.check(source)]
+
+
+def _with_context(inputs: Inputs) -> Catalog:
+    """The catalog the offline rules see: context first, so that a duplicate between a
+    given file and a context file is reported on the given one (the later)."""
+    if not inputs.context:
+        return inputs.catalog
+    catalog = inputs.catalog
+    entries = [*inputs.context, *catalog.entries]
+    return Catalog(entries=entries, licenses=catalog.licenses, root=catalog.root)
+
+
+def _given_only(findings: list[Finding], inputs: Inputs) -> list[Finding]:
+    """Findings about the files given, not about the context around them."""
+    context = {entry.file for entry in inputs.context}
+    return [f for f in findings if f.file not in context] if context else findings
 
 
 def _docs_links(options: RunOptions, inputs: Inputs) -> list[Finding]:

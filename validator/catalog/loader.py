@@ -133,6 +133,22 @@ def _no_license_book(entries: list[Entry]) -> list[Finding]:
     ]
 
 
+def load_context(root: Path, given: t.Collection[Path]) -> list[Source]:
+    """The other entry files under the catalog ``root``: read-only context for a run
+    over some of its files (references, duplicates). A file that cannot be read is
+    skipped: it is not what was asked about, and a whole-catalog run reports it."""
+    skip = {path.resolve() for path in given}
+    sources = []
+    for file in walk(root):
+        if file.name == LICENSES_FILE or file.resolve() in skip:
+            continue
+        try:
+            sources.append(load(file, display_path(file)))
+        except SourceError:
+            continue
+    return sources
+
+
 def load_catalog(paths: list[Path]) -> LoadResult:
     """Load every catalog file under ``paths``; the license book is found even if not given."""
     files = discover(paths)

@@ -1,0 +1,88 @@
+"""The shipped pre-commit hook on a clean catalog, in a temporary git repository.
+
+The hook is the one in ``.pre-commit-hooks.yaml`` (id, entry, files, types, serial),
+run by pre-commit itself. Only its ``language`` is changed: ``python`` would make
+pre-commit build a virtualenv and download this package's dependencies, so the test
+runs it as a ``repo: local`` hook with ``language: system`` and this interpreter, which
+has the package installed. No network is used.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _local_hook() -> dict[str, object]:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = dict(next(h for h in hooks if h["id"] == "validate"))
+    command, _, rest = str(hook["entry"]).partition(" ")
+    assert command == "validator"
+    hook["entry"] = f"{sys.executable} -m validator {rest}"
+    hook["language"] = "system"
+    return hook
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    shutil.copytree(ROOT / "catalog", repo / "catalog")
+    config = {"repos": [{"repo": "local", "hooks": [_local_hook()]}]}
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    return repo
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, env=_env(repo))
+
+
+def _env(repo: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
+    env["PRE_COMMIT_HOME"] = str(repo.parent / "pre-commit-home")
+    env["HOME"] = str(repo.parent)  # no user git config or hooks leak in
+    return env
+
+
+def _pre_commit(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--color", "never", *args],
+        cwd=repo,
+        env=_env(repo),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_clean_catalog_passes_all_files_and_one_staged_entry(repo: Path) -> None:
+    everything = _pre_commit(repo, "--all-files")
+    assert everything.returncode == 0, everything.stdout + everything.stderr
+    assert "validate catalog entries" in everything.stdout
+    assert "Passed" in everything.stdout
+
+    # One entry whose based_on target is in another file: only it is passed to the hook.
+    one = _pre_commit(repo, "--files", "catalog/models/code/starchat-alpha.yaml")
+    assert one.returncode == 0, one.stdout + one.stderr
+    assert "Passed" in one.stdout
+
+
+def test_a_broken_staged_entry_fails_the_hook(repo: Path) -> None:
+    entry = repo / "catalog" / "models" / "code" / "starchat-alpha.yaml"
+    text = entry.read_text(encoding="utf-8")
+    entry.write_text(text.replace("based_on: [starcoder]", "based_on: [gone]"), encoding="utf-8")
+    _git(repo, "add", "-A")
+    result = _pre_commit(repo, "--files", "catalog/models/code/starchat-alpha.yaml")
+    assert result.returncode == 1
+    assert "reference-unknown" in result.stdout
+    assert "Failed" in result.stdout
