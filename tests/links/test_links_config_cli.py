@@ -127,10 +127,12 @@ def test_config_not_utf8_is_one_line_error(tmp_path: Path) -> None:
 
 
 def test_cli_unusable_cache_is_one_line_exit_2(tmp_path: Path) -> None:
+    """A cache that cannot be created at all (its folder is a file) stops the run;
+    a damaged one is healed instead (tests/hostile/test_caches.py)."""
     urls = tmp_path / "urls.txt"
     urls.write_text("https://huggingface.co/x\n")
-    cache = tmp_path / "cache.sqlite3"
-    cache.write_bytes(b"not a database, just some bytes" * 100)
+    (tmp_path / "folder").write_text("a file where the cache's folder should be")
+    cache = tmp_path / "folder" / "cache.sqlite3"
     result = CliRunner().invoke(main, ["links", str(urls), "--cache-path", str(cache)])
     assert result.exit_code == 2, result.output
     assert "cache" in result.stderr and str(cache) in result.stderr

@@ -7,9 +7,11 @@ a ``304`` costs no body. Only ``200`` answers are stored; errors are always aske
 
 The table is ours alone (``hub_etags``) in a file next to the crawler's cache, keyed by
 URL and by whether a token was sent: a gated repo answers differently with and without
-one. A table of another shape (an older version's) is dropped and made afresh; a file
-that fails on use (damaged pages, a lock held too long) turns the cache off for the run:
-it costs revalidation, never the check.
+one. A table of another shape (an older version's) is dropped and made afresh. A file
+that is not a database or is damaged is moved aside (``hub.sqlite3.corrupt-<time>``)
+with a one-line warning and rebuilt; one that fails during the run is moved aside for
+the next, and a lock held longer than ``lock_wait`` turns the cache off for the run:
+either costs revalidation, never the check.
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ import dataclasses
 import sqlite3
 import threading
 import time
+import typing as t
 from pathlib import Path
+
+from validator.http.cache import DEFAULT_LOCK_WAIT, is_locked, set_aside, warn_stderr
 
 _COLUMNS = ("url", "auth", "etag", "body", "headers", "stored_at")
 _SCHEMA = """
@@ -48,27 +53,68 @@ class CachedResponse:
 class EtagCache:
     """A tiny thread-safe key/value store over SQLite."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        lock_wait: float = DEFAULT_LOCK_WAIT,
+        warn: t.Callable[[str], None] | None = None,
+    ) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        # check_same_thread=False: anyio may resume us on another worker thread; the
-        # lock above serialises access instead.
-        self._db = sqlite3.connect(str(path), timeout=10, check_same_thread=False)
+        self._warn = warn or warn_stderr
+        self.lock_wait = lock_wait
         self.broken: str | None = None
         """Why the cache turned itself off during the run (``None`` while it works)."""
-        with contextlib.suppress(sqlite3.DatabaseError):
-            self._db.execute("PRAGMA journal_mode=WAL")
-        columns = tuple(row[1] for row in self._db.execute("PRAGMA table_info(hub_etags)"))
-        if columns and columns != _COLUMNS:
-            self._db.execute("DROP TABLE hub_etags")  # an older layout: start afresh
-        self._db.execute(_SCHEMA)
-        self._db.commit()
+        try:
+            self._db = self._open()
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and is_locked(exc):
+                self._db = sqlite3.connect(":memory:", check_same_thread=False)
+                self._off(f"the Hub cache {path} is locked by another process: not used")
+                return
+            aside = set_aside(path)
+            self._warn(f"the Hub cache {path} is not a usable database ({exc}): "
+                       f"moved aside to {aside.name}, rebuilt")  # fmt: skip
+            self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        # check_same_thread=False: anyio may resume us on another worker thread; the
+        # lock above serialises access instead.
+        db = sqlite3.connect(str(self.path), timeout=self.lock_wait, check_same_thread=False)
+        try:
+            with contextlib.suppress(sqlite3.OperationalError):
+                db.execute("PRAGMA journal_mode=WAL")
+            if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError("integrity check failed")
+            columns = tuple(row[1] for row in db.execute("PRAGMA table_info(hub_etags)"))
+            if columns != _COLUMNS:
+                with db:
+                    if columns:
+                        db.execute("DROP TABLE hub_etags")  # an older layout: start afresh
+                    db.execute(_SCHEMA)
+        except sqlite3.Error:
+            db.close()
+            raise
+        return db
+
+    def _off(self, why: str) -> None:
+        self.broken = why
+        self._warn(why)
 
     def _failed(self, exc: sqlite3.Error) -> None:
-        self.broken = f"{type(exc).__name__}: {exc}"
+        """Off for the rest of the run; a damaged file is moved aside for the next."""
         with contextlib.suppress(sqlite3.Error):
             self._db.rollback()
+        if isinstance(exc, sqlite3.OperationalError) and is_locked(exc):
+            self._off(f"the Hub cache {self.path} is locked by another process: not used")
+            return
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
+        aside = set_aside(self.path)
+        self._off(f"the Hub cache {self.path} is damaged ({exc}): moved aside to {aside.name}")
+        self._db = sqlite3.connect(":memory:", check_same_thread=False)
 
     def get(self, url: str, auth: bool) -> CachedResponse | None:
         """The stored answer for ``url``, if any (none once the file has failed)."""
