@@ -128,6 +128,7 @@ RULES: dict[str, RuleInfo] = {
             "The row names a variant (small, 7B, ...) that none of its checkpoints is.",
         ),
         _r("model-in-two-tables", I, "The same checkpoint is listed in two tables."),
+        _r("raw-cell-stale", W, "A page cell kept in `raw` no longer says what its field says."),
         _r("hf-url-malformed", E, "A Hugging Face URL is not huggingface.co/{org}/{name}."),
         _r("hf-org-only", W, "A checkpoint links a Hugging Face organisation, not a model."),
         _r(

@@ -65,6 +65,7 @@ EXPECTED: dict[str, list[tuple[str, int, int]]] = {
     "release-date-year-only.yaml": [("release-date-year-only", 5, 1)],
     "release-date-vs-row-url.yaml": [("release-date-vs-row-url", 5, 1)],
     "two-tables/language.yaml": [("model-in-two-tables", 8, 5)],
+    "raw-cell-stale.yaml": [("raw-cell-stale", 12, 3)],
 }
 COMPANIONS = {"duplicates/dup-a.yaml", "two-tables/code.yaml"}
 """Files that only make a neighbour's case (the first of two duplicates)."""

@@ -261,3 +261,24 @@ def test_link_text_with_brackets_stays_a_link() -> None:
         {"title": "Paper [arXiv]", "url": "https://arxiv.org/abs/2304.1", "aside": True},
     ]
     assert files["evals/board-beta.yaml"]["url"] == "https://example.org/board"
+
+
+def test_a_field_edited_without_its_raw_text_is_reported(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from validator.cli import main
+
+    page = MODEL_HEADER + ROW.format(name="X").replace("Apache 2.0", "apache-2.0")
+    folder = tmp_path / "catalog"
+    for name, text in import_page(page).files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    model = folder / "models" / "language" / "x.yaml"
+    assert "raw:\n  licenses: apache-2.0\n" in model.read_text(encoding="utf-8")
+    clean = CliRunner().invoke(main, ["validate", str(folder), "--fail-on", "info"])
+    assert clean.exit_code == 0, clean.output
+    model.write_text(
+        model.read_text(encoding="utf-8").replace("licenses: [apache-2.0]", "licenses: [mit]")
+    )
+    stale = CliRunner().invoke(main, ["validate", str(folder)])
+    assert "raw-cell-stale" in stale.output
