@@ -1,11 +1,11 @@
 """Every format tells the same story: the cross-format matrix.
 
 Each command (``links``, ``validate --online``) runs once per scenario through the real
-CLI and pipeline, writing all six formats at once (``--output FORMAT:PATH``); only the
+CLI and pipeline, writing all seven formats at once (``--output FORMAT:PATH``); only the
 network is replaced, by an online stage that judges the entry's URLs as a crawl would
 (the real verdict -> finding code makes the findings). For each output the test reads
 back what that format presents as a problem, and whether it carries the run-level
-outage notice, and asserts one answer for all six:
+outage notice, and asserts one answer for all seven (the issue's six and HTML):
 
 * clean: no problem, no notice, exit 0;
 * unwaived failure: the one ``link-dead``, exit 1;
@@ -33,7 +33,7 @@ from validator.pipeline import OnlineOutcome, OnlineTargets
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 DEAD = "https://example.org/blog/2023/05/tiny"
 OUTAGE = "Network unavailable: none of the 2 hosts could be reached (example.org: unknown host)"
-FORMATS = ("text", "json", "markdown", "github", "sarif", "junit")
+FORMATS = ("text", "json", "markdown", "github", "sarif", "junit", "html")
 WAIVER = """waivers:
   - rule: link-dead
     reason: The blog is gone; the entry keeps it as the citation of record.
@@ -86,6 +86,11 @@ def problems(fmt: str, text: str) -> list[str]:
         return re.findall(r"^::\w+ file=.*?title=([^:( ]+)", text, re.M)
     if fmt == "sarif":
         return [r["ruleId"] for r in json.loads(text)["runs"][0]["results"]]
+    if fmt == "html":
+        rows = re.findall(r'<tr class="failing">', text)
+        return re.findall(r'<tr class="finding">.*?<code>([^<]+)</code>', text) + ["row"] * len(
+            rows
+        )
     root = ET.fromstring(text)
     lines = [
         line
@@ -110,6 +115,7 @@ def notice(fmt: str, text: str) -> bool:
         "text": f"links not judged. {OUTAGE}\n",
         "markdown": f"> **Notice:** {OUTAGE}\n",
         "github": f"::notice title=validator::{OUTAGE}\n",
+        "html": f'<p class="banner" role="alert">{OUTAGE}</p>',
     }
     return marks[fmt] in text
 
@@ -144,13 +150,16 @@ def test_every_format_tells_the_same_story(
     for fmt in FORMATS:
         text = (tmp_path / f"{fmt}.out").read_text(encoding="utf-8")
         shown = problems(fmt, text)
-        # Markdown lists a failing link twice: the finding and its row in the table.
-        told[fmt] = sorted(set(shown) - {"row"}) if fmt == "markdown" else shown
-        if fmt == "markdown":
+        # Markdown and HTML list a failing link twice: the finding and its table row.
+        told[fmt] = [rule for rule in shown if rule != "row"]
+        if fmt in ("markdown", "html"):
             assert shown.count("row") == len(expected), text
         assert notice(fmt, text) is outage, (fmt, text)
         if scenario in ("waived failure", "outage") and fmt != "json":
-            assert DEAD not in text and "example.org" not in text.replace(OUTAGE, ""), (fmt, text)
+            # JSON's links list and HTML's per-host table are inventories, not problems.
+            shown_text = re.sub(r'<section id="hosts">.*?</section>', "", text, flags=re.S)
+            shown_text = shown_text.replace(OUTAGE, "")
+            assert DEAD not in shown_text and "example.org" not in shown_text, (fmt, text)
     assert told == dict.fromkeys(FORMATS, expected)
     summary = json.loads((tmp_path / "json.out").read_text(encoding="utf-8"))["summary"]
     assert summary["waived"] == (1 if scenario == "waived failure" else 0)

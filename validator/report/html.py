@@ -316,20 +316,22 @@ class HtmlReporter(Reporter):
             "<table><thead><tr><th>URL</th><th>verdict</th><th>status</th>"
             '<th>where</th><th class="nowrap">failing since</th></tr></thead><tbody>'
         )
-        out.extend(self._link_row(r) for r in failing)
+        flagged = report.link_findings()
+        out.extend(self._link_row(r, flagged[r.url]) for r in failing)
         out.append("</tbody></table></section>")
         return out
 
-    def _link_row(self, r: LinkResult) -> str:
+    def _link_row(self, r: LinkResult, findings: list[Finding]) -> str:
         href = html_href(r.url)
         url = f'<a href="{href}">{html_text(r.url)}</a>' if href else html_text(r.url)
         # The crawler's error names the status when there is one ("HTTP 404").
         status = r.error or (str(r.status) if r.status is not None else "")
+        # The places are the findings' (a waiver in one entry hides only that place).
         places = "<br>".join(
-            f'<a href="{html_text(file_link(loc.file, loc.line, self.blob_base_url))}">'
-            f"{html_text(loc.file)}:{loc.line}</a>"
-            + (f" <code>{html_text(loc.entry)}</code>" if loc.entry else "")
-            for loc in r.locations
+            f'<a href="{html_text(file_link(f.file, f.line, self.blob_base_url))}">'
+            f"{html_text(f.file)}:{f.line}</a>"
+            + (f" <code>{html_text(f.entry)}</code>" if f.entry else "")
+            for f in findings
         )
         return (
             f'<tr class="failing"><td class="url">{url}</td><td>{html_text(r.verdict.value)}</td>'
