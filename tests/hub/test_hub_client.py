@@ -99,6 +99,22 @@ def test_rename_redirect_is_followed_with_auth_kept_on_same_host() -> None:
 
 
 @respx.mock
+def test_redirects_follow_the_policy_the_crawler_follows() -> None:
+    # A loop stops at the first repeat (not after MAX_REDIRECTS hops), and a target
+    # that is not http(s) is never asked: the chain ends at the redirect itself.
+    a = respx.get(f"{EP}/api/models/a/loop").respond(307, headers={"Location": "/api/models/b/x"})
+    b = respx.get(f"{EP}/api/models/b/x").respond(307, headers={"Location": "/api/models/a/loop"})
+    respx.get(f"{EP}/api/models/c/ftp").respond(301, headers={"Location": "ftp://hub.test/x"})
+    hub, http = client()
+    loop = get(hub, http, f"{EP}/api/models/a/loop")
+    assert (loop.status, a.call_count, b.call_count) == (307, 1, 1)
+    assert [status for status, _ in loop.redirects] == [307, 307]
+    hub, http = client()
+    ftp = get(hub, http, f"{EP}/api/models/c/ftp")
+    assert ftp.status == 301 and ftp.redirects == ((301, "ftp://hub.test/x"),)
+
+
+@respx.mock
 def test_token_is_dropped_on_a_redirect_to_another_host() -> None:
     respx.get(f"{EP}/org/m/resolve/main/config.json").respond(
         302, headers={"Location": "https://cdn.example/signed/config.json"}

@@ -144,23 +144,12 @@ class Entry:
         """Every URL the entry carries, with the field it sits in, in file order."""
         data = self.data
         for list_key, field in _URL_LISTS:
-            items = data.get(list_key)
-            if isinstance(items, list):
-                for i, item in enumerate(items):
-                    if isinstance(item, dict) and isinstance(item.get("url"), str):
-                        yield UrlRef(item["url"], field, (list_key, i, "url"))
+            yield from _item_urls(data.get(list_key), "url", field, list_key)
         ctx = data.get("context_length")
         if isinstance(ctx, dict) and isinstance(ctx.get("source"), str):
             yield UrlRef(ctx["source"], "context-length-source", ("context_length", "source"))
-        for i, item in enumerate(ctx if isinstance(ctx, list) else []):
-            if isinstance(item, dict) and isinstance(item.get("source"), str):
-                path = ("context_length", i, "source")
-                yield UrlRef(item["source"], "context-length-source", path)
-        licenses = data.get("licenses")
-        if isinstance(licenses, list):
-            for i, lic in enumerate(licenses):
-                if isinstance(lic, dict) and isinstance(lic.get("url"), str):
-                    yield UrlRef(lic["url"], "license", ("licenses", i, "url"))
+        yield from _item_urls(ctx, "source", "context-length-source", "context_length")
+        yield from _item_urls(data.get("licenses"), "url", "license", "licenses")
         if isinstance(data.get("url"), str):
             yield UrlRef(data["url"], "eval" if self.kind == "eval" else "link", ("url",))
         yield from self._raw_urls()
@@ -270,3 +259,10 @@ class Catalog:
     def by_kind(self, *kinds: str) -> list[Entry]:
         """Entries of the given kinds, in load order."""
         return [e for e in self.entries if e.kind in kinds]
+
+
+def _item_urls(items: t.Any, key: str, field: str, list_key: str) -> t.Iterator[UrlRef]:
+    """``item[key]`` of every mapping in the list ``items`` that has a string there."""
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        if isinstance(item, dict) and isinstance(item.get(key), str):
+            yield UrlRef(item[key], field, (list_key, i, key))

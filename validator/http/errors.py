@@ -129,21 +129,30 @@ def _tls_cause(exc: BaseException) -> ssl.SSLError | None:
     return None
 
 
-def translate(exc: BaseException) -> NetworkError:
-    """Map a transport exception (httpx, httpcore, OSError) to a :class:`NetworkError`."""
+def _own_error(exc: BaseException) -> NetworkError | None:
+    """One of our own errors in the exception's chain (it wins, wherever it sits)."""
     seen: set[int] = set()
     cursor: BaseException | None = exc
-    while cursor is not None and id(cursor) not in seen:  # our own errors win, wherever
+    while cursor is not None and id(cursor) not in seen:
         seen.add(id(cursor))
         if isinstance(cursor, NetworkError):
             return cursor
         cursor = cursor.__cause__ or cursor.__context__
+    return None
+
+
+def _text(exc: BaseException) -> str:
+    """The message to show: the OS error behind the exception when there is one."""
     text = str(exc) or type(exc).__name__
     cause = exc.__cause__ or exc.__context__
     if isinstance(cause, OSError) and not isinstance(cause, TimeoutError):
-        text = _describe_os_error(cause)
-    elif "Connection refused" in text or "Errno 111" in text:
-        text = "connection refused"
+        return _describe_os_error(cause)
+    if "Connection refused" in text or "Errno 111" in text:
+        return "connection refused"
+    return text
+
+
+def _timeout(exc: BaseException) -> RequestTimeout | None:
     if isinstance(exc, httpx.ConnectTimeout | httpcore.ConnectTimeout):
         return RequestTimeout("connect timed out", phase="connect")
     if isinstance(
@@ -152,6 +161,15 @@ def translate(exc: BaseException) -> NetworkError:
         return RequestTimeout("response timed out", phase="read")
     if isinstance(exc, httpx.TimeoutException | httpcore.TimeoutException | TimeoutError):
         return RequestTimeout("response timed out")
+    return None
+
+
+def translate(exc: BaseException) -> NetworkError:
+    """Map a transport exception (httpx, httpcore, OSError) to a :class:`NetworkError`."""
+    own = _own_error(exc) or _timeout(exc)
+    if own is not None:
+        return own
+    text = _text(exc)
     if isinstance(exc, httpx.ConnectError | httpcore.ConnectError):
         tls = _tls_cause(exc)
         if tls is not None:  # the TCP connection was made: the host, not our network

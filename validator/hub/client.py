@@ -35,13 +35,13 @@ from validator import timing
 from validator.credentials import redact
 from validator.http.errors import translate
 from validator.http.limiter import HostLimiter
+from validator.http.redirects import RedirectChain, is_redirect
 from validator.http.retry import RETRY_STATUSES as SHARED_RETRY_STATUSES
 from validator.http.retry import backoff_delay, server_delay
 from validator.hub.cache import CachedResponse, EtagCache
 from validator.hub.settings import HubSettings
 
 MAX_REDIRECTS = 5
-REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # HFH retries (408, 429, 500, 502, 503, 504) (reference §2.3); the shared set adds 425
 RETRY_STATUSES = SHARED_RETRY_STATUSES
 BACKOFF_BASE = 1.0
@@ -219,20 +219,29 @@ class HubClient:
         return f"{self.settings.endpoint}/{path.lstrip('/')}"
 
     async def get(self, url: str, *, use_cache: bool = True) -> HubResponse:
-        """GET ``url``, following redirects (reference §1.5) and retrying (§2.3)."""
+        """GET ``url``, following redirects (reference §1.5) and retrying (§2.3).
+
+        Redirects follow the shared policy (:mod:`validator.http.redirects`): relative
+        targets resolved, loops and non-HTTP targets refused, at most ``MAX_REDIRECTS``
+        hops; a chain that must stop ends at the redirect answer itself.
+        """
         current = httpx.URL(url)
-        chain: list[tuple[int, str]] = []
+        chain = RedirectChain(current, MAX_REDIRECTS)
         attempts = 0
         while True:
             answer = await self._get_with_retries(current, use_cache)
             attempts += answer.attempts
             location = answer.headers.get("location")
-            if answer.status in REDIRECT_STATUSES and location and len(chain) < MAX_REDIRECTS:
-                nxt = current.join(location)
-                chain.append((t.cast(int, answer.status), str(nxt)))
-                current = nxt
-                continue
-            return dataclasses.replace(answer, url=url, redirects=tuple(chain), attempts=attempts)
+            nxt = (
+                chain.next_hop(current, t.cast(int, answer.status), location)
+                if is_redirect(answer.status, location) and location
+                else None
+            )
+            if not isinstance(nxt, httpx.URL):
+                return dataclasses.replace(
+                    answer, url=url, redirects=tuple(chain.hops), attempts=attempts
+                )
+            current = nxt
 
     def _headers(self, url: httpx.URL, cached: CachedResponse | None) -> dict[str, str]:
         headers = {"user-agent": self.settings.user_agent, "accept": "application/json"}
@@ -246,11 +255,10 @@ class HubClient:
         auth = self.settings.sends_token_to(url)
         cached = self.cache.get(str(url), auth) if self.cache and use_cache else None
         headers = self._headers(url, cached)
-        host = url.host
         last_error: Exception | None = None
         for attempt in range(self.settings.max_retries + 1):
             try:
-                async with self.limiter.slot(host):
+                async with self.limiter.slot(url.host):
                     self.requests += 1
                     response = await self.client.get(
                         url, headers=headers, follow_redirects=False, timeout=self.settings.timeout
@@ -271,33 +279,51 @@ class HubClient:
                     attempts=attempt + 1, from_cache=True,
                 )  # fmt: skip
             if response.status_code in RETRY_STATUSES:
-                wait = wait_for(response, attempt)
-                if wait > self.settings.max_wait:
-                    # Give up on this request only: blocking the host for minutes would
-                    # stall the crawler too, and the Hub's buckets (api, resolvers,
-                    # pages) are separate (reference §2.4).
-                    return self._answer(url, response, attempt, gave_up=wait)
-                if response.status_code == 429:
-                    await _maybe_await(self.limiter.back_off(host, wait))
-                if attempt >= self.settings.max_retries:
-                    return self._answer(url, response, attempt)
-                await self._sleep(wait)
-                continue
-            answer = self._answer(url, response, attempt)
-            etag = response.headers.get("etag")
-            if self.cache is not None and use_cache and response.status_code == 200 and etag:
-                link = response.headers.get("link", "")
-                self.cache.put(str(url), auth, CachedResponse(etag, response.content, link))
-            return answer
+                final = await self._wait_to_retry(url, response, attempt)
+                if final is None:
+                    continue
+                return final
+            self._remember(url, auth, response, use_cache)
+            return self._answer(url, response, attempt)
+        return self._no_answer(url, last_error)
+
+    def _no_answer(self, url: httpx.URL, error: Exception | None) -> HubResponse:
+        """The answer when no HTTP answer came back (the token never in the text)."""
         return HubResponse(
             url=str(url), final_url=str(url), status=None,
             attempts=self.settings.max_retries + 1,
             transport_error=(
-                redact(f"{type(last_error).__name__}: {last_error}", [self.settings.token])
-                if last_error else None
+                redact(f"{type(error).__name__}: {error}", [self.settings.token])
+                if error else None
             ),
-            connect_failed=isinstance(last_error, httpx.ConnectError | httpx.ConnectTimeout),
+            connect_failed=isinstance(error, httpx.ConnectError | httpx.ConnectTimeout),
         )  # fmt: skip
+
+    async def _wait_to_retry(
+        self, url: httpx.URL, response: httpx.Response, attempt: int
+    ) -> HubResponse | None:
+        """Wait before retrying a 408/429/5xx; the final answer when not retrying."""
+        wait = wait_for(response, attempt)
+        if wait > self.settings.max_wait:
+            # Give up on this request only: blocking the host for minutes would
+            # stall the crawler too, and the Hub's buckets (api, resolvers,
+            # pages) are separate (reference §2.4).
+            return self._answer(url, response, attempt, gave_up=wait)
+        if response.status_code == 429:
+            await _maybe_await(self.limiter.back_off(url.host, wait))
+        if attempt >= self.settings.max_retries:
+            return self._answer(url, response, attempt)
+        await self._sleep(wait)
+        return None
+
+    def _remember(
+        self, url: httpx.URL, auth: bool, response: httpx.Response, use_cache: bool
+    ) -> None:
+        """Keep a 200 with an ETag for revalidation next time."""
+        etag = response.headers.get("etag")
+        if self.cache is not None and use_cache and response.status_code == 200 and etag:
+            link = response.headers.get("link", "")
+            self.cache.put(str(url), auth, CachedResponse(etag, response.content, link))
 
     @staticmethod
     def _answer(

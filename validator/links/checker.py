@@ -111,11 +111,40 @@ async def check_links(
     offline = judge_offline(refs, local)
     by_url = _distinct(offline.web)
     wall = time.time() if now is None else now
+    run = await _crawl_remembered(
+        list(by_url), settings, wall, client=client, limiter=limiter, sleep=sleep
+    )
+    results, findings = _per_place(by_url, run, settings.fail_after)
+    results.extend(offline.results)
+    findings.extend(offline.findings)
+    return LinkOutcome(results, findings, run.unavailable, run.stats, run.runs)
+
+
+@dataclasses.dataclass
+class _Run:
+    """One crawl with the cache around it: results with history, and the run facts."""
+
+    results: dict[str, LinkResult]
+    unavailable: str | None
+    stats: dict[str, dict[str, int | float]]
+    runs: list[RunSummary] | None
+
+
+async def _crawl_remembered(
+    urls: list[str],
+    settings: CrawlSettings,
+    wall: float,
+    *,
+    client: httpx.AsyncClient | None,
+    limiter: HostLimiter | None,
+    sleep: Sleep | None,
+) -> _Run:
+    """Reuse fresh successes, crawl the rest, attach and store the history."""
     cache = None if settings.no_cache else Cache(settings.resolved_cache_path())
     try:
-        records = cache.load_links(by_url) if cache else {}
+        records = cache.load_links(urls) if cache else {}
         reused = reusable(records, wall, settings.cache_ttl)
-        todo = [url for url in by_url if url not in reused]
+        todo = [url for url in urls if url not in reused]
         head = HeadPolicy.load(cache, {host_of(u) for u in todo}) if cache else HeadPolicy()
         probes, stats = await crawl(
             todo,
@@ -136,33 +165,42 @@ async def check_links(
         )
         if cache and to_store:
             cache.save_links(to_store)
-        runs = None
-        if cache and unavailable:
-            runs = runlog.load_runs(cache)  # nothing was judged: nothing to record
-        elif cache:
-            runs = runlog.record_run(cache, raw.values(), wall)
+        runs = _run_log(cache, raw.values(), wall, judged=not unavailable) if cache else None
     finally:
         if cache:
             cache.close()
+    return _Run(with_history, unavailable, stats, runs)
 
+
+def _run_log(
+    cache: Cache, results: t.Iterable[LinkResult], wall: float, *, judged: bool
+) -> list[RunSummary]:
+    """The run log with this run added; an outage judged nothing, so adds nothing."""
+    if not judged:
+        return runlog.load_runs(cache)
+    return runlog.record_run(cache, results, wall)
+
+
+def _per_place(
+    by_url: t.Mapping[str, list[LinkRef]], run: _Run, fail_after: int | None
+) -> tuple[list[LinkResult], list[Finding]]:
+    """Each result with its places; a finding per place of each failing result."""
     results: list[LinkResult] = []
     findings: list[Finding] = []
     for url, occurrences in by_url.items():
         result = dataclasses.replace(
-            with_history[url],
+            run.results[url],
             locations=tuple(_dedupe_locations(r.location for r in occurrences)),
         )
         results.append(result)
-        if unavailable and result.verdict.is_failure:
+        if run.unavailable and result.verdict.is_failure:
             continue  # one run-level sentence instead of a finding per link
-        override = fail_after_severity(result, settings.fail_after)
+        override = fail_after_severity(result, fail_after)
         for ref in occurrences:
             finding = finding_for(result, ref, override)
             if finding is not None:
                 findings.append(finding)
-    results.extend(offline.results)
-    findings.extend(offline.findings)
-    return LinkOutcome(results, findings, unavailable, stats, runs)
+    return results, findings
 
 
 def _dedupe_locations(locations: t.Iterable[Location]) -> list[Location]:

@@ -50,7 +50,12 @@ from validator.http import (
     should_retry_status,
     translate,
 )
-from validator.http.redirects import REDIRECT_STATUSES, RedirectChain, permanent_target
+from validator.http.redirects import (
+    REDIRECT_STATUSES,
+    RedirectChain,
+    is_redirect,
+    permanent_target,
+)
 from validator.http.resolver import run_resolver, settle
 from validator.links import anchors
 from validator.links.methods import HeadPolicy
@@ -267,7 +272,7 @@ class Crawler:
             if isinstance(answer, NetworkError):
                 return answer
             location = answer.headers.get("location")
-            if answer.status not in REDIRECT_STATUSES or not location:
+            if not is_redirect(answer.status, location) or not location:
                 return answer
             nxt = chain.next_hop(current, answer.status, location)
             if isinstance(nxt, str):
