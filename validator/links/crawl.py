@@ -43,7 +43,6 @@ from validator.http import (
     NetworkError,
     ProtocolFailure,
     RequestTimeout,
-    UnknownHostError,
     backoff_delay,
     read_limited,
     server_delay,
@@ -51,19 +50,13 @@ from validator.http import (
     translate,
 )
 from validator.http.redirects import (
-    REDIRECT_STATUSES,
     RedirectChain,
     is_redirect,
-    permanent_target,
 )
 from validator.http.resolver import run_resolver, settle
 from validator.links import anchors
+from validator.links.judge import Answer, verdict_of_answer, verdict_of_error
 from validator.links.methods import HeadPolicy
-
-DEAD_STATUSES = frozenset({404, 410})
-# Bot walls: 401/403 from WAFs, LinkedIn's 999; linkinator skips 999 and 403 with
-# cf-mitigated (PRs #686, #709). Unverifiable, never dead.
-BLOCKED_STATUSES = frozenset({401, 403, 999})
 
 Sleep = t.Callable[[float], t.Awaitable[None]]
 
@@ -102,17 +95,6 @@ class _Excluded:
 
     url: str
     pattern: str
-
-
-@dataclasses.dataclass
-class _Answer:
-    """The final response of a redirect chain (body only when asked for)."""
-
-    status: int
-    url: httpx.URL
-    headers: httpx.Headers
-    body: bytes = b""
-    truncated: bool = False
 
 
 class Crawler:
@@ -195,9 +177,9 @@ class Crawler:
             answer = await self._follow("HEAD", target, state, read_body=False)
             if self._refused(answer):
                 # HEAD refused or not trusted: ask again with GET, from the start.
-                head = answer.status if isinstance(answer, _Answer) else None
+                head = answer.status if isinstance(answer, Answer) else None
                 answer = await self._follow("GET", target, state, read_body=False)
-                got = answer.status if isinstance(answer, _Answer) else None
+                got = answer.status if isinstance(answer, Answer) else None
                 self.head.learn(target.host, head, got)
         if isinstance(answer, _Excluded):
             error = f"redirects to {answer.url}, excluded by '{answer.pattern}'"
@@ -206,11 +188,11 @@ class Crawler:
             return self._failure(url, answer, state)
         return self._judge(url, answer, fragment if want_fragment else "", state)
 
-    def _refused(self, answer: _Answer | NetworkError | _Excluded) -> bool:
+    def _refused(self, answer: Answer | NetworkError | _Excluded) -> bool:
         """Whether a HEAD answer is not to be trusted, so GET should ask again."""
         if isinstance(answer, ProtocolFailure):
             return True  # a server that resets or garbles HEAD may still serve GET
-        if not isinstance(answer, _Answer):
+        if not isinstance(answer, Answer):
             return False
         # A rate limit is about us, not the method: asking again with GET only adds load.
         return answer.status not in self._accepted(answer.url) and answer.status != 429
@@ -220,49 +202,14 @@ class Crawler:
 
     def _failure(self, url: str, error: NetworkError, state: _Check) -> LinkResult:
         state.error_kind = error.kind if error.network_level else None
-        if isinstance(error, UnknownHostError):
-            return LinkResult(url, Verdict.DEAD, error=error.message)
-        if isinstance(error, RequestTimeout):
-            return LinkResult(url, Verdict.TIMEOUT, error=error.message)
-        return LinkResult(url, Verdict.ERROR, error=error.message)
+        return verdict_of_error(url, error)
 
-    def _judge(self, url: str, answer: _Answer, fragment: str, state: _Check) -> LinkResult:
-        status = answer.status
-        final = str(answer.url) if state.redirects else None
-        common: dict[str, t.Any] = {"status": status, "final_url": final}
-        if status in self._accepted(answer.url):
-            # An accepted error page (accept = [200, 404]) is not the page the
-            # fragment points into: its anchors are not looked for (lychee does so too).
-            html = anchors.is_html(answer.headers.get("content-type", ""))
-            if fragment and html and 200 <= status < 300:
-                if not answer.truncated and not anchors.has_fragment(answer.body, fragment):
-                    return LinkResult(
-                        url,
-                        Verdict.FRAGMENT_MISSING,
-                        error=f"no element with id or name '{fragment}' in the page",
-                        **common,
-                    )
-            if permanent_target(url, state.redirects):
-                return LinkResult(url, Verdict.REDIRECTED, **common)
-            return LinkResult(url, Verdict.OK, **common)
-        if status in DEAD_STATUSES:
-            return LinkResult(url, Verdict.DEAD, error=f"HTTP {status}", **common)
-        if status in BLOCKED_STATUSES or "cf-mitigated" in answer.headers:
-            why = "bot protection" if status != 401 else "login required"
-            return LinkResult(
-                url, Verdict.BLOCKED, error=f"HTTP {status}: {why}; not verified", **common
-            )
-        if status == 429:
-            return LinkResult(
-                url, Verdict.BLOCKED, error="HTTP 429: rate limited; not verified", **common
-            )
-        if status in REDIRECT_STATUSES:
-            return LinkResult(url, Verdict.ERROR, error=f"HTTP {status} without Location", **common)
-        return LinkResult(url, Verdict.ERROR, error=f"HTTP {status}", **common)
+    def _judge(self, url: str, answer: Answer, fragment: str, state: _Check) -> LinkResult:
+        return verdict_of_answer(url, answer, fragment, state.redirects, self._accepted(answer.url))
 
     async def _follow(
         self, method: str, url: httpx.URL, state: _Check, *, read_body: bool
-    ) -> _Answer | NetworkError | _Excluded:
+    ) -> Answer | NetworkError | _Excluded:
         """Send ``method`` to ``url`` and follow redirects, recording each hop."""
         chain = RedirectChain(url, self.settings.max_redirects)
         state.redirects = chain.hops
@@ -301,7 +248,7 @@ class Crawler:
 
     async def _attempts(
         self, method: str, url: httpx.URL, state: _Check, *, read_body: bool
-    ) -> _Answer | NetworkError:
+    ) -> Answer | NetworkError:
         """One request with retries; returns the last answer or error."""
         settings = self.settings
         retry = 0
@@ -336,10 +283,10 @@ class Crawler:
         remaining: float,
         read_body: bool,
         retry: bool,
-    ) -> _Answer | NetworkError:
+    ) -> Answer | NetworkError:
         """One request in one host slot, within the URL's remaining budget."""
         state.attempts += 1
-        outcome: _Answer | NetworkError = RequestTimeout(
+        outcome: Answer | NetworkError = RequestTimeout(
             f"no answer within {self.settings.timeout:g} s"
         )
         if self._resolver is not None:
@@ -353,11 +300,11 @@ class Crawler:
             with anyio.move_on_after(remaining):
                 outcome = await self._send(method, url, read_body, httpx.URL(state.url))
             state.spent += self._clock() - started
-            ticket.status = outcome.status if isinstance(outcome, _Answer) else None
+            ticket.status = outcome.status if isinstance(outcome, Answer) else None
             ticket.retry = retry
         return outcome
 
-    def _pause_host(self, host: str, outcome: _Answer, retry: int) -> float | None:
+    def _pause_host(self, host: str, outcome: Answer, retry: int) -> float | None:
         """Act on a retryable status: pause the host when asked (or on 429).
 
         Returns our own backoff to sleep before retrying, ``None`` when the server gave
@@ -380,7 +327,7 @@ class Crawler:
 
     async def _send(
         self, method: str, url: httpx.URL, read_body: bool, origin: httpx.URL
-    ) -> _Answer | NetworkError:
+    ) -> Answer | NetworkError:
         headers = self._headers(url, read_body, origin)
         request = self.client.build_request(method, url, headers=headers)
         try:
@@ -406,7 +353,7 @@ class Crawler:
             return translate(exc)
         finally:
             await response.aclose()
-        return _Answer(response.status_code, url, response.headers, body, truncated)
+        return Answer(response.status_code, url, response.headers, body, truncated)
 
 
 _GIVE_UP = -1.0
