@@ -33,12 +33,11 @@ KNOWN: frozenset[str] = frozenset(
         "validator/rules/licenses.py:check",
         "validator/rules/huggingface.py:_context_source",
         "validator/cli/issue.py:sync_command",
-        "validator/github/sync.py:render_body",
+        "validator/github/body.py:render_body",
         "validator/github/sync.py:sync",
         "validator/github/changes.py:changed_entry_files",
         "validator/links/html.py:_Reader._element",
         "validator/rules/checkpoints.py:_variant_findings",
-        "validator/github/sync.py",
     }
 )
 
