@@ -6,7 +6,10 @@ error bodies with ``documentation_url``, ``x-ratelimit-*`` headers on every answ
 ``Link`` header for pagination, 401 without a token, 403 without a User-Agent, and 422
 for a body over 65,536 characters, counted in UTF-16 code units as GitHub (JavaScript)
 does. ``fail_next`` queues canned failures, such as the 403 secondary rate limit with
-``retry-after``.
+``retry-after``; ``fail_after_acting`` carries a request out and then answers 500 or
+drops the connection, as GitHub sometimes does. Issues carry their author (``user``):
+the token's account (``GET /user``), or ``github-actions[bot]`` when ``viewer`` is
+``None`` (the Actions token, for which ``GET /user`` is refused).
 """
 
 from __future__ import annotations
@@ -49,8 +52,16 @@ class FakeGitHub:
         token: str = "test-token",
         per_page_cap: int = 100,
         api_path: str = "",
+        viewer: str | None = "catalog-bot",
     ):
         self.repo = repo
+        self.viewer = viewer
+        """The token's account: ``GET /user`` names it. ``None`` acts as the Actions
+        ``GITHUB_TOKEN``: ``GET /user`` is refused and issues are by
+        ``github-actions[bot]``."""
+        self.acted_then_failed: list[Canned] = []
+        """Requests that are carried out, then answered with a failure (``status``
+        0: the connection is dropped without any answer)."""
         self.token = token
         self.per_page_cap = per_page_cap
         self.api_path = api_path
@@ -95,14 +106,30 @@ class FakeGitHub:
         *,
         pull_request: bool = False,
         state: str = "open",
+        author: dict[str, str] | None = None,
     ) -> dict[str, t.Any]:
+        """An issue as if written by ``author`` (default: the token's account)."""
         with self._lock:
-            return self._new_issue(title, body, labels, pull_request=pull_request, state=state)
+            issue = self._new_issue(title, body, labels, pull_request=pull_request, state=state)
+            if author is not None:
+                issue["user"] = dict(author)
+            return issue
 
     def fail_next(
         self, method: str, path: str, status: int, headers: dict[str, str], body: dict[str, t.Any]
     ) -> None:
         self.canned.append(Canned(method, path, status, headers, body))
+
+    def fail_after_acting(self, method: str, path: str, status: int) -> None:
+        """Carry out the next matching request, then answer ``status`` (0: no answer)."""
+        self.acted_then_failed.append(Canned(method, path, status, {}, {}))
+
+    @property
+    def author(self) -> dict[str, str]:
+        """The ``user`` of what the token writes."""
+        if self.viewer is None:
+            return {"login": "github-actions[bot]", "type": "Bot"}
+        return {"login": self.viewer, "type": "User"}
 
     def writes(self) -> list[Call]:
         return [c for c in self.calls if c.method != "GET"]
@@ -130,6 +157,7 @@ class FakeGitHub:
             "state": state,
             "state_reason": None,
             "labels": [{"name": n} for n in labels],
+            "user": dict(self.author),
             "html_url": f"https://github.test/{self.repo}/issues/{number}",
         }
         if pull_request:
@@ -175,6 +203,22 @@ def _handler(fake: FakeGitHub) -> type[http.server.BaseHTTPRequestHandler]:
             with fake._lock:
                 fake.calls.append(Call(method, path, query, dict(self.headers.items()), body))
                 status, payload, headers = self._route(method, path, query, body)
+                failure = next(
+                    (
+                        c
+                        for c in fake.acted_then_failed
+                        if c.method == method and re.fullmatch(c.path, path)
+                    ),
+                    None,
+                )
+                if failure is not None:
+                    fake.acted_then_failed.remove(failure)
+                    if failure.status == 0:  # acted, and the answer is lost
+                        self.close_connection = True
+                        self.connection.shutdown(2)
+                        return
+                    status, payload = _error(failure.status, "Server Error")
+                    headers = {}
             data = json.dumps(payload).encode("utf-8")
             self.send_response(status)
             self.send_header("content-type", "application/json; charset=utf-8")
@@ -206,6 +250,10 @@ def _handler(fake: FakeGitHub) -> type[http.server.BaseHTTPRequestHandler]:
                 )
             if self.headers.get("authorization") != f"Bearer {fake.token}":
                 return (*_error(401, "Requires authentication"), {})
+            if path == f"{fake.api_path}/user" and method == "GET":
+                if fake.viewer is None:
+                    return (*_error(403, "Resource not accessible by integration"), {})
+                return 200, {"login": fake.viewer, "type": "User"}, {}
             if not path.startswith(prefix):
                 return (*_error(404, "Not Found"), {})
             rest = path[len(prefix) :]

@@ -12,8 +12,9 @@ until ``x-ratelimit-reset``; else, for a secondary-limit message, at least a min
 5xx back off exponentially. Waits are capped and attempts limited; 401, 404 and 422
 are never retried (they will not change), and a plain 403 is a permission problem. A
 POST whose answer was lost in transit (read timeout, dropped connection) is not sent
-again, since GitHub may have acted on it: a second report issue is worse than a
-failed night.
+again, since GitHub may have acted on it, and neither is a POST answered 5xx (GitHub
+sometimes creates the issue and then answers 500): the caller lists before trying
+again.
 Mutating calls are spaced at least a second apart, as the best-practices page asks.
 """
 
@@ -162,6 +163,18 @@ class GitHubClient:
             params = None
         return issues
 
+    def viewer(self) -> str | None:
+        """The login the token acts as, or ``None`` when GitHub will not say (the
+        Actions ``GITHUB_TOKEN`` is an installation token: ``GET /user`` is refused)."""
+        try:
+            data = self._request("GET", f"{self.api_url}/user", "get the token's account").json()
+        except GitHubAPIError as e:
+            if e.status in (401, 403, 404):
+                return None
+            raise
+        login = data.get("login") if isinstance(data, dict) else None
+        return login if isinstance(login, str) and login else None
+
     def get_label(self, name: str) -> dict[str, t.Any] | None:
         """The label, or ``None`` when the repository has none by that name."""
         url = self._repo_url(f"/labels/{urllib.parse.quote(name, safe='')}")
@@ -237,6 +250,10 @@ class GitHubClient:
             if response.is_success:
                 return response
             wait = self._retry_wait(response, attempt)
+            if method == "POST" and response.status_code >= 500:
+                # GitHub may have created the issue before failing (it does): the
+                # caller looks before asking again (validator.github.sync).
+                wait = None
             if wait is None or attempt == self.max_attempts:
                 raise GitHubAPIError(
                     call, response.status_code, _message(response), _codes(response)

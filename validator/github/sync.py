@@ -1,8 +1,12 @@
 """The nightly report issue: exactly one open issue that tracks what is broken.
 
 Link rot is noisy, so the nightly job keeps one issue rather than opening a new one
-every night (what lychee's documented example does). The issue is found by a label
-*and* a hidden marker in its body (stable even when someone edits the title). The body
+every night (what lychee's documented example does). The issue is found by what a
+user cannot forge by quoting: the hidden marker at the very start of its body, the
+label, and its author being the account that syncs (:func:`is_report_issue`); an
+issue that merely quotes the marker is never touched. Creating is idempotent: after a
+5xx or a lost answer the sync lists again before creating, and closes any duplicate
+it made itself (:func:`create_once`). The body
 also carries a hidden list of failure keys, so the next run can tell new failures from
 persistent ones, and a digest of the full set, so an unchanged night writes nothing.
 
@@ -24,7 +28,7 @@ import dataclasses
 import datetime as dt
 import typing as t
 
-from validator.github.api import GitHubClient, Issue
+from validator.github.api import GitHubAPIError, GitHubClient, Issue
 from validator.github.body import (
     BODY_BUDGET,
     BODY_LIMIT,
@@ -120,11 +124,57 @@ def plan_sync(
     return Plan("update", reason, issue, body, comment, tuple(failures), new)
 
 
-def find_report_issue(client: GitHubClient, label: str) -> tuple[Issue | None, list[Issue]]:
-    """The oldest open issue with ``label`` and the marker, and any duplicates."""
-    ours = [i for i in client.list_open_issues(label) if MARKER in str(i.get("body") or "")]
+@dataclasses.dataclass(frozen=True)
+class Author:
+    """Who may have written the report issue: the token's own login when GitHub says
+    it, else a bot account (the Actions ``GITHUB_TOKEN`` writes as
+    ``github-actions[bot]``, and no person can write as a bot)."""
+
+    login: str | None
+
+    def wrote(self, issue: Issue) -> bool:
+        """Whether ``issue`` was opened by this account."""
+        user = issue.get("user")
+        if not isinstance(user, dict):
+            return False
+        if self.login is not None:
+            return bool(user.get("login") == self.login)
+        return user.get("type") == "Bot"
+
+
+def is_report_issue(issue: Issue, label: str, author: Author) -> bool:
+    """The marker *starts* the body, the label is on it, and the syncing account wrote
+    it: an issue that only quotes the marker, or a person's copy, is never ours."""
+    body = str(issue.get("body") or "")
+    labels = {str(x.get("name")) for x in issue.get("labels") or [] if isinstance(x, dict)}
+    return body.startswith(MARKER) and label in labels and author.wrote(issue)
+
+
+def find_report_issue(
+    client: GitHubClient, label: str, author: Author
+) -> tuple[Issue | None, list[Issue]]:
+    """The oldest open report issue (see :func:`is_report_issue`), and any duplicates."""
+    ours = [i for i in client.list_open_issues(label) if is_report_issue(i, label, author)]
     ours.sort(key=lambda i: int(i.get("number", 0)))
     return (ours[0] if ours else None), ours[1:]
+
+
+def create_once(client: GitHubClient, title: str, body: str, label: str, author: Author) -> Issue:
+    """Create the report issue without ever making two.
+
+    GitHub sometimes creates the issue and then answers 5xx, or the answer is lost;
+    the client then does not resend. Here we list again: the issue found is the one
+    we made; only when none is there is the create sent once more.
+    """
+    try:
+        return client.create_issue(title, body, [label])
+    except GitHubAPIError as exc:
+        if exc.status is not None and exc.status < 500:
+            raise
+        found, _ = find_report_issue(client, label, author)
+        if found is not None:
+            return found
+        return client.create_issue(title, body, [label])
 
 
 def sync(
@@ -143,7 +193,8 @@ def sync(
     """Bring the report issue in line with ``report``; with ``dry_run`` only say how."""
     day = today or dt.datetime.now(dt.UTC).date().isoformat()
     load_failures(report, fail_after=fail_after)  # a bad report fails before any call
-    issue, duplicates = find_report_issue(client, label)
+    author = Author(client.viewer())
+    issue, duplicates = find_report_issue(client, label, author)
     plan = plan_sync(
         report,
         issue,
@@ -166,16 +217,14 @@ def sync(
             echo(plan.body.rstrip("\n"))
         return SyncResult(plan.action, plan.reason, number, url)
 
-    for dup in duplicates:
-        dup_number = int(dup["number"])
-        client.comment(dup_number, f"Duplicate of #{number}: one report issue is kept open.")
-        client.update_issue(dup_number, state="closed", state_reason="duplicate")
+    _close_duplicates(client, (issue, duplicates), number)
     if plan.action == "create":
         assert plan.body is not None
         if client.get_label(label) is None:
             client.create_label(label, color=LABEL_COLOR, description=LABEL_DESCRIPTION)
-        created = client.create_issue(title, plan.body, [label])
+        created = create_once(client, title, plan.body, label, author)
         number, url = json_int(created.get("number")), json_str(created.get("html_url"))
+        _close_duplicates(client, find_report_issue(client, label, author), number)
     elif plan.action == "update":
         assert plan.body is not None and number is not None
         client.update_issue(number, body=plan.body)
@@ -186,6 +235,19 @@ def sync(
         client.comment(number, plan.comment)
         client.update_issue(number, state="closed", state_reason="completed")
     return SyncResult(plan.action, plan.reason, number, url)
+
+
+def _close_duplicates(
+    client: GitHubClient, found: tuple[Issue | None, list[Issue]], keep: int | None
+) -> None:
+    """Close every report issue but ``keep`` (all are the syncing account's own)."""
+    first, rest = found
+    for dup in ([first] if first is not None else []) + rest:
+        dup_number = int(dup["number"])
+        if keep is None or dup_number == keep:
+            continue
+        client.comment(dup_number, f"Duplicate of #{keep}: one report issue is kept open.")
+        client.update_issue(dup_number, state="closed", state_reason="duplicate")
 
 
 __all__ = [
