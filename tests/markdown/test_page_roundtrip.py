@@ -135,7 +135,11 @@ def test_bundled_catalog_keeps_every_value_of_the_page(seed: str) -> None:
 
     for name, text in imported.items():
         if not name.endswith(".yaml"):
-            assert bundled[name] == text, name
+            # Curation of the template: our page lists rows by release date (the default)
+            # with one header spelling, so the markers drop the seed's order and header.
+            assert bundled[name] == re.sub(
+                r"(<!-- generated: [a-z-]+)(; [^>]*)? -->", r"\1 -->", text
+            )
             continue
         ours, fresh = data(name, bundled[name]), data(name, text)
         for key in CURATION_KEYS:
