@@ -184,18 +184,26 @@ def _setting(knob: Knob, value: t.Any, where: str, base: Path) -> t.Any:
     return _scalar(value, knob.kind, where, base, knob.minimum)
 
 
-def parse_table(table: t.Mapping[str, t.Any], file: str, prefix: str, base: Path) -> Config:
-    """Validate one ``[tool.validator]``-shaped table (``prefix`` names it in messages)."""
+def parse_table(
+    table: t.Mapping[str, t.Any],
+    file: str,
+    prefix: str,
+    base: Path,
+    lines: t.Mapping[str, int] | None = None,
+) -> Config:
+    """Validate one ``[tool.validator]``-shaped table (``prefix`` names it in messages;
+    ``lines`` gives each key's line, so a message starts ``file:line:``)."""
     crawl: dict[str, t.Any] = {}
     sections: dict[str, t.Mapping[str, t.Any]] = {}
     for key, value in table.items():
-        where = f"{file}: {prefix}{key}"
+        at = f"{file}:{lines[key]}" if lines and key in lines else file
+        where = f"{at}: {prefix}{key}"
         if key not in KNOWN_KEYS:
-            raise ConfigError(f"{file}: unknown key '{prefix}{key}'{_suggest(key, KNOWN_KEYS)}")
+            raise ConfigError(f"{at}: unknown key '{prefix}{key}'{_suggest(key, KNOWN_KEYS)}")
         if key in _BY_KEY:
             name, knob = _BY_KEY[key]
             if knob.kind == "hosts":
-                crawl[name] = _hosts(value, file, f"{prefix}{key}")
+                crawl[name] = _hosts(value, at, f"{prefix}{key}")
             else:
                 crawl[name] = _setting(knob, value, where, base)
         elif not isinstance(value, dict):
@@ -230,6 +238,30 @@ def _hosts(value: t.Any, file: str, prefix: str) -> dict[str, HostSettings]:
     return out
 
 
+_TOML_PLACE = re.compile(r"\(at line (\d+), column (\d+)\)")
+_TOML_HEADER = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]")
+_TOML_KEY = re.compile(r"^\s*[\"']?([A-Za-z0-9_-]+)")
+
+
+def key_lines(text: str, table: str) -> dict[str, int]:
+    """The line (1-based) where each key of the TOML ``table`` (``""``: top level) is set,
+    or where a sub-table of it begins, for messages that say ``file:line``."""
+    out: dict[str, int] = {}
+    current = ""
+    for number, line in enumerate(text.splitlines(), 1):
+        header = _TOML_HEADER.match(line)
+        if header:
+            current = "".join(header.group(1).split()).replace('"', "")
+            inside = current.removeprefix(f"{table}.") if table else current
+            if inside != current or not table:
+                out.setdefault(inside.split(".")[0], number)
+            continue
+        key = _TOML_KEY.match(line) if "=" in line else None
+        if key and current == table:
+            out.setdefault(key.group(1), number)
+    return out
+
+
 def _read_toml(path: Path) -> dict[str, t.Any]:
     try:
         with path.open("rb") as handle:
@@ -237,7 +269,10 @@ def _read_toml(path: Path) -> dict[str, t.Any]:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        place = _TOML_PLACE.search(str(exc))
+        at = f"{path}:{place.group(1)}:{place.group(2)}" if place else str(path)
+        reason = _TOML_PLACE.sub("", str(exc)).strip()
+        raise ConfigError(f"{at}: invalid TOML: {reason}") from None
     except UnicodeDecodeError as exc:  # tomllib decodes the bytes before parsing
         raise ConfigError(
             f"{path}: invalid TOML: not UTF-8 (byte {exc.start}: {exc.object[exc.start]:#04x})"
@@ -273,7 +308,8 @@ def load_config(explicit: Path | None = None, start: Path | None = None) -> Conf
             table, prefix = data, ""
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: [tool.validator] must be a table")
-        config = parse_table(table, str(path), prefix, path.parent)
+        lines = key_lines(path.read_text(encoding="utf-8"), prefix.rstrip("."))
+        config = parse_table(table, str(path), prefix, path.parent, lines)
         return dataclasses.replace(config, path=path)
     return Config()
 

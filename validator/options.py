@@ -55,6 +55,8 @@ class RunOptions:
     """How to read ``stdin``: ``markdown``, ``html`` or ``text``."""
     schema_dir: Path | None = None
     """Another folder of JSON Schemas (tests)."""
+    allow_empty: bool = False
+    """Finding no file to check is a success, not the usage error it is by default."""
 
     @classmethod
     def for_links(cls, paths: tuple[Path, ...], **kwargs: t.Any) -> RunOptions:

@@ -122,7 +122,11 @@ def run(
     fake). Raises :class:`RunError` for input or setup that cannot be used at all.
     """
     errors = _errors(options)
+    _guarded(errors, lambda: _read_config(options))  # every run, offline too
     inputs = _guarded(errors, lambda: _collect(options))
+    if not inputs.files and not options.allow_empty:
+        what = "catalog files" if options.command == "validate" else "files to check"
+        raise RunError(f"no {what} under {' '.join(map(str, options.paths))}")
     findings = list(inputs.findings)
     ran = {"offline"} if options.command == "validate" else set()
     if "offline" in ran:
@@ -167,6 +171,14 @@ def validate(options: RunOptions, **kwargs: t.Any) -> Run:
 
 
 # --------------------------------------------------------------------------- stages
+
+
+def _read_config(options: RunOptions) -> None:
+    """Read and validate the configuration, so a broken one fails every run the same
+    way, not only the online ones that use it (they read it again: it is small)."""
+    from validator.config import load_config
+
+    load_config(options.config_path)
 
 
 def _collect(options: RunOptions) -> Inputs:
@@ -275,9 +287,16 @@ def _default_online() -> OnlineStage:
 def _errors(options: RunOptions) -> tuple[type[Exception], ...]:
     """The errors that mean "this run cannot go on", imported only for the stages asked."""
     from validator.catalog.loader import CatalogPathError
+    from validator.config import ConfigError
+    from validator.credentials import CredentialError
     from validator.schema import SchemaSetupError
 
-    errors: tuple[type[Exception], ...] = (CatalogPathError, SchemaSetupError)
+    errors: tuple[type[Exception], ...] = (
+        CatalogPathError,
+        SchemaSetupError,
+        ConfigError,
+        CredentialError,
+    )
     if options.changed_since:
         from validator.github.changes import ChangesError
 
@@ -287,11 +306,8 @@ def _errors(options: RunOptions) -> tuple[type[Exception], ...]:
 
         errors += (InputError, FileNotFoundError)
     if options.online:
-        from validator.config import ConfigError
-        from validator.credentials import CredentialError
-
         # The cache: cannot be created, is not a database, is locked.
-        errors += (ConfigError, CredentialError, CacheError, sqlite3.Error)
+        errors += (CacheError, sqlite3.Error)
     return errors
 
 

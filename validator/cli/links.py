@@ -44,6 +44,11 @@ DEFAULT_PATHS = (Path("catalog"),)
     default=False,
     help="Rewrite permanently redirected URLs in the catalog YAML files.",
 )
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Succeed when PATHs hold no file to check (by default that is an error, exit 2).",
+)
 def links_command(
     paths: tuple[Path, ...],
     config_path: Path | None,
@@ -52,6 +57,7 @@ def links_command(
     fail_on: str,
     input_format: str,
     fix: bool,
+    allow_empty: bool,
     **crawl: t.Any,
 ) -> None:
     """Check every URL in PATHs (default: catalog/).
@@ -79,6 +85,7 @@ def links_command(
         fix_redirects=fix,
         stdin=stdin,
         input_format=input_format,
+        allow_empty=allow_empty,
     )
     try:
         result = run(options)

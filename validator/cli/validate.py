@@ -44,6 +44,11 @@ from validator.options import RunOptions
 )
 @crawl_options
 @click.option("--schema-dir", type=click.Path(path_type=Path, file_okay=False), hidden=True)
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Succeed when PATHs hold no file to check (by default that is an error, exit 2).",
+)
 def validate_command(
     paths: tuple[Path, ...],
     output_format: str,
@@ -56,6 +61,7 @@ def validate_command(
     fix_rules: tuple[str, ...],
     config_path: Path | None,
     schema_dir: Path | None,
+    allow_empty: bool,
     **crawl: t.Any,
 ) -> None:
     """Check catalog files: YAML, schema and consistency rules (default: ./catalog).
@@ -83,6 +89,7 @@ def validate_command(
         crawl=crawl_overrides,
         fix_from_hub=fix_rules,
         schema_dir=schema_dir,
+        allow_empty=allow_empty,
     )
     try:
         result = run(options)
