@@ -14,7 +14,7 @@ def _text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-OVER_400 = {"links/crawl.py"}
+OVER_400: set[str] = set()
 """Modules known to be over the limit, to be split by their owners: a ratchet that
 fails both when another module grows past 400 lines and when one of these is split
 (then delete it from this set)."""
