@@ -34,6 +34,7 @@ from pathlib import Path
 
 from validator.credentials import CredentialError, check_secret
 from validator.http.settings import CrawlSettings, HostSettings, Knob
+from validator.links.filters import FilterError, parse_remap
 from validator.options import CrawlOverrides
 
 CONFIG_FILE = ".validator.toml"
@@ -154,7 +155,7 @@ def _scalar(value: t.Any, kind: str, where: str, base: Path, minimum: float = 0.
         if not isinstance(value, str):
             raise ConfigError(f"{where}: expected a string")
         return value
-    if kind == "path":
+    if kind in ("path", "folder"):
         if not isinstance(value, str):
             raise ConfigError(f"{where}: expected a path string")
         path = Path(value).expanduser()
@@ -179,6 +180,14 @@ def _setting(knob: Knob, value: t.Any, where: str, base: Path) -> t.Any:
         return _statuses(value, where)
     if knob.kind in ("strings", "regexes"):
         return _strings(value, where, regexes=knob.kind == "regexes")
+    if knob.kind == "remaps":
+        rules = _strings(value, where, regexes=False)
+        for rule in rules:
+            try:
+                parse_remap(rule)
+            except FilterError as exc:
+                raise ConfigError(f"{where}: {exc}") from None
+        return rules
     if knob.kind == "headers":
         return _headers(value, where)
     return _scalar(value, knob.kind, where, base, knob.minimum)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import typing as t
+from pathlib import Path
 
 from validator.options import RunOptions
 from validator.pipeline import CacheError, OnlineOutcome, OnlineTargets
@@ -32,6 +33,9 @@ def run_online(targets: OnlineTargets, options: RunOptions) -> OnlineOutcome:
     # One resolver for the run, shared by both parts: each host is looked up once, and
     # a name that does not resolve fails all its URLs and Hub requests at once.
     settings = per_run(load_config(options.config_path).crawl_settings(options.crawl))
+    from validator.links.filters import UrlFilters
+
+    UrlFilters.from_settings(settings)  # a bad ignore file or remap: one line, before any request
     hub_settings = _hub_settings(settings) if options.hub else None
     return anyio.run(_online, targets, options, settings, hub_settings)
 
@@ -70,7 +74,8 @@ async def _online(
         from validator.links.local import LocalLinks
 
         refs = targets.refs if targets.refs is not None else refs_from_entries(entries)
-        local = LocalLinks(anchors=targets.anchors)
+        root = settings.root_dir if settings.root_dir is not None else Path.cwd()
+        local = LocalLinks(root=root, anchors=targets.anchors)
         try:
             result = await check_links(refs, settings, limiter=limiter, local=local)
         except (OSError, sqlite3.Error) as exc:  # cannot create it, not a database, locked

@@ -254,9 +254,16 @@ def _docs_links(options: RunOptions, inputs: Inputs) -> list[Finding]:
 
 def _collect_links(options: RunOptions) -> Inputs:
     """Any inputs of ``validator links``: their URLs, and the catalog entries among them."""
+    from validator.config import load_config
     from validator.links.extract import collect_paths
 
-    collected = collect_paths(options.paths, stdin=options.stdin, stdin_format=options.input_format)
+    settings = load_config(options.config_path).crawl_settings(options.crawl)
+    collected = collect_paths(
+        options.paths,
+        stdin=options.stdin,
+        stdin_format=options.input_format,
+        exclude_paths=settings.exclude_paths,
+    )
     entries = list({id(r.entry): r.entry for r in collected.refs if r.entry is not None}.values())
     return Inputs(
         findings=list(collected.findings),
@@ -306,8 +313,10 @@ def _errors(options: RunOptions) -> tuple[type[Exception], ...]:
 
         errors += (InputError, FileNotFoundError)
     if options.online:
+        from validator.links.filters import FilterError
+
         # The cache: cannot be created, is not a database, is locked.
-        errors += (CacheError, sqlite3.Error)
+        errors += (FilterError, CacheError, sqlite3.Error)
     return errors
 
 

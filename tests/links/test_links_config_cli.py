@@ -163,7 +163,7 @@ def test_every_crawl_setting_is_declared_once_for_file_and_command_line(tmp_path
         assert knob.key or knob.flag, name
         if knob.key:
             assert knob.key in KNOWN_KEYS
-            if knob.kind not in ("str", "path", "strings", "regexes", "headers"):
+            if knob.kind not in ("str", "path", "folder", "strings", "regexes", "headers"):
                 (tmp_path / ".validator.toml").write_text(f'{knob.key} = "x"\n')
                 with pytest.raises(ConfigError, match=knob.key):
                     load_config(start=tmp_path)

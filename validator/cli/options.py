@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from validator.http.settings import CrawlSettings, Knob
+from validator.links.filters import FilterError, parse_remap
 from validator.options import CrawlOverrides
 
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
@@ -75,8 +76,8 @@ def _click_option(name: str, knob: Knob) -> t.Callable[[F], F]:
         extra = {"is_flag": True, "default": False}
         if "/" in str(knob.flag):  # --x/--no-x: not given (None) differs from --no-x
             extra = {"default": None}
-    elif kind == "regexes":
-        extra = {"multiple": True, "metavar": "REGEX"}
+    elif kind in ("regexes", "remaps"):
+        extra = {"multiple": True, "metavar": "REGEX" if kind == "regexes" else "'REGEX REPL'"}
     else:
         extra = {"type": _CLICK_TYPES[kind](knob), "default": None}
     return click.option(str(knob.flag), name, help=knob.help, **extra)
@@ -87,6 +88,8 @@ _CLICK_TYPES: dict[str, t.Callable[[Knob], t.Any]] = {
     "count": lambda _k: click.IntRange(min=0),
     "positive": lambda _k: click.IntRange(min=1),
     "path": lambda _k: click.Path(dir_okay=False, path_type=Path),
+    "folder": lambda _k: click.Path(file_okay=False, path_type=Path),
+    "str": lambda _k: str,
 }
 
 
@@ -117,12 +120,18 @@ def overrides_from_options(**kwargs: t.Any) -> CrawlOverrides:
         unset_flag = value is False and "/" not in str(knob.flag)
         if value is None or unset_flag or value == ():
             continue
-        values[name] = tuple(value) if knob.kind == "regexes" else value
-    for pattern in values.get("excludes", ()):
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise click.BadParameter(
-                f"invalid regex {pattern!r}: {exc}", param_hint="--exclude"
-            ) from None
+        values[name] = tuple(value) if knob.kind in ("regexes", "remaps") else value
+    for name, knob in _flags():
+        for pattern in values.get(name, ()) if knob.kind == "regexes" else ():
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise click.BadParameter(
+                    f"invalid regex {pattern!r}: {exc}", param_hint=knob.flag
+                ) from None
+        for rule in values.get(name, ()) if knob.kind == "remaps" else ():
+            try:
+                parse_remap(rule)
+            except FilterError as exc:
+                raise click.BadParameter(str(exc), param_hint=knob.flag) from None
     return CrawlOverrides(values)

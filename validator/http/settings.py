@@ -88,7 +88,8 @@ class Knob:
 
     kind: str
     """``seconds`` (>= ``minimum``), ``count`` (>= 0), ``positive`` (>= 1), ``bool``,
-    ``str``, ``path``, ``strings``, ``regexes``, ``statuses``, ``headers``, ``hosts``."""
+    ``str``, ``path``, ``folder``, ``strings``, ``regexes``, ``remaps`` (``'REGEX
+    REPLACEMENT'``), ``statuses``, ``headers``, ``hosts``."""
     key: str | None = None
     """Config-file key; ``None``: command line only."""
     flag: str | None = None
@@ -186,6 +187,37 @@ class CrawlSettings:
         help="Do not check URLs matching REGEX (repeatable).",
     )  # fmt: skip
     """Regexes (``re.search``) of URLs not to check: verdict ``skipped``."""
+    includes: tuple[str, ...] = _knob(
+        (), kind="regexes", key="include", flag="--include", append=True,
+        help="Check URLs matching REGEX even when excluded (repeatable).",
+    )  # fmt: skip
+    """Regexes of URLs checked even when an exclude matches (lychee's ``--include``)."""
+    exclude_paths: tuple[str, ...] = _knob(
+        (), kind="regexes", key="exclude-path", flag="--exclude-path", append=True,
+        help="Do not read input files whose path matches REGEX (repeatable).",
+    )  # fmt: skip
+    """Regexes of input file paths (as shown, ``/``-separated) that ``links`` skips."""
+    ignore_file: Path | None = _knob(
+        None, kind="path", key="ignore-file", flag="--ignore-file",
+        help="File of URL regexes to exclude, one per line [.validatorignore].",
+    )  # fmt: skip
+    """Exclude regexes, one per line, ``#`` comments; ``None``: ``.validatorignore``
+    in the working directory when it exists."""
+    remaps: tuple[str, ...] = _knob(
+        (), kind="remaps", key="remap", flag="--remap", append=True,
+        help="Check another URL instead: 'REGEX REPLACEMENT' (repeatable).",
+    )  # fmt: skip
+    """``'REGEX REPLACEMENT'`` rules applied to each URL before it is checked."""
+    base_url: str | None = _knob(
+        None, kind="str", key="base-url", flag="--base-url",
+        help="Prefix for root-relative links (/docs/x) of a rendered site.",
+    )  # fmt: skip
+    """Turns root-relative links into web URLs; without it they are local paths."""
+    root_dir: Path | None = _knob(
+        None, kind="folder", key="root-dir", flag="--root-dir",
+        help="Folder that /absolute local links start from [working directory].",
+    )  # fmt: skip
+    """Where ``/absolute`` local links are looked up (lychee's ``--root-dir``)."""
     user_agent: str = _knob(USER_AGENT, kind="str", key="user-agent")
     headers: t.Mapping[str, str] = _knob(factory=dict, kind="headers", key="headers")
     """Headers for every host; credential headers among them go only to the origin a

@@ -22,6 +22,7 @@ from validator.http import Cache, CrawlSettings, HostLimiter
 from validator.links import runlog
 from validator.links.crawl import Probe, Sleep
 from validator.links.extract import LinkRef
+from validator.links.filters import UrlFilters
 from validator.links.history import apply_history, fail_after_severity, reusable
 from validator.links.local import LocalLinks
 from validator.links.methods import HeadPolicy
@@ -108,7 +109,9 @@ async def check_links(
     network (local files, anchors, ``mailto:``) are judged first by ``local``
     (:mod:`validator.links.offline`); only http(s) URLs are crawled.
     """
-    offline = judge_offline(refs, local)
+    filters = UrlFilters.from_settings(settings)
+    refs = [_rewritten(ref, filters) for ref in refs]
+    offline = judge_offline(refs, local, filters)
     by_url = _distinct(offline.web)
     wall = time.time() if now is None else now
     run = await _crawl_remembered(
@@ -201,6 +204,12 @@ def _per_place(
             if finding is not None:
                 findings.append(finding)
     return results, findings
+
+
+def _rewritten(ref: LinkRef, filters: UrlFilters) -> LinkRef:
+    """``ref`` with its URL after ``--base-url`` and ``--remap``."""
+    url = filters.rewrite(ref.url)
+    return ref if url == ref.url else dataclasses.replace(ref, url=url)
 
 
 def _dedupe_locations(locations: t.Iterable[Location]) -> list[Location]:

@@ -27,7 +27,6 @@ to :class:`Crawler` host by host. Cache, history and findings come after, in
 from __future__ import annotations
 
 import dataclasses
-import re
 import time
 import typing as t
 
@@ -55,6 +54,7 @@ from validator.http.redirects import (
 )
 from validator.http.resolver import run_resolver, settle
 from validator.links import anchors
+from validator.links.filters import UrlFilters
 from validator.links.judge import Answer, verdict_of_answer, verdict_of_error
 from validator.links.methods import HeadPolicy
 
@@ -120,7 +120,7 @@ class Crawler:
         self._clock = time.monotonic
         self._sleep = sleep
         self._resolver = run_resolver(settings)
-        self._excludes = [re.compile(p) for p in settings.excludes]
+        self._filters = UrlFilters.from_settings(settings)
         self._blocked = {h.lower() for h in settings.blocked_hosts}
 
     async def check(self, url: str) -> Probe:
@@ -155,11 +155,8 @@ class Crawler:
         return parsed
 
     def _excluded(self, url: str) -> str | None:
-        """The exclude pattern ``url`` matches, if any."""
-        for pattern in self._excludes:
-            if pattern.search(url):
-                return pattern.pattern
-        return None
+        """The exclude pattern ``url`` matches, if any (an include wins)."""
+        return self._filters.excluded(url)
 
     async def _check(self, url: str, state: _Check) -> LinkResult:
         parsed = self._precheck(url)

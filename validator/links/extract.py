@@ -11,6 +11,7 @@ known kind is a usage error, never silently read as something else.
 from __future__ import annotations
 
 import dataclasses
+import typing as t
 from pathlib import Path
 
 from validator.catalog.loader import YAML_SUFFIXES, walk
@@ -18,6 +19,7 @@ from validator.catalog.model import Entry
 from validator.catalog.source import SourceError, json_path, load
 from validator.findings import Finding, Location, Severity
 from validator.links.autolinks import find_bare_urls
+from validator.links.filters import excluded_path
 from validator.links.html import scan_html
 from validator.links.local import HTML_SUFFIXES, MARKDOWN_SUFFIXES
 from validator.links.markdown import parse_markdown
@@ -179,10 +181,12 @@ def collect_paths(
     *,
     stdin: str | None = None,
     stdin_format: str = "markdown",
+    exclude_paths: t.Sequence[str] = (),
 ) -> Collected:
     """URLs from files and folders: YAML as catalog entries, Markdown, HTML, plain text.
 
-    The path ``-`` stands for ``stdin`` (read as ``stdin_format``). Raises
+    The path ``-`` stands for ``stdin`` (read as ``stdin_format``); files whose shown
+    path matches one of ``exclude_paths`` (regexes) are not read. Raises
     :class:`FileNotFoundError` for a path that does not exist and :class:`InputError`
     for a file of no known kind.
     """
@@ -196,6 +200,8 @@ def collect_paths(
             raise FileNotFoundError(f"no such file or directory: {given}")
         for path in _files(given):
             shown = display_path(path)
+            if excluded_path(Path(shown).as_posix(), exclude_paths):
+                continue
             collected.files += 1
             kind = input_format(path)
             if kind == "yaml":

@@ -13,6 +13,11 @@ they are used), images, ``<autolinks>``, bare URLs by GFM's extended-autolink ru
 ``<code>`` ...), HTML comments, link text, unused reference definitions. Anchors
 are the headings' GitHub slugs (:func:`validator.links.anchors.github_slug`) plus
 every HTML ``id`` and ``<a name>``.
+
+Comments switch checking off, as markdown-link-check's users write them (its own
+``markdown-link-check-`` prefix is read too): ``<!-- validator-disable -->`` up to
+``<!-- validator-enable -->`` (or the end), ``<!-- validator-disable-line -->`` for its
+own line, ``<!-- validator-disable-next-line -->`` for the line after it.
 """
 
 from __future__ import annotations
@@ -30,6 +35,10 @@ from validator.links.autolinks import find_bare_urls
 from validator.links.html import VERBATIM, scan_html
 
 _POSITIONED = ("link", "image", "autolink", "backticks", "html_inline")
+_DIRECTIVE = re.compile(
+    r"<!--\s*(?:validator|markdown-link-check)-(disable-next-line|disable-line|disable|enable)"
+    r"\s*-->"
+)
 _TAG = re.compile(r"^<(/?)([A-Za-z][\w-]*)")
 
 
@@ -171,6 +180,8 @@ class _Collector:
         self.links: list[MarkdownLink] = []
         self.anchors: set[str] = set()
         self.slugger = Slugger()
+        self.directives: list[tuple[int, str]] = []
+        """``(line, disable|enable|disable-line|disable-next-line)`` comments."""
 
     def inline(self, token: Token, env: dict[str, t.Any], *, heading: bool) -> None:
         if token.map is None:
@@ -204,6 +215,7 @@ class _Collector:
                 url = str(child.attrs.get("src", ""))
                 self.links.append(MarkdownLink(url, line, column, "image"))
             elif child.type == "html_inline":
+                self.directives += [(line, m.group(1)) for m in _DIRECTIVE.finditer(child.content)]
                 self._html(child.content, line, column)
 
     def _html(self, content: str, line: int, column: int, places: _Places | None = None) -> None:
@@ -218,7 +230,28 @@ class _Collector:
     def html_block(self, token: Token) -> None:
         if token.map is None:
             return
+        for match in _DIRECTIVE.finditer(token.content):
+            line = token.map[0] + token.content.count("\n", 0, match.start()) + 1
+            self.directives.append((line, match.group(1)))
         self._html(token.content, 1, 1, _Places(self.source, token.map[0], token.content))
+
+    def disabled_lines(self) -> set[int]:
+        """Lines whose links the comments switch off (markdown-link-check's syntax)."""
+        lines: set[int] = set()
+        start: int | None = None
+        for line, kind in sorted(self.directives):
+            if kind == "disable-line":
+                lines.add(line)
+            elif kind == "disable-next-line":
+                lines.add(line + 1)
+            elif kind == "disable" and start is None:
+                start = line
+            elif kind == "enable" and start is not None:
+                lines.update(range(start, line + 1))
+                start = None
+        if start is not None:
+            lines.update(range(start, len(self.source) + 1))
+        return lines
 
 
 def parse_markdown(text: str) -> MarkdownDoc:
@@ -235,7 +268,11 @@ def parse_markdown(text: str) -> MarkdownDoc:
             heading = False
         elif token.type == "html_block":
             collector.html_block(token)
-    links = sorted(collector.links, key=lambda link: (link.line, link.column))
+    off = collector.disabled_lines()
+    links = sorted(
+        (link for link in collector.links if link.line not in off),
+        key=lambda link: (link.line, link.column),
+    )
     return MarkdownDoc(links, collector.anchors)
 
 

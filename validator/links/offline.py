@@ -14,8 +14,9 @@ import re
 import typing as t
 from pathlib import Path
 
-from validator.findings import Finding, LinkResult
+from validator.findings import Finding, LinkResult, Verdict
 from validator.links.extract import LinkRef
+from validator.links.filters import UrlFilters
 from validator.links.local import MARKDOWN_SUFFIXES, LocalLinks, is_web, scheme
 from validator.links.verdicts import finding_for
 
@@ -29,9 +30,15 @@ class OfflineOutcome:
     findings: list[Finding]
 
 
-def judge_offline(refs: t.Sequence[LinkRef], local: LocalLinks | None = None) -> OfflineOutcome:
-    """Judge every ref that is not an http(s) URL; return the web ones untouched."""
+def judge_offline(
+    refs: t.Sequence[LinkRef], local: LocalLinks | None = None, filters: UrlFilters | None = None
+) -> OfflineOutcome:
+    """Judge every ref that is not an http(s) URL; return the web ones untouched.
+
+    ``filters`` excludes apply to local links too (``--exclude '^vendor/'``).
+    """
     local = local or LocalLinks()
+    filters = filters or UrlFilters()
     web: list[LinkRef] = []
     judged: dict[str, LinkResult] = {}
     places: dict[str, list[LinkRef]] = {}
@@ -52,7 +59,12 @@ def judge_offline(refs: t.Sequence[LinkRef], local: LocalLinks | None = None) ->
             )
         key = local.key(ref.url, ref.location)
         if key not in judged:
-            judged[key] = local.judge(ref.url, ref.location)
+            excluded = filters.excluded(ref.url)
+            judged[key] = (
+                LinkResult(key, Verdict.SKIPPED, error=f"excluded by '{excluded}'")
+                if excluded is not None
+                else local.judge(ref.url, ref.location)
+            )
         places.setdefault(key, []).append(ref)
     results = []
     for key, occurrences in places.items():
