@@ -204,8 +204,9 @@ def test_mailto_and_tel_are_extracted_for_the_judge() -> None:
 
 def test_footnotes_and_math_are_not_links() -> None:
     assert urls("Text[^note].\n\n[^note]: not a link\n") == []
-    # No math extension: GitHub renders $$ blocks as math, CommonMark sees a link.
-    assert urls("$$\n[\\psi](\\mathbf{L})\n$$\n") == ["\\mathbf{L}"]
+    assert urls("A footnote is[^actually] a link.\n\n[^actually]: not") == []
+    assert urls("$$\n[\\psi](\\mathbf{L})\n$$\n[after](a.md)\n") == ["a.md"]
+    assert urls("$$[\\psi](\\mathbf{L})$$\n") == []
 
 
 def test_anchors_of_a_document() -> None:
@@ -241,3 +242,36 @@ def test_mdx_components_and_custom_elements_link_with_href_src_cite() -> None:
         ("https://src.example/", 12, 30),
         ("https://cite.example/", 12, 58),
     ]
+
+
+def test_markdown_inside_an_html_block_needs_blank_lines() -> None:
+    # CommonMark (and GitHub): without blank lines it is all one HTML block, no links.
+    assert (
+        urls("<div>\n[md](https://a.example/)\n</div>\n<span>[x](https://b.example/)</span>") == []
+    )
+    assert urls("<div>\n\n[md](https://a.example/)\n\n</div>") == ["https://a.example/"]
+
+
+def test_anchors_as_markdown_link_check_users_write_them() -> None:
+    text = (
+        "<a id=\"by_id\"></a> <a name='by_name'></a>\n\n"
+        '<div id="outer">\n  <div id="inner"></div>\n</div>\n\n'
+        '<!--\n<a id="in_comment"></a>\n-->\n\n'
+        'In code `<a id="in_code"></a>` and escaped \\`<a id="escaped"></a>\\`.\n\n'
+        "## --docker\n## Product Owner / Design Approval\n"
+        "### [Heading with a link](https://a.example/)\n## This header is [linked](#somewhere)\n"
+        "## L. Is it in the base image?\n### `Code` ``Heading\n"
+    )
+    assert parse_markdown(text).anchors == {
+        "by_id",
+        "by_name",
+        "outer",
+        "inner",
+        "escaped",
+        "--docker",
+        "product-owner--design-approval",
+        "heading-with-a-link",
+        "this-header-is-linked",
+        "l-is-it-in-the-base-image",
+        "code-heading",
+    }

@@ -10,9 +10,9 @@ A link is what GitHub renders as one: inline and reference links (reported where
 they are used), images, ``<autolinks>``, bare URLs by GFM's extended-autolink rules
 (:mod:`validator.links.autolinks`), and URL attributes of HTML blocks and inline HTML
 (:mod:`validator.links.html`). Not links: code (fenced, indented, inline, ``<pre>``,
-``<code>`` ...), HTML comments, link text, unused reference definitions. Anchors
-are the headings' GitHub slugs (:func:`validator.links.anchors.github_slug`) plus
-every HTML ``id`` and ``<a name>``.
+``<code>`` ...), ``$$`` display math, HTML comments, link text, footnotes, unused
+reference definitions. Anchors are the headings' GitHub slugs
+(:func:`validator.links.anchors.github_slug`) plus every HTML ``id`` and ``<a name>``.
 
 Comments switch checking off, as markdown-link-check's users write them (its own
 ``markdown-link-check-`` prefix is read too): ``<!-- validator-disable -->`` up to
@@ -107,6 +107,38 @@ def _target_offset(state: t.Any, name: str, start: int, token: Token) -> int:
     return pos + 1 if src[pos : pos + 1] == "<" else pos
 
 
+def _no_footnote_definitions(rule: t.Callable[..., bool]) -> t.Callable[..., bool]:
+    """``[^note]: text`` is a GFM footnote, not a link reference definition."""
+
+    def wrapped(state: t.Any, start_line: int, end_line: int, silent: bool) -> bool:
+        begin = state.bMarks[start_line] + state.tShift[start_line]
+        if state.src.startswith("[^", begin):
+            return False
+        return rule(state, start_line, end_line, silent)
+
+    return wrapped
+
+
+def _math_block(state: t.Any, start_line: int, end_line: int, silent: bool) -> bool:
+    r"""GitHub's ``$$`` display math: skipped like code (``[\psi](\mathbf{L})`` is TeX)."""
+    begin = state.bMarks[start_line] + state.tShift[start_line]
+    if state.sCount[start_line] - state.blkIndent >= 4 or not state.src.startswith("$$", begin):
+        return False
+    if silent:
+        return True
+    first = state.src[begin + 2 : state.eMarks[start_line]]
+    line = start_line
+    closed = first.rstrip().endswith("$$")
+    while not closed and line + 1 < end_line:
+        line += 1
+        text = state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
+        closed = text.rstrip().endswith("$$")
+    token = state.push("math_block", "math", 0)
+    token.map = [start_line, line + 1]
+    state.line = line + 1
+    return True
+
+
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # file: judged later
@@ -114,6 +146,10 @@ def _parser() -> MarkdownIt:
     for rule in list(md.inline.ruler.__rules__):
         if rule.name in _POSITIONED:
             md.inline.ruler.at(rule.name, _recording(rule.name, rule.fn), {"alt": rule.alt})
+    md.block.ruler.before("fence", "math_block", _math_block, {"alt": ["paragraph"]})
+    for block in list(md.block.ruler.__rules__):
+        if block.name == "reference":
+            md.block.ruler.at(block.name, _no_footnote_definitions(block.fn), {"alt": block.alt})
     return md
 
 
