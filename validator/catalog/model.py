@@ -204,9 +204,17 @@ class LicenseBook:
         return next((lic for lic in self.licenses if lic.id == license_id), None)
 
     def by_hub_id(self, hub_id: str) -> License | None:
-        """The catalog license that a Hugging Face license id means, if any."""
+        """The catalog license that a Hugging Face license id means, if any: one of its
+        ``hub_ids``, or the ``license_name`` a card gives with ``license: other``."""
         wanted = hub_id.strip().lower()
-        return next((lic for lic in self.licenses if wanted in lic.hub_ids), None)
+        return next(
+            (
+                lic
+                for lic in self.licenses
+                if wanted in lic.hub_ids or wanted == (lic.hub_license_name or "").lower()
+            ),
+            None,
+        )
 
     def by_name(self, text: str) -> License | None:
         """Find a license by id, display name or alias (case and spacing ignored)."""
