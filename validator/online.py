@@ -61,8 +61,19 @@ async def _online(
 ) -> OnlineOutcome:
     import anyio
 
+    from validator.links import refs_from_entries
+    from validator.links.shards import owns, split
+
     entries = targets.entries
     outcome = OnlineOutcome(entries={entry.file for entry in entries})
+    all_refs = targets.refs if targets.refs is not None else refs_from_entries(entries)
+    shard = settings.shard
+    refs = split(shard, all_refs, lambda ref: ref.url)
+    if shard is not None:
+        # An entry whose links span shards has its link rules judged in several; none
+        # of them may call its link waivers unused (report merge keeps what fired).
+        outcome.entries -= {r.entry.file for r in all_refs if r.entry and not owns(shard, r.url)}
+    run_hub = options.hub and hub_settings is not None and owns(shard, hub_settings.endpoint)
     failures: list[Exception] = []
     unavailable: dict[str, str] = {}
     # One limiter for both parts: the crawl fetches huggingface.co model pages while the
@@ -70,10 +81,9 @@ async def _online(
     limiter = settings.limiter()
 
     async def links() -> None:
-        from validator.links import check_links, refs_from_entries
+        from validator.links import check_links
         from validator.links.local import LocalLinks
 
-        refs = targets.refs if targets.refs is not None else refs_from_entries(entries)
         root = settings.root_dir if settings.root_dir is not None else Path.cwd()
         local = LocalLinks(root=root, anchors=targets.anchors)
         try:
@@ -108,13 +118,13 @@ async def _online(
     async with anyio.create_task_group() as group:
         if options.links:
             group.start_soon(links)
-        if options.hub:
+        if run_hub:
             group.start_soon(hub)
     if failures:
         raise failures[0]
     if settings.host_stats:
         outcome.hosts = limiter.stats()
-    if unavailable and len(unavailable) == (options.links + options.hub):
+    if unavailable and len(unavailable) == (options.links + run_hub):
         # Only when every online part failed to reach anything: one part reaching its
         # host proves the network is there, and its failures are real findings.
         outcome.network_unavailable = unavailable.get("links") or unavailable["hub"]

@@ -72,3 +72,25 @@ def test_nightly_is_serialised_and_keeps_its_cache() -> None:
     assert set(_triggers(data)) == {"schedule", "workflow_dispatch"}
     steps = data["jobs"]["check"]["steps"]
     assert any(str(s.get("uses", "")).startswith("actions/cache@") for s in steps)
+
+
+def test_nightly_shards_the_crawl_and_syncs_the_merged_report_once() -> None:
+    data = _load(ROOT / ".github" / "workflows" / "nightly.yml")
+    inputs = _triggers(data)["workflow_dispatch"]["inputs"]
+    assert inputs["shards"]["default"] == 4
+    jobs = data["jobs"]
+    assert (
+        jobs["check"]["strategy"]["matrix"]["shard"] == "${{ fromJSON(needs.plan.outputs.list) }}"
+    )
+    runs = {
+        name: " ".join(str(s.get("run", "")) for s in job["steps"]) for name, job in jobs.items()
+    }
+    assert '--shard "${SHARD}/${SHARDS}"' in runs["check"]
+    assert "validator report merge shards/report-*.json" in runs["merge"]
+    assert jobs["merge"]["needs"] == "check" and jobs["sync"]["needs"] == "merge"
+    syncing = [name for name, text in runs.items() if "validator issue sync" in text]
+    assert syncing == ["sync"]
+    # The list of shards is computed from the input; default 4 when run on schedule.
+    plan = jobs["plan"]["steps"][0]
+    assert plan["env"]["SHARDS"] == "${{ inputs.shards || 4 }}"
+    assert 'seq -s, 1 "$SHARDS"' in plan["run"]

@@ -83,7 +83,24 @@ def _click_option(name: str, knob: Knob) -> t.Callable[[F], F]:
     return click.option(str(knob.flag), name, help=knob.help, **extra)
 
 
+class _ShardType(click.ParamType):
+    """``--shard I/N`` read as ``(I, N)``."""
+
+    name = "I/N"
+
+    def convert(self, value: t.Any, param: t.Any, ctx: t.Any) -> t.Any:
+        from validator.links.shards import parse_shard
+
+        if isinstance(value, tuple):
+            return value
+        try:
+            return parse_shard(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
 _CLICK_TYPES: dict[str, t.Callable[[Knob], t.Any]] = {
+    "shard": lambda _k: _ShardType(),
     "seconds": lambda k: click.FloatRange(min=k.minimum),
     "count": lambda _k: click.IntRange(min=0),
     "positive": lambda _k: click.IntRange(min=1),

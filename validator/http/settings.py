@@ -226,6 +226,12 @@ class CrawlSettings:
         False, kind="bool", flag="--progress/--no-progress",
         help="Progress bar [on a terminal, off in CI].",
     )  # fmt: skip
+    shard: tuple[int, int] | None = _knob(
+        None, kind="shard", flag="--shard",
+        help="Check only the hosts of shard I of N (1 <= I <= N; a stable hash of the "
+        "host name picks its shard); join the reports with 'validator report merge'.",
+    )  # fmt: skip
+    """``(I, N)``: crawl only hosts that hash to shard I (:mod:`validator.links.shards`)."""
     host_stats: bool = _knob(
         False, kind="bool", flag="--host-stats",
         help="Per-host figures (requests, retries, 429s, latency, pace): a table on "

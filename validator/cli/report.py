@@ -1,0 +1,58 @@
+"""``validator report merge A.json B.json ...``: shard reports back into one report.
+
+The nightly workflow checks the catalog in N shards (``--shard I/N``, every host in
+exactly one shard) and merges their JSON reports here; the merged report is written
+in any format (``--output FORMAT[:PATH]``) and the exit code comes from the merged
+findings, as if one run had checked everything (:mod:`validator.report.merge`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from validator.cli import main
+from validator.cli.exits import PREFIX, exit_code, fail, output_specs
+from validator.cli.options import report_options, use_color
+from validator.escape import clean
+
+
+@main.group("report")
+def report_group() -> None:
+    """Work with JSON reports written by --output json:PATH."""
+
+
+@report_group.command("merge")
+@click.argument("reports", nargs=-1, required=True, type=click.Path(path_type=Path))
+@report_options
+def merge_command(
+    reports: tuple[Path, ...], output_format: str, outputs: tuple[str, ...], fail_on: str
+) -> None:
+    """Merge the JSON reports of shards (--shard I/N) into one report.
+
+    Findings are deduplicated and sorted, links and Hub results kept once each, the
+    summary recomputed. Exit codes: 0 clean; 1 merged findings at or above --fail-on;
+    2 unreadable report; 3 every shard found the network unavailable.
+    """
+    from validator.findings import Severity
+    from validator.report.merge import ReportFormatError, merge_reports, read_report
+    from validator.report.outputs import OutputError, write_outputs
+
+    specs = output_specs(output_format, outputs)
+    try:
+        merged = merge_reports([read_report(path) for path in reports])
+    except ReportFormatError as exc:
+        fail(str(exc))
+    try:
+        write_outputs(merged, specs, color=use_color(), environ=os.environ)
+    except OutputError as exc:
+        fail(str(exc))
+    if merged.network_unavailable:
+        click.echo(PREFIX + clean(merged.network_unavailable), err=True)
+    sys.exit(int(exit_code(merged, Severity.parse(fail_on))))
+
+
+__all__ = ["merge_command", "report_group"]

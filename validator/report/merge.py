@@ -1,0 +1,156 @@
+"""Reading JSON reports back and merging shard reports into one.
+
+``validator links --shard I/N`` (and ``validate --online --shard I/N``) checks only
+the hosts that hash to shard I; ``validator report merge`` puts the N JSON reports
+back together:
+
+* findings: the union, each distinct finding once (shards all run the offline checks,
+  so those arrive N times), in the stable order every reporter uses;
+* links: one result per URL (a host lives in exactly one shard);
+* hub: one result per repo (the Hub check runs in the shard that owns its host);
+* summary: recomputed from the merged lists; files and entries are those of the
+  largest shard (every shard reads the same inputs); ``waived`` likewise the largest
+  count, since offline waivers act in every shard;
+* network unavailable only when every shard says so.
+
+Reading is strict: a file that is not a JSON report of version 1 is one
+:class:`ReportFormatError` naming the file.
+"""
+
+from __future__ import annotations
+
+import json
+import typing as t
+from pathlib import Path
+
+from validator.findings import Finding, LinkHistory, LinkResult, Location, Report, Verdict
+from validator.hub.result import RepoPlace, RepoResult, RepoVerdict
+from validator.rulebook import RULES, Severity
+
+SUPPORTED_VERSION = 1
+
+
+class ReportFormatError(Exception):
+    """A report file that cannot be read back; the message names the file."""
+
+
+def _finding(data: t.Mapping[str, t.Any]) -> Finding:
+    rule = str(data["rule"])
+    severity = Severity.parse(str(data["severity"]))
+    known = RULES.get(rule)
+    override = None if known is not None and known.severity is severity else severity
+    return Finding(
+        rule=rule,
+        message=str(data["message"]),
+        file=str(data["file"]),
+        line=int(data.get("line") or 0),
+        column=int(data.get("column") or 0),
+        entry=data.get("entry"),
+        hint=data.get("hint"),
+        path=data.get("path"),
+        evidence=dict(data.get("evidence") or {}),
+        override=override,
+    )
+
+
+def _link(data: t.Mapping[str, t.Any]) -> LinkResult:
+    history = data.get("history") or {}
+    return LinkResult(
+        url=str(data["url"]),
+        verdict=Verdict(data["verdict"]),
+        status=data.get("status"),
+        final_url=data.get("final_url"),
+        redirects=tuple((int(r["status"]), str(r["url"])) for r in data.get("redirects") or ()),
+        attempts=int(data.get("attempts") or 0),
+        elapsed_ms=int(data.get("elapsed_ms") or 0),
+        error=data.get("error"),
+        locations=tuple(Location(**loc) for loc in data.get("locations") or ()),
+        history=LinkHistory(**history) if history else None,
+    )
+
+
+def _repo(data: t.Mapping[str, t.Any]) -> RepoResult:
+    return RepoResult(
+        repo=str(data["repo"]),
+        kind=str(data["kind"]),
+        verdict=RepoVerdict(data["verdict"]),
+        url=data.get("url"),
+        new_id=data.get("new_id"),
+        status=data.get("status"),
+        detail=data.get("detail"),
+        gated=data.get("gated"),
+        places=tuple(RepoPlace(**p) for p in data.get("places") or ()),
+        checks=tuple(data.get("checks") or ()),
+    )
+
+
+def report_from_dict(data: t.Any) -> Report:
+    """A :class:`Report` from its JSON form (version 1); raises ``ValueError``."""
+    if not isinstance(data, dict) or data.get("version") != SUPPORTED_VERSION:
+        raise ValueError(f"not a version {SUPPORTED_VERSION} JSON report")
+    try:
+        summary = data.get("summary") or {}
+        links, hub = data.get("links"), data.get("hub")
+        return Report(
+            findings=[_finding(f) for f in data.get("findings") or ()],
+            links=None if links is None else [_link(item) for item in links],
+            hub=None if hub is None else [_repo(item) for item in hub],
+            files_checked=int(summary.get("files") or 0),
+            entries_checked=int(summary.get("entries") or 0),
+            network_unavailable=summary.get("network_unavailable"),
+            waived=int(summary.get("waived") or 0),
+            hosts=data.get("hosts"),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ValueError(f"malformed report: {type(exc).__name__}: {exc}") from None
+
+
+def read_report(path: Path) -> Report:
+    """Read one JSON report file; :class:`ReportFormatError` with the file's name."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ReportFormatError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ReportFormatError(f"{path}: not JSON: {exc}") from None
+    try:
+        return report_from_dict(data)
+    except ValueError as exc:
+        raise ReportFormatError(f"{path}: {exc}") from None
+
+
+def _finding_key(finding: Finding) -> str:
+    return json.dumps(finding.to_dict(), sort_keys=True, ensure_ascii=False, default=str)
+
+
+def merge_reports(reports: t.Sequence[Report]) -> Report:
+    """One report from several shard reports (see the module docstring)."""
+    findings: dict[str, Finding] = {}
+    links: dict[str, LinkResult] | None = None
+    hub: dict[str, RepoResult] | None = None
+    hosts: dict[str, dict[str, int | float]] | None = None
+    for report in reports:
+        for finding in report.findings:
+            findings.setdefault(_finding_key(finding), finding)
+        if report.links is not None:
+            links = links if links is not None else {}
+            for link in report.links:
+                links.setdefault(link.url, link)
+        if report.hub is not None:
+            hub = hub if hub is not None else {}
+            for repo in report.hub:
+                hub.setdefault(repo.repo, repo)
+        if report.hosts is not None:
+            hosts = {**(hosts or {}), **report.hosts}
+    unavailable = [r.network_unavailable for r in reports]
+    merged = Report(
+        findings=sorted(findings.values(), key=Finding.sort_key),
+        links=None if links is None else sorted(links.values(), key=lambda r: r.url),
+        hub=None if hub is None else sorted(hub.values(), key=lambda r: r.repo),
+        files_checked=max((r.files_checked for r in reports), default=0),
+        entries_checked=max((r.entries_checked for r in reports), default=0),
+        network_unavailable=unavailable[0] if unavailable and all(unavailable) else None,
+        waived=max((r.waived for r in reports), default=0),
+        hosts=hosts,
+    )
+    return merged
