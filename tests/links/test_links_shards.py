@@ -110,3 +110,15 @@ def test_merge_refuses_what_is_not_a_report(tmp_path: Path) -> None:
 def test_shard_option_is_checked() -> None:
     code, out = _run(["links", "--shard", "5/4", "x.txt"])
     assert code == 2 and "I must be between 1 and N" in out
+
+
+def test_run_logs_of_shards_add_up_night_by_night() -> None:
+    from validator.findings import RunSummary
+    from validator.report.merge import merge_runs
+
+    a = [RunSummary("2026-11-28T03:17:05Z", 10, 1), RunSummary("2026-11-29T03:17:04Z", 11, 2)]
+    b = [RunSummary("2026-11-29T03:17:09Z", 5, 0)]
+    assert merge_runs([a, b]) == [
+        RunSummary("2026-11-28T03:17:05Z", 10, 1),
+        RunSummary("2026-11-29T03:17:09Z", 16, 2),
+    ]

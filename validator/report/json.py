@@ -20,7 +20,8 @@ JSON_REPORT_VERSION = 1
 def report_to_dict(report: Report) -> dict[str, t.Any]:
     """The JSON-compatible form of a report (also read back by ``issue sync``).
 
-    ``hosts`` (per-host crawl figures) is present only when ``--host-stats`` asked.
+    ``runs`` (the cache's run log, this run last) is present only when a crawl used a
+    cache; ``hosts`` (per-host crawl figures) only when ``--host-stats`` asked.
     """
     out = {
         "version": JSON_REPORT_VERSION,
@@ -34,6 +35,8 @@ def report_to_dict(report: Report) -> dict[str, t.Any]:
         if report.hub is None
         else [repo.to_dict() for repo in sorted(report.hub, key=lambda r: r.repo)],
     }
+    if report.runs is not None:
+        out["runs"] = [run.to_dict() for run in report.runs]
     if report.hosts is not None:
         out["hosts"] = {host: dict(figures) for host, figures in sorted(report.hosts.items())}
     return out

@@ -11,7 +11,9 @@ back together:
 * summary: recomputed from the merged lists; files and entries are those of the
   largest shard (every shard reads the same inputs); ``waived`` likewise the largest
   count, since offline waivers act in every shard;
-* network unavailable only when every shard says so.
+* network unavailable only when every shard says so;
+* the run log (each shard's cache keeps its own): the k-th latest run of every shard
+  added together, so the nightly history counts the whole catalog.
 
 Reading is strict: a file that is not a JSON report of version 1 is one
 :class:`ReportFormatError` naming the file.
@@ -23,7 +25,15 @@ import json
 import typing as t
 from pathlib import Path
 
-from validator.findings import Finding, LinkHistory, LinkResult, Location, Report, Verdict
+from validator.findings import (
+    Finding,
+    LinkHistory,
+    LinkResult,
+    Location,
+    Report,
+    RunSummary,
+    Verdict,
+)
 from validator.hub.result import RepoPlace, RepoResult, RepoVerdict
 from validator.rulebook import RULES, Severity
 
@@ -36,9 +46,10 @@ class ReportFormatError(Exception):
 
 def _finding(data: t.Mapping[str, t.Any]) -> Finding:
     rule = str(data["rule"])
-    severity = Severity.parse(str(data["severity"]))
+    stated = Severity.parse(str(data["severity"]))
     known = RULES.get(rule)
-    override = None if known is not None and known.severity is severity else severity
+    # The rule book's severity unless the report states another (``--fail-after``).
+    override = None if known is not None and known.severity is stated else stated
     return Finding(
         rule=rule,
         message=str(data["message"]),
@@ -100,9 +111,33 @@ def report_from_dict(data: t.Any) -> Report:
             network_unavailable=summary.get("network_unavailable"),
             waived=int(summary.get("waived") or 0),
             hosts=data.get("hosts"),
+            runs=_runs(data.get("runs")),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ValueError(f"malformed report: {type(exc).__name__}: {exc}") from None
+
+
+def _runs(data: t.Any) -> list[RunSummary] | None:
+    if data is None:
+        return None
+    runs = [RunSummary.from_dict(item) for item in data]
+    return [run for run in runs if run is not None]
+
+
+def merge_runs(logs: t.Sequence[list[RunSummary]]) -> list[RunSummary]:
+    """Shard run logs as one: the k-th latest run of each shard added together."""
+    depth = max((len(log) for log in logs), default=0)
+    merged = []
+    for back in range(depth, 0, -1):
+        same = [log[-back] for log in logs if len(log) >= back]
+        merged.append(
+            RunSummary(
+                at=max(run.at for run in same),
+                checked=sum(run.checked for run in same),
+                failing=sum(run.failing for run in same),
+            )
+        )
+    return merged
 
 
 def read_report(path: Path) -> Report:
@@ -143,6 +178,7 @@ def merge_reports(reports: t.Sequence[Report]) -> Report:
         if report.hosts is not None:
             hosts = {**(hosts or {}), **report.hosts}
     unavailable = [r.network_unavailable for r in reports]
+    logs = [r.runs for r in reports if r.runs is not None]
     merged = Report(
         findings=sorted(findings.values(), key=Finding.sort_key),
         links=None if links is None else sorted(links.values(), key=lambda r: r.url),
@@ -152,5 +188,6 @@ def merge_reports(reports: t.Sequence[Report]) -> Report:
         network_unavailable=unavailable[0] if unavailable and all(unavailable) else None,
         waived=max((r.waived for r in reports), default=0),
         hosts=hosts,
+        runs=merge_runs(logs) if logs else None,
     )
     return merged
