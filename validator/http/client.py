@@ -150,7 +150,34 @@ def build_client(
         timeout=timeout,
         follow_redirects=False,
         trust_env=False,
+        event_hooks={"response": [_set_aside_unusable_location]},
     )
+
+
+UNUSABLE_LOCATION = "x-validator-unusable-location"
+"""Where :func:`_set_aside_unusable_location` moves a ``Location`` httpx cannot take."""
+
+
+async def _set_aside_unusable_location(response: httpx.Response) -> None:
+    """Move a ``Location`` that httpx itself cannot turn into a request out of its way.
+
+    Even when not following, httpx builds the next request of every redirect, and a
+    ``Location: javascript:...`` (or ``mailto:``, ``data:``, a port out of range)
+    makes that raise ``InvalidURL``, which is no ``HTTPError``: the whole crawl
+    crashed. Under another name the header still reaches the redirect policy
+    (:func:`validator.http.redirects.location_of`), which judges it.
+    """
+    location = response.headers.get("location")
+    if location is None or response.status_code not in range(300, 400):
+        return
+    try:
+        target = httpx.URL(location)
+        if target.scheme and not target.host:
+            target.copy_with(host=response.request.url.host)
+        response.request.url.join(target)
+    except (httpx.InvalidURL, ValueError, TypeError):
+        del response.headers["location"]
+        response.headers[UNUSABLE_LOCATION] = location
 
 
 def same_origin_host(a: httpx.URL, b: httpx.URL) -> bool:

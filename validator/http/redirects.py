@@ -18,6 +18,20 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECTS = frozenset({301, 308})  # RFC 9110 §15.4.2, RFC 7538
 
 
+def location_of(headers: httpx.Headers) -> str | None:
+    """The ``Location`` of an answer, also one the client set aside as unusable
+    (``javascript:``, ``mailto:``, ``data:``...), so that it is judged, not dropped."""
+    from validator.http.client import UNUSABLE_LOCATION
+
+    location: str | None = headers.get("location") or headers.get(UNUSABLE_LOCATION)
+    return location
+
+
+def bad_port(url: httpx.URL) -> bool:
+    """Whether ``url`` names a port no socket can reach (httpx parses ``:99999``)."""
+    return url.port is not None and not 0 < url.port < 65536
+
+
 def is_redirect(status: int | None, location: str | None) -> bool:
     """Whether an answer asks to be followed: a redirect status with a ``Location``."""
     return status in REDIRECT_STATUSES and bool(location)
@@ -43,6 +57,8 @@ class RedirectChain:
         self.hops.append((status, str(nxt)))
         if nxt.scheme not in ("http", "https"):
             return f"redirect to unsupported scheme {nxt.scheme}"
+        if bad_port(nxt):
+            return f"invalid redirect target {location!r}: port {nxt.port}"
         if str(nxt) in self._seen:
             return f"redirect loop back to {nxt}"
         if len(self.hops) > self.max_redirects:

@@ -35,7 +35,7 @@ from validator import timing
 from validator.credentials import redact
 from validator.http.errors import translate
 from validator.http.limiter import HostLimiter
-from validator.http.redirects import RedirectChain, is_redirect
+from validator.http.redirects import RedirectChain, is_redirect, location_of
 from validator.http.retry import RETRY_STATUSES as SHARED_RETRY_STATUSES
 from validator.http.retry import backoff_delay, server_delay
 from validator.hub.cache import CachedResponse, EtagCache
@@ -231,7 +231,7 @@ class HubClient:
         while True:
             answer = await self._get_with_retries(current, use_cache)
             attempts += answer.attempts
-            location = answer.headers.get("location")
+            location = location_of(answer.headers)
             nxt = (
                 chain.next_hop(current, t.cast(int, answer.status), location)
                 if is_redirect(answer.status, location) and location

@@ -50,7 +50,9 @@ from validator.http import (
 )
 from validator.http.redirects import (
     RedirectChain,
+    bad_port,
     is_redirect,
+    location_of,
 )
 from validator.http.resolver import run_resolver, settle
 from validator.links import anchors
@@ -145,6 +147,8 @@ class Crawler:
             return LinkResult(url, Verdict.SKIPPED, error=f"{parsed.scheme or 'no'} scheme")
         if not parsed.host:
             return LinkResult(url, Verdict.ERROR, error="invalid URL: no host")
+        if bad_port(parsed):
+            return LinkResult(url, Verdict.ERROR, error=f"invalid URL: port {parsed.port}")
         excluded = self._excluded(url)
         if excluded is not None:
             return LinkResult(url, Verdict.SKIPPED, error=f"excluded by '{excluded}'")
@@ -215,7 +219,7 @@ class Crawler:
             answer = await self._attempts(method, current, state, read_body=read_body)
             if isinstance(answer, NetworkError):
                 return answer
-            location = answer.headers.get("location")
+            location = location_of(answer.headers)
             if not is_redirect(answer.status, location) or not location:
                 return answer
             nxt = chain.next_hop(current, answer.status, location)
