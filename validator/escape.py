@@ -4,9 +4,11 @@ Catalog values, file names, URLs and server error texts come from pull requests 
 remote hosts. Every reporter, and the GitHub issue body, passes them through the one
 function here for its output, so each output's rules live in one place:
 
-* terminal / CI log text: :func:`clean` (control characters shown, one line);
+* terminal / CI log text: :func:`clean` (control characters shown, one line), and
+  :func:`inert_lines` over whole lines (none can start a workflow command);
 * workflow-command annotations: :func:`escape_data` and :func:`escape_property`;
-* Markdown (job summary, PR comment, report issue): :func:`md_text`;
+* Markdown (job summary, PR comment, report issue): :func:`md_text` outside code
+  (no HTML, no ``@mentions``, no ``#123`` references), :func:`md_code` for a code span;
 * XML (JUnit): :func:`xml_text`;
 * HTML (the HTML report): :func:`html_text`, and :func:`html_href` for link targets.
 
@@ -46,6 +48,25 @@ def clean(value: str) -> str:
     return _UNSAFE.sub(_escape_char, value)
 
 
+def inert_lines(text: str) -> str:
+    """``text`` with no line able to start a workflow command.
+
+    The Actions runner reads any log line starting with ``::`` (after blanks) as a
+    command, so a catalog file named ``::warning title=x::FORGED.yaml``, printed where a
+    line starts, would forge an annotation. Such a line shows its first colon as
+    ``\\x3a``, as :func:`clean` shows other characters it must not print.
+    """
+    return "\n".join(_inert_line(line) for line in text.split("\n"))
+
+
+def _inert_line(line: str) -> str:
+    body = line.lstrip()
+    if not body.startswith("::"):
+        return line
+    indent = len(line) - len(body)
+    return line[:indent] + "\\x3a" + line[indent + 1 :]
+
+
 # --------------------------------------------------------------------------- workflow commands
 
 
@@ -66,16 +87,42 @@ def escape_property(value: str) -> str:
 # --------------------------------------------------------------------------- Markdown
 
 
+_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
+_REFERENCE = re.compile(r"#(?=[0-9])")
+_ZWSP = "\u200b"
+
+
 def md_text(value: str) -> str:
     """Inline Markdown text: one line (whitespace runs become one space), no HTML, no
-    table breaks."""
-    return (
+    table breaks, no code spans, and nothing GitHub acts on.
+
+    ``@name`` would notify that account (every night, in a report issue) and ``#123``
+    would link, and cross-reference, another issue: a zero-width space after the ``@``
+    or ``#`` keeps the text as it reads and stops both.
+    """
+    text = (
         " ".join(value.split())
         .replace("&", "&amp;")
         .replace("<", "&lt;")
         .replace(">", "&gt;")
         .replace("|", "\\|")
+        .replace("`", "\\`")
     )
+    return _REFERENCE.sub("#" + _ZWSP, _MENTION.sub("@" + _ZWSP, text))
+
+
+def md_code(value: str) -> str:
+    """``value`` as one inline code span that nothing inside can end.
+
+    The fence is one backtick longer than the longest run in the value (CommonMark
+    §6.1), so a value holding backticks cannot close it and put ``@name`` outside
+    code; ``|`` is escaped for tables (GFM). Code is shown literally: no other escaping.
+    """
+    text = " ".join(value.split()).replace("|", "\\|")
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def blob_base_url(environ: t.Mapping[str, str], *, repo: str | None = None) -> str | None:
@@ -150,6 +197,8 @@ __all__ = [
     "file_link",
     "html_href",
     "html_text",
+    "inert_lines",
+    "md_code",
     "md_text",
     "xml_text",
 ]

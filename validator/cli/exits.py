@@ -15,7 +15,7 @@ import typing as t
 
 import click
 
-from validator.escape import clean
+from validator.escape import clean, inert_lines
 from validator.exitcodes import ExitCode
 
 if t.TYPE_CHECKING:
@@ -35,7 +35,7 @@ def fail(message: str, code: ExitCode = ExitCode.USAGE) -> t.NoReturn:
 
 def note(message: str) -> None:
     """One informational line on stderr (a fix applied, a fix skipped)."""
-    click.echo(clean(message), err=True)
+    click.echo(inert_lines(clean(message)), err=True)
 
 
 def output_specs(output_format: str, outputs: t.Sequence[str]) -> list[OutputSpec]:

@@ -13,7 +13,7 @@ import re
 import typing as t
 
 from validator import __version__
-from validator.escape import failure_age, file_link, md_text
+from validator.escape import failure_age, file_link, md_code, md_text
 from validator.github.failures import Failure
 
 MARKER = "<!-- validator-report:v1 -->"
@@ -57,7 +57,7 @@ def _where(f: Failure, blob_base_url: str | None) -> str:
     if not f.file:
         return "-"
     label = f"{md_text(f.file)}:{f.line}" if f.line else md_text(f.file)
-    entry = f" `{md_text(f.entry)}`" if f.entry else ""
+    entry = f" {md_code(f.entry)}" if f.entry else ""
     return f"[{label}]({file_link(f.file, f.line, blob_base_url)}){entry}"
 
 
@@ -117,7 +117,7 @@ def render_body(
         (
             ["### Failing checks", "", "| | rule | where | message |", "|---|---|---|---|"],
             [
-                f"| {mark(f)} | `{md_text(f.what)}` | {_where(f, blob_base_url)} "
+                f"| {mark(f)} | {md_code(f.what)} | {_where(f, blob_base_url)} "
                 f"| {md_text(f.message)} |"
                 for f in ordered
                 if f.kind == "finding"

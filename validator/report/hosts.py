@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import typing as t
 
-from validator.escape import clean
+from validator.escape import clean, inert_lines
 
 COLUMNS = (
     ("requests", "requests"),
@@ -36,7 +36,7 @@ def host_table(hosts: t.Mapping[str, t.Mapping[str, int | float]]) -> str:
     for host, figures in rows:
         cells = "".join(f"{_cell(figures.get(key, 0)):>12}" for key, _ in COLUMNS)
         lines.append(f"{clean(host):<{width}}{cells}")
-    return "\n".join(lines) + "\n"
+    return inert_lines("\n".join(lines) + "\n")
 
 
 def _cell(value: int | float) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import typing as t
 
-from validator.escape import failure_age, file_link, md_text
+from validator.escape import failure_age, file_link, md_code, md_text
 from validator.findings import Finding, LinkResult, Report, Severity
 from validator.report.base import Reporter
 
@@ -90,7 +90,7 @@ class MarkdownReporter(Reporter):
         # Files in order; within a file, findings without an entry first, then entries.
         for (file, entry), items in sorted(groups.items(), key=lambda g: (g[0][0], g[0][1] or "")):
             where = f"[{md_text(file)}]({file_link(file, 0, self.blob_base_url)})"
-            title = f"`{md_text(entry)}` · {where}" if entry else where
+            title = f"{md_code(entry)} · {where}" if entry else where
             out += [f"#### {title}", ""]
             rendered = [self._finding(f) for f in items]
             out += self._folded(rendered, f"{len(items) - DETAILS_AFTER} more findings")
@@ -142,7 +142,7 @@ class MarkdownReporter(Reporter):
         # The places are the findings' (a waiver in one entry hides only that place).
         places = "<br>".join(
             f"[{md_text(f.file)}:{f.line}]({file_link(f.file, f.line, self.blob_base_url)})"
-            + (f" `{md_text(f.entry)}`" if f.entry else "")
+            + (f" {md_code(f.entry)}" if f.entry else "")
             for f in findings
         )
         parts = [str(r.status)] if r.status is not None else []

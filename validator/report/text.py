@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 
-from validator.escape import clean
+from validator.escape import clean, inert_lines
 from validator.findings import LinkResult, Report, Severity, Verdict
 from validator.report.base import Reporter
 
@@ -63,7 +63,7 @@ class TextReporter(Reporter):
                 )
             )
         lines.append(self._summary(report))
-        return "\n".join(lines) + "\n"
+        return inert_lines("\n".join(lines) + "\n")
 
     def _links(self, links: list[LinkResult]) -> list[str]:
         shown = [r for r in sorted(links, key=lambda r: r.url) if r.verdict is not Verdict.OK]
