@@ -19,7 +19,8 @@ import dataclasses
 import subprocess
 from pathlib import Path
 
-ENTRY_SUFFIXES = (".yaml", ".yml")
+from validator.catalog.loader import YAML_SUFFIXES
+
 GIT_TIMEOUT = 60.0
 
 
@@ -69,7 +70,7 @@ def _first_line(data: bytes) -> str:
 
 
 def _is_entry(path: str) -> bool:
-    return path.endswith(ENTRY_SUFFIXES)
+    return path.endswith(YAML_SUFFIXES)
 
 
 def changed_entry_files(ref: str, repo_root: Path) -> ChangeSet:

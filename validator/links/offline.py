@@ -14,6 +14,7 @@ import re
 import typing as t
 from pathlib import Path
 
+from validator.catalog.loader import walk
 from validator.findings import Finding, LinkResult, Verdict
 from validator.links.extract import LinkRef
 from validator.links.filters import UrlFilters
@@ -107,9 +108,7 @@ def check_docs(folder: Path) -> OfflineOutcome:
     from validator.links.extract import Collected, add_document, display_path
 
     collected = Collected()
-    for path in sorted(folder.rglob("*")):
-        if not path.name.lower().endswith(MARKDOWN_SUFFIXES) or not path.is_file():
-            continue
+    for path in walk(folder, MARKDOWN_SUFFIXES):
         shown = display_path(path)
         try:
             text = path.read_text(encoding="utf-8", errors="replace")
