@@ -1,5 +1,6 @@
-"""The developers' guide, checked: modules under 400 lines, no rule severity outside
-the rule book, only cli/ exits, and one way to fail a command."""
+"""The developers' guide, checked: modules under 400 lines, functions of cyclomatic
+complexity at most 15, no rule severity outside the rule book, only cli/ exits, and one
+way to fail a command."""
 
 from __future__ import annotations
 
@@ -23,6 +24,44 @@ fails both when another module grows past 400 lines and when one of these is spl
 def test_every_module_is_under_400_lines() -> None:
     lengths = {str(p.relative_to(PACKAGE)): len(_text(p).splitlines()) for p in MODULES}
     assert {name for name, n in lengths.items() if n >= 400} == OVER_400
+
+
+OVER_15: set[str] = {
+    "cli/issue.py:sync_command",
+    "github/body.py:render_body",
+    "github/changes.py:changed_entry_files",
+    "github/sync.py:sync",
+    "links/html.py:_Reader._element",
+    "markdown/importer.py:_row_entry",
+    "markdown/importer.py:import_page",
+    "markdown/page.py:parse",
+    "markdown/render.py:render",
+    "online.py:_online",
+    "report/junit.py:JunitReporter.format",
+    "report/merge.py:merge_reports",
+    "rules/checkpoints.py:_variant_findings",
+    "rules/huggingface.py:_context_source",
+    "rules/licenses.py:check",
+    "schema.py:describe",
+}
+"""Functions known to be over the limit, to be cut down by their owners: the same
+ratchet as ``OVER_400`` (delete a name once its function is within the limit)."""
+
+
+def test_no_function_is_above_complexity_15() -> None:
+    # radon's count (`radon cc -s validator`): every boolean operator and comprehension
+    # branch counts, so it is stricter than ruff's C901 (mccabe), which passed
+    # functions radon puts above 20. Closures count in the function that holds them.
+    from radon.complexity import cc_visit
+
+    over: set[str] = set()
+    for path in MODULES:
+        for block in cc_visit(_text(path)):
+            methods = getattr(block, "methods", None)
+            for function in methods if methods is not None else [block]:
+                if function.complexity > 15:
+                    over.add(f"{path.relative_to(PACKAGE)}:{function.fullname}")
+    assert over == OVER_15
 
 
 def test_severities_are_stated_only_in_the_rule_book() -> None:
