@@ -37,10 +37,12 @@ FLAGS = [
 SIZE = (1280, 2200)
 
 
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+"""Debian's package first; the other names cover hosted runners (same flags, same DOM)."""
+
+
 def chromium() -> str:
-    found = (
-        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    )
+    found = os.environ.get("CHROMIUM") or next(filter(None, map(shutil.which, BROWSERS)), None)
     if not found:
         pytest.fail(
             "chromium not found: install it with `apt-get update && apt-get install -y "
