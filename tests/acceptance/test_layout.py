@@ -31,7 +31,6 @@ OVER_15: set[str] = {
     "github/body.py:render_body",
     "github/changes.py:changed_entry_files",
     "github/sync.py:sync",
-    "links/html.py:_Reader._element",
     "markdown/importer.py:_row_entry",
     "markdown/importer.py:import_page",
     "markdown/page.py:parse",

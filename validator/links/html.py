@@ -141,19 +141,27 @@ class _Reader(html.parser.HTMLParser):
         for name in ("id", "name") if tag == "a" else ("id",):
             if values.get(name):
                 self.anchors.append(values[name])
-        if not self.with_links or "prefix" in values:
-            return
-        rel = set(values.get("rel", "").lower().split())
-        if tag == "link" and (_HINTS & rel or _virtual_stylesheet(rel, values)):
-            return
-        for name, value in attrs:
-            if value is None or not (name in _ANY_ELEMENT or tag in _URL_ATTRIBUTES.get(name, ())):
-                continue
-            line, column = self._place(self._value_offset(name))
-            urls = srcset_urls(value) if name == "srcset" else [value.strip()]
-            for url in urls:
-                if url and not (name == "srcset" and _EMAIL_LIKE.match(url)):
-                    self.links.append(HtmlLink(url, line, column, tag, name))
+        if self.with_links and not _not_links(tag, values):
+            for name, value in attrs:
+                if value is not None and (
+                    name in _ANY_ELEMENT or tag in _URL_ATTRIBUTES.get(name, ())
+                ):
+                    self._attribute(tag, name, value)
+
+    def _attribute(self, tag: str, name: str, value: str) -> None:
+        line, column = self._place(self._value_offset(name))
+        urls = srcset_urls(value) if name == "srcset" else [value.strip()]
+        for url in urls:
+            if url and not (name == "srcset" and _EMAIL_LIKE.match(url)):
+                self.links.append(HtmlLink(url, line, column, tag, name))
+
+
+def _not_links(tag: str, values: dict[str, str]) -> bool:
+    """An element whose URL attributes are not links (RDFa vocabularies, hints...)."""
+    if "prefix" in values:
+        return True
+    rel = set(values.get("rel", "").lower().split())
+    return tag == "link" and bool(_HINTS & rel or _virtual_stylesheet(rel, values))
 
 
 @dataclasses.dataclass
