@@ -36,6 +36,7 @@ from validator.credentials import CredentialError, check_secret
 from validator.http.settings import CrawlSettings, HostSettings, Knob
 from validator.links.filters import FilterError, parse_remap
 from validator.options import CrawlOverrides
+from validator.selection import Selection, SelectionError, check_selectors
 
 CONFIG_FILE = ".validator.toml"
 PYPROJECT = "pyproject.toml"
@@ -45,7 +46,9 @@ _BY_KEY: dict[str, tuple[str, Knob]] = {k.key: (n, k) for n, k in _KNOBS.items()
 """Config key -> (CrawlSettings field, its declaration); generated, never listed twice."""
 _HOST_KEYS = {"concurrency", "interval", "headers", "accept"}
 OTHER_SECTIONS = frozenset({"hub", "github", "issue", "markdown", "validate", "rules"})
-KNOWN_KEYS = frozenset(_BY_KEY) | OTHER_SECTIONS
+SELECTION_KEYS = frozenset({"select", "ignore", "extend-ignore"})
+"""Rule selection (:mod:`validator.selection`), ruff's keys and meaning."""
+KNOWN_KEYS = frozenset(_BY_KEY) | OTHER_SECTIONS | SELECTION_KEYS
 
 _RANGE = re.compile(r"^\s*(\d{3})\s*\.\.(=?)\s*(\d{3})\s*$")
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -65,6 +68,8 @@ class Config:
     crawl: t.Mapping[str, t.Any] = dataclasses.field(default_factory=dict)
     """CrawlSettings field name -> value, only for keys the file set."""
     sections: t.Mapping[str, t.Mapping[str, t.Any]] = dataclasses.field(default_factory=dict)
+    selection: Selection = dataclasses.field(default_factory=Selection)
+    """``select``/``ignore``/``extend-ignore``: the configuration's layer of rules."""
 
     def crawl_settings(self, overrides: CrawlOverrides | None = None) -> CrawlSettings:
         """Defaults, then this file, then the command line."""
@@ -204,12 +209,19 @@ def parse_table(
     ``lines`` gives each key's line, so a message starts ``file:line:``)."""
     crawl: dict[str, t.Any] = {}
     sections: dict[str, t.Mapping[str, t.Any]] = {}
+    selection: dict[str, tuple[str, ...]] = {}
     for key, value in table.items():
         at = f"{file}:{lines[key]}" if lines and key in lines else file
         where = f"{at}: {prefix}{key}"
         if key not in KNOWN_KEYS:
             raise ConfigError(f"{at}: unknown key '{prefix}{key}'{_suggest(key, KNOWN_KEYS)}")
-        if key in _BY_KEY:
+        if key in SELECTION_KEYS:
+            try:
+                rules = check_selectors(_strings(value, where, regexes=False), where)
+            except SelectionError as exc:
+                raise ConfigError(str(exc)) from None
+            selection[key.replace("-", "_")] = rules
+        elif key in _BY_KEY:
             name, knob = _BY_KEY[key]
             if knob.kind == "hosts":
                 crawl[name] = _hosts(value, at, f"{prefix}{key}")
@@ -219,7 +231,7 @@ def parse_table(
             raise ConfigError(f"{where}: expected a table")
         else:
             sections[key] = value
-    return Config(path=None, crawl=crawl, sections=sections)
+    return Config(path=None, crawl=crawl, sections=sections, selection=Selection(**selection))
 
 
 def _hosts(value: t.Any, file: str, prefix: str) -> dict[str, HostSettings]:

@@ -12,6 +12,7 @@ import typing as t
 from pathlib import Path
 
 from validator.findings import Severity
+from validator.selection import Selection
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,6 +58,8 @@ class RunOptions:
     """Another folder of JSON Schemas (tests)."""
     allow_empty: bool = False
     """Finding no file to check is a success, not the usage error it is by default."""
+    selection: Selection = dataclasses.field(default_factory=Selection)
+    """``--select``/``--ignore``/``--extend-ignore``: applied over the configuration's."""
 
     @classmethod
     def for_links(cls, paths: tuple[Path, ...], **kwargs: t.Any) -> RunOptions:

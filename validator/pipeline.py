@@ -37,8 +37,10 @@ from validator.options import RunOptions
 from validator.rules import RULES, run_offline
 from validator.rules.waivers import apply_waivers
 from validator.schema import SchemaSet, default_schema_dir
+from validator.selection import enabled_rules
 
 if t.TYPE_CHECKING:
+    from validator.config import Config
     from validator.links.extract import LinkRef
 
 
@@ -111,6 +113,10 @@ class Run:
     valid_entries: list[Entry]
     notes: list[str] = dataclasses.field(default_factory=list)
     """One line per fix applied or skipped, for stderr."""
+    config_path: Path | None = None
+    """The configuration file the run read (``None``: defaults)."""
+    rules_enabled: int = len(RULES)
+    """How many rules of the rule book the selection left on."""
 
 
 def run(
@@ -122,7 +128,8 @@ def run(
     fake). Raises :class:`RunError` for input or setup that cannot be used at all.
     """
     errors = _errors(options)
-    _guarded(errors, lambda: _read_config(options))  # every run, offline too
+    config = _guarded(errors, lambda: _read_config(options))  # every run, offline too
+    enabled = enabled_rules(config.selection, options.selection)
     inputs = _guarded(errors, lambda: _collect(options))
     if not inputs.files and not options.allow_empty:
         what = "catalog files" if options.command == "validate" else "files to check"
@@ -142,10 +149,14 @@ def run(
 
     def rule_ran(rule: str, entry: Entry) -> bool:
         family = RULES[rule].family
-        return family in ran and (family == "offline" or entry.file in online.entries)
+        on = rule in enabled and family in ran
+        return on and (family == "offline" or entry.file in online.entries)
 
-    waivers = apply_waivers(findings, inputs.valid, rule_ran)
-    kept, notes = _fix_redirects(options, waivers.findings, online.links, inputs)
+    def selected(found: list[Finding]) -> list[Finding]:  # --select / --ignore
+        return [f for f in found if f.rule in enabled or f.rule not in RULES]
+
+    waivers = apply_waivers(selected(findings), inputs.valid, rule_ran)
+    kept, notes = _fix_redirects(options, selected(waivers.findings), online.links, inputs)
     report = Report(
         findings=kept,
         links=online.links,
@@ -162,7 +173,13 @@ def run(
         from validator.hub import apply_hub_fixes
 
         notes += apply_hub_fixes(report.findings, set(options.fix_from_hub))
-    return Run(report=report, valid_entries=inputs.valid, notes=notes)
+    return Run(
+        report=report,
+        valid_entries=inputs.valid,
+        notes=notes,
+        config_path=config.path,
+        rules_enabled=len(enabled),
+    )
 
 
 def validate(options: RunOptions, **kwargs: t.Any) -> Run:
@@ -173,12 +190,12 @@ def validate(options: RunOptions, **kwargs: t.Any) -> Run:
 # --------------------------------------------------------------------------- stages
 
 
-def _read_config(options: RunOptions) -> None:
+def _read_config(options: RunOptions) -> Config:
     """Read and validate the configuration, so a broken one fails every run the same
     way, not only the online ones that use it (they read it again: it is small)."""
     from validator.config import load_config
 
-    load_config(options.config_path)
+    return load_config(options.config_path)
 
 
 def _collect(options: RunOptions) -> Inputs:

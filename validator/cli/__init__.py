@@ -96,4 +96,4 @@ def main() -> None:
 
 
 # Command modules register themselves on `main` when imported.
-from validator.cli import issue, links, markdown, report, validate  # noqa: E402,F401
+from validator.cli import issue, links, markdown, report, rules, validate  # noqa: E402,F401

@@ -57,12 +57,19 @@ def exit_code(report: Report, fail_on: Severity) -> ExitCode:
 
 def report_and_exit(run: Run, specs: t.Sequence[OutputSpec], fail_on: Severity) -> t.NoReturn:
     """Print the run's notes, write every output, and exit with the report's code."""
-    from validator.cli.options import use_color
+    from validator.cli.options import remembered, use_color
     from validator.report.outputs import OutputError, write_outputs
+    from validator.rulebook import RULES
 
-    for line in run.notes:
-        note(line)
     report = run.report
+    if remembered("verbose"):
+        config = run.config_path or "none (defaults)"
+        note(f"{PREFIX}config: {config}; rules on: {run.rules_enabled} of {len(RULES)}")
+    quiet = bool(remembered("quiet"))
+    for line in [] if quiet else run.notes:
+        note(line)
+    if quiet and not report.findings and not report.network_unavailable:
+        specs = [spec for spec in specs if spec.path is not None]  # files are still written
     if report.hosts is not None:
         from validator.report.hosts import host_table
 

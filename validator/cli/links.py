@@ -15,7 +15,13 @@ import click
 
 from validator.cli import main
 from validator.cli.exits import fail, output_specs, report_and_exit
-from validator.cli.options import crawl_options, overrides_from_options, report_options
+from validator.cli.options import (
+    crawl_options,
+    overrides_from_options,
+    report_options,
+    selection,
+)
+from validator.selection import SelectionError
 
 DEFAULT_PATHS = (Path("catalog"),)
 
@@ -73,6 +79,10 @@ def links_command(
 
     specs = output_specs(output_format, outputs)
     try:
+        rules = selection()
+    except SelectionError as exc:
+        fail(str(exc))
+    try:
         crawl_overrides = overrides_from_options(**crawl)
     except click.BadParameter as exc:
         fail(exc.format_message())
@@ -86,6 +96,7 @@ def links_command(
         stdin=stdin,
         input_format=input_format,
         allow_empty=allow_empty,
+        selection=rules,
     )
     try:
         result = run(options)

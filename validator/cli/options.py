@@ -17,14 +17,96 @@ import click
 from validator.http.settings import CrawlSettings, Knob
 from validator.links.filters import FilterError, parse_remap
 from validator.options import CrawlOverrides
+from validator.selection import Selection, check_selectors
 
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 
 
 def use_color(stream: object = sys.stdout) -> bool:
-    """ANSI colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
+    """Whether to write ANSI colour: ``--color always|never``; with ``auto`` (the
+    default), never when ``NO_COLOR`` is set and not empty (no-color.org), always when
+    ``FORCE_COLOR`` is set and not empty or ``0``, else only on a terminal."""
+    mode = remembered("color") or "auto"
+    if mode != "auto":
+        return mode == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR", "0") not in ("", "0"):
+        return True
     isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty()) and "NO_COLOR" not in os.environ
+    return bool(isatty and isatty())
+
+
+def remembered(name: str) -> t.Any:
+    """A convention option of the running command (``--color``, ``--select``...)."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(f"validator.{name}") if ctx is not None else None
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: t.Any) -> t.Any:
+    ctx.meta[f"validator.{param.name}"] = value
+    return value
+
+
+def _rules_option(flag: str, help: str) -> t.Callable[[F], F]:
+    return click.option(
+        flag,
+        multiple=True,
+        metavar="RULE",
+        expose_value=False,
+        callback=_remember,
+        help=help + " Rule ids, prefixes ('link', 'waiver') or ALL; repeat or separate "
+        "with commas. Like ruff's; [tool.validator] has the same keys.",
+    )
+
+
+CONVENTION_OPTIONS = [
+    _rules_option("--select", "Report only these rules (replaces the configuration's)."),
+    _rules_option("--ignore", "Do not report these rules."),
+    _rules_option("--extend-ignore", "Do not report these rules either."),
+    click.option(
+        "--color",
+        type=click.Choice(["auto", "always", "never"]),
+        default="auto",
+        show_default=True,
+        expose_value=False,
+        callback=_remember,
+        help="Colour in the text report; auto follows NO_COLOR, FORCE_COLOR and the terminal.",
+    ),
+    click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember,
+        help="Print nothing on stdout for a clean run, and no notes.",
+    ),
+    click.option(
+        "-v",
+        "--verbose",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember,
+        help="Also say on stderr which configuration and how many rules the run used.",
+    ),
+]
+"""Options every reporting command has, read through :func:`remembered`."""
+
+
+def selection() -> Selection:
+    """The command line's layer of rule selection; ``SelectionError`` for a bad id."""
+
+    def values(name: str) -> tuple[str, ...]:
+        raw = remembered(name) or ()
+        parts = [part.strip() for item in raw for part in item.split(",")]
+        return check_selectors([p for p in parts if p], f"--{name.replace('_', '-')}")
+
+    given = remembered("select") or ()
+    return Selection(
+        select=values("select") if given else None,
+        ignore=values("ignore"),
+        extend_ignore=values("extend_ignore"),
+    )
 
 
 fail_on_option = click.option(
@@ -62,6 +144,7 @@ def report_options(func: F) -> F:
             "report also goes to the job summary.",
         ),
         fail_on_option,
+        *CONVENTION_OPTIONS,
     ]
     for option in reversed(options):
         func = option(func)

@@ -9,9 +9,15 @@ import click
 
 from validator.cli import EXIT_CODES_HELP, main
 from validator.cli.exits import fail, output_specs, report_and_exit
-from validator.cli.options import crawl_options, overrides_from_options, report_options
+from validator.cli.options import (
+    crawl_options,
+    overrides_from_options,
+    report_options,
+    selection,
+)
 from validator.findings import Severity
 from validator.options import RunOptions
+from validator.selection import SelectionError
 
 
 @main.command("validate", epilog=EXIT_CODES_HELP)
@@ -72,6 +78,10 @@ def validate_command(
     from validator.pipeline import RunError, run
 
     specs = output_specs(output_format, outputs)
+    try:
+        rules = selection()
+    except SelectionError as exc:
+        fail(str(exc))
     if fix_rules and not online:
         fail("--fix-from-hub needs --online")
     try:
@@ -90,6 +100,7 @@ def validate_command(
         fix_from_hub=fix_rules,
         schema_dir=schema_dir,
         allow_empty=allow_empty,
+        selection=rules,
     )
     try:
         result = run(options)

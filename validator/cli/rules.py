@@ -1,0 +1,90 @@
+"""``validator rules [RULE]``: every rule of the rule book, or one explained.
+
+Everything shown comes from :mod:`validator.rulebook` (id, default severity, family,
+title, help, docs anchor); the example is how to waive or switch off the rule, which
+is the same for every rule.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+
+import click
+
+from validator.cli import main
+from validator.cli.exits import fail
+from validator.rulebook import RULES, RuleInfo
+
+
+def _explain(info: RuleInfo) -> str:
+    return f"""{info.id} ({info.severity.label}, {info.family})
+
+{info.summary}
+
+{info.help_text}
+
+Documented in {info.docs_anchor}.
+
+Example: waive it for one entry, with the reason the entry is right anyway:
+
+    waivers:
+      - rule: {info.id}
+        reason: <why this entry is right anyway, for the next reader>
+
+or switch it off for a run (`validator validate --ignore {info.id}`) or for the
+repository:
+
+    [tool.validator]
+    ignore = ["{info.id}"]
+"""
+
+
+def _table() -> str:
+    width = max(len(rule) for rule in RULES)
+    lines = [f"{'rule':<{width}}  {'severity':<8}  {'family':<7}  title"]
+    lines += [
+        f"{info.id:<{width}}  {info.severity.label:<8}  {info.family:<7}  {info.summary}"
+        for info in RULES.values()
+    ]
+    return "\n".join(lines) + f"\n\n{len(RULES)} rules; `validator rules RULE` explains one.\n"
+
+
+def _as_dict(info: RuleInfo) -> dict[str, str]:
+    return {
+        "id": info.id,
+        "severity": info.severity.label,
+        "family": info.family,
+        "title": info.summary,
+        "help": info.help_text,
+        "docs": info.docs_anchor,
+    }
+
+
+@main.command("rules")
+@click.argument("rule", required=False)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Text for people, JSON for scripts.",
+)
+def rules_command(rule: str | None, output_format: str) -> None:
+    """List every rule id with its default severity, or explain RULE with an example."""
+    if rule is None:
+        if output_format == "json":
+            click.echo(json.dumps([_as_dict(i) for i in RULES.values()], indent=2))
+        else:
+            click.echo(_table(), nl=False)
+        return
+    info = RULES.get(rule)
+    if info is None:
+        close = difflib.get_close_matches(rule, sorted(RULES), n=1, cutoff=0.5)
+        hint = f" (did you mean '{close[0]}'?)" if close else "; `validator rules` lists them"
+        fail(f"no rule {rule!r}{hint}")
+    click.echo(json.dumps(_as_dict(info), indent=2) if output_format == "json" else _explain(info))
+
+
+__all__ = ["rules_command"]
