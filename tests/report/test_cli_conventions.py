@@ -42,7 +42,9 @@ def test_ignore_and_select_by_rule_id_and_prefix() -> None:
 def test_an_unknown_rule_id_is_a_usage_error_with_a_suggestion() -> None:
     code, _out, err = _run("validate", "--ignore", "shcema")
     assert code == 2
-    assert err == "validator: --ignore: 'shcema' is not a rule id or prefix (did you mean 'schema'?)\n"
+    assert err == (
+        "validator: --ignore: 'shcema' is not a rule id or prefix (did you mean 'schema'?)\n"
+    )
 
 
 def test_config_selection_and_command_line_layers(

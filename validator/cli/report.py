@@ -8,6 +8,7 @@ findings, as if one run had checked everything (:mod:`validator.report.merge`).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -16,8 +17,10 @@ import click
 
 from validator.cli import main
 from validator.cli.exits import PREFIX, exit_code, fail, output_specs
-from validator.cli.options import report_options, use_color
+from validator.cli.options import report_options, selection, use_color
 from validator.escape import clean
+from validator.rulebook import RULES
+from validator.selection import SelectionError, enabled_rules
 
 
 @main.group("report")
@@ -44,8 +47,11 @@ def merge_command(
     specs = output_specs(output_format, outputs)
     try:
         merged = merge_reports([read_report(path) for path in reports])
-    except ReportFormatError as exc:
+        enabled = enabled_rules(selection())  # --select/--ignore act on the merged findings
+    except (ReportFormatError, SelectionError) as exc:
         fail(str(exc))
+    kept = [f for f in merged.findings if f.rule in enabled or f.rule not in RULES]
+    merged = dataclasses.replace(merged, findings=kept)
     try:
         write_outputs(merged, specs, color=use_color(), environ=os.environ)
     except OutputError as exc:
