@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import ipaddress
 import os
 import re
 import sys
@@ -185,6 +186,16 @@ def _setting(knob: Knob, value: t.Any, where: str, base: Path) -> t.Any:
         return _statuses(value, where)
     if knob.kind in ("strings", "regexes"):
         return _strings(value, where, regexes=knob.kind == "regexes")
+    if knob.kind == "networks":
+        networks = _strings(value, where, regexes=False)
+        for network in networks:
+            try:
+                ipaddress.ip_network(network, strict=False)
+            except ValueError:
+                raise ConfigError(
+                    f"{where}: {network!r} is not a network (like '10.1.2.0/24' or 'fd00::/8')"
+                ) from None
+        return networks
     if knob.kind == "remaps":
         rules = _strings(value, where, regexes=False)
         for rule in rules:

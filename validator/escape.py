@@ -101,7 +101,7 @@ def md_text(value: str) -> str:
     or ``#`` keeps the text as it reads and stops both.
     """
     text = (
-        " ".join(value.split())
+        " ".join(printable(value).split())
         .replace("&", "&amp;")
         .replace("<", "&lt;")
         .replace(">", "&gt;")
@@ -118,11 +118,23 @@ def md_code(value: str) -> str:
     §6.1), so a value holding backticks cannot close it and put ``@name`` outside
     code; ``|`` is escaped for tables (GFM). Code is shown literally: no other escaping.
     """
-    text = " ".join(value.split()).replace("|", "\\|")
+    text = " ".join(printable(value).split()).replace("|", "\\|")
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def file_uri_path(path: str) -> str:
+    """``path`` percent-encoded for a URL; a name the OS gave as undecodable bytes
+    (``os.fsdecode``'s surrogates) keeps those bytes (``%FF``) instead of crashing."""
+    return urllib.parse.quote(path, safe="/", errors="surrogateescape")
+
+
+def printable(text: str) -> str:
+    """``text`` encodable as UTF-8: a lone surrogate (an undecodable byte of a file
+    name) is shown as ``\\udcff``, which is also a valid escape inside a JSON string."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def blob_base_url(environ: t.Mapping[str, str], *, repo: str | None = None) -> str | None:
@@ -143,7 +155,7 @@ def blob_base_url(environ: t.Mapping[str, str], *, repo: str | None = None) -> s
 
 def file_link(file: str, line: int, base_url: str | None) -> str:
     """URL of a file line, absolute under ``base_url`` or relative; the path is quoted."""
-    path = urllib.parse.quote(file.removeprefix("./"), safe="/")
+    path = file_uri_path(file.removeprefix("./"))
     url = f"{base_url.rstrip('/')}/{path}" if base_url else path
     return f"{url}#L{line}" if line > 0 else url
 
@@ -173,7 +185,7 @@ def xml_text(value: str) -> str:
 
 def html_text(value: object) -> str:
     """Text safe inside an HTML element or a double- or single-quoted attribute."""
-    return html.escape(str(value), quote=True)
+    return html.escape(printable(str(value)), quote=True)
 
 
 def html_href(url: str) -> str | None:
@@ -195,10 +207,12 @@ __all__ = [
     "escape_property",
     "failure_age",
     "file_link",
+    "file_uri_path",
     "html_href",
     "html_text",
     "inert_lines",
     "md_code",
     "md_text",
+    "printable",
     "xml_text",
 ]

@@ -51,13 +51,22 @@ def walk(folder: Path, suffixes: t.Collection[str] = YAML_SUFFIXES) -> list[Path
     (in any case) is one of ``suffixes``, sorted by path.
 
     A broken or looping symlink is not a file, but it is a catalog file that cannot be
-    read: it is kept so it is reported, not silently skipped.
+    read: it is kept so it is reported, not silently skipped. So is a folder that
+    cannot be listed (its entries would be missed without a word): loading it fails
+    with the OS's reason (:func:`validator.catalog.source.load`).
     """
-    return sorted(
-        child
-        for child in folder.rglob("*")
-        if child.suffix.lower() in suffixes and (child.is_file() or child.is_symlink())
-    )
+    found: list[Path] = []
+
+    def unreadable(exc: OSError) -> None:
+        found.append(Path(exc.filename) if exc.filename is not None else folder)
+
+    for root, dirs, files in os.walk(folder, onerror=unreadable):
+        base = Path(root)
+        for name in (*dirs, *files):
+            child = base / name
+            if child.suffix.lower() in suffixes and (child.is_file() or child.is_symlink()):
+                found.append(child)
+    return sorted(found)
 
 
 def discover(paths: list[Path]) -> list[Path]:

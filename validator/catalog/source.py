@@ -10,6 +10,7 @@ every JSON path. The libyaml composer is used when present: it is about 10x fast
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import stat
 import typing as t
@@ -218,6 +219,9 @@ def load(path: Path, display: str | None = None) -> Source:
     shown = display if display is not None else str(path)
     try:
         info = path.stat()
+        if stat.S_ISDIR(info.st_mode):  # a folder the walk could not list
+            os.listdir(path)
+            raise SourceError("file-unreadable", "a folder, not a file")
         if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
             raise SourceError("file-unreadable", "not a regular file")
         size = info.st_size
@@ -228,7 +232,8 @@ def load(path: Path, display: str | None = None) -> Source:
             )
         raw = path.read_bytes()
     except OSError as exc:
-        raise SourceError("file-unreadable", f"cannot read file: {exc.strerror or exc}") from None
+        what = "folder" if path.is_dir() else "file"
+        raise SourceError("file-unreadable", f"cannot read {what}: {exc.strerror or exc}") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -10,7 +10,6 @@ unreadable report; every failure is one line on stderr.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -67,13 +66,12 @@ def sync_command(
     """
     from validator.github.api import DEFAULT_API_URL, GitHubAPIError, GitHubClient
     from validator.github.sync import DEFAULT_LABEL, DEFAULT_TITLE, ReportError, sync
+    from validator.jsonfile import JsonFileError, load_json
 
     try:
-        report = json.loads(report_path.read_text(encoding="utf-8"))
-    except OSError as e:
-        fail(f"cannot read report {report_path}: {e.strerror or e}", ExitCode.USAGE)
-    except ValueError as e:
-        fail(f"report {report_path} is not JSON: {e}", ExitCode.USAGE)
+        report = load_json(report_path, "report")
+    except JsonFileError as e:
+        fail(str(e), ExitCode.USAGE)
 
     env = os.environ
     token = env.get("GITHUB_TOKEN")

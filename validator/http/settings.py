@@ -88,7 +88,8 @@ class Knob:
 
     kind: str
     """``seconds`` (>= ``minimum``), ``count`` (>= 0), ``positive`` (>= 1), ``bool``,
-    ``str``, ``path``, ``folder``, ``strings``, ``regexes``, ``remaps`` (``'REGEX
+    ``str``, ``path``, ``folder``, ``strings``, ``networks`` (CIDR), ``regexes``,
+    ``remaps`` (``'REGEX
     REPLACEMENT'``), ``statuses``, ``headers``, ``hosts``."""
     key: str | None = None
     """Config-file key; ``None``: command line only."""
@@ -175,7 +176,7 @@ class CrawlSettings:
         help="Allow private, loopback and link-local addresses.",
     )  # fmt: skip
     """Allow private, loopback, link-local and reserved addresses (tests, intranets)."""
-    private_allowlist: tuple[str, ...] = _knob((), kind="strings", key="private-allowlist")
+    private_allowlist: tuple[str, ...] = _knob((), kind="networks", key="private-allowlist")
     """Networks (CIDR) treated as public even when private, e.g. ``10.1.2.0/24``."""
     fail_after: int | None = _knob(
         None, kind="positive", key="fail-after", flag="--fail-after",

@@ -203,7 +203,7 @@ def collect_paths(
             if excluded_path(Path(shown).as_posix(), exclude_paths):
                 continue
             collected.files += 1
-            kind = input_format(path)
+            kind = "yaml" if path.is_dir() else input_format(path)  # a folder walk could not list
             if kind == "yaml":
                 try:
                     source = load(path, shown)

@@ -142,12 +142,12 @@ def merge_runs(logs: t.Sequence[list[RunSummary]]) -> list[RunSummary]:
 
 def read_report(path: Path) -> Report:
     """Read one JSON report file; :class:`ReportFormatError` with the file's name."""
+    from validator.jsonfile import JsonFileError, load_json
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ReportFormatError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ReportFormatError(f"{path}: not JSON: {exc}") from None
+        data = load_json(path, "report")
+    except JsonFileError as exc:
+        raise ReportFormatError(str(exc)) from None
     try:
         return report_from_dict(data)
     except ValueError as exc:

@@ -17,7 +17,7 @@ import sys
 import typing as t
 from pathlib import Path
 
-from validator.escape import blob_base_url
+from validator.escape import blob_base_url, printable
 from validator.findings import Report
 from validator.report import REPORTERS, get_reporter
 
@@ -145,7 +145,8 @@ def write_outputs(
             summary is not None and spec.path is not None and _same_file(spec.path, summary)
         )
         options = _options(spec.format, environ, color and spec.path is None)
-        text = get_reporter(spec.format, **options).format(report)
+        # a file name the OS gave as undecodable bytes: shown escaped, never a crash
+        text = printable(get_reporter(spec.format, **options).format(report))
         if spec.path is None:
             out.write(text)
             out.flush()
@@ -155,7 +156,7 @@ def write_outputs(
             _write(spec.path, text)
     if summary is not None and not any(s.format == "markdown" for s in specs):
         text = get_reporter("markdown", **_options("markdown", environ, False)).format(report)
-        _append_summary(summary, text)
+        _append_summary(summary, printable(text))
 
 
 __all__ = [

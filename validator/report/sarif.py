@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import json
 import typing as t
-import urllib.parse
 from pathlib import Path, PurePosixPath
 
 from validator import __version__
+from validator.escape import file_uri_path
 from validator.findings import Finding, Report, Severity
 from validator.report.base import Reporter
 from validator.rulebook import RULES
@@ -45,7 +45,7 @@ def _uri(file: str, root: Path) -> str:
         except ValueError:
             return path.as_uri()
     posix = str(PurePosixPath(*path.parts)) if path.parts else file
-    return urllib.parse.quote(posix, safe="/")
+    return file_uri_path(posix)
 
 
 def _rule(rule: str, first: Finding) -> dict[str, t.Any]:
