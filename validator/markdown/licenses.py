@@ -10,6 +10,8 @@ is that license's ``qualifier``; a text the book does not know is kept whole und
 
 from __future__ import annotations
 
+import copy
+import functools
 import importlib.resources
 import re
 import typing as t
@@ -27,9 +29,16 @@ OTHER = "other"
 
 
 def known_licenses() -> list[dict[str, t.Any]]:
-    """The licenses the importer knows (``validator/markdown/known-licenses.yaml``)."""
+    """The licenses the importer knows (``validator/markdown/known-licenses.yaml``);
+    a fresh copy each call, the file read once per process."""
+    return copy.deepcopy(_known_licenses())
+
+
+@functools.cache
+def _known_licenses() -> list[dict[str, t.Any]]:
     resource = importlib.resources.files("validator.markdown") / "known-licenses.yaml"
-    data = yaml.safe_load(resource.read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
+    data = yaml.load(resource.read_text(encoding="utf-8"), Loader=loader)
     return [dict(item) for item in data["licenses"]]
 
 
