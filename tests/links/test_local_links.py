@@ -130,6 +130,8 @@ def test_cli_reports_local_links_offline(project: Path) -> None:
         ]
     )
     assert "network_unavailable" not in report["summary"]
+    dead = [f for f in report["findings"] if f["rule"] == "link-dead"]
+    assert all("relative to this file" in f["hint"] for f in dead)  # not web.archive.org
 
 
 def test_only_relative_links_are_still_counted(project: Path) -> None:

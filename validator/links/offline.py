@@ -21,6 +21,8 @@ from validator.links.filters import UrlFilters
 from validator.links.local import MARKDOWN_SUFFIXES, LocalLinks, is_web, scheme
 from validator.links.verdicts import finding_for
 
+_LOCAL_HINT = "fix the path (relative to this file; /paths start at --root-dir) or remove the link"
+
 
 @dataclasses.dataclass
 class OfflineOutcome:
@@ -72,8 +74,18 @@ def judge_offline(
         locations = tuple(dict.fromkeys(r.location for r in occurrences))
         result = dataclasses.replace(judged[key], locations=locations)
         results.append(result)
-        findings.extend(f for f in (finding_for(result, ref) for ref in occurrences) if f)
+        findings.extend(_findings(result, occurrences))
     return OfflineOutcome(web, results, findings)
+
+
+def _findings(result: LinkResult, occurrences: list[LinkRef]) -> t.Iterator[Finding]:
+    """The finding of ``result`` at each place (a dead path gets a hint about paths)."""
+    for ref in occurrences:
+        finding = finding_for(result, ref)
+        if finding is not None and finding.rule == "link-dead" and not scheme(ref.url):
+            finding = dataclasses.replace(finding, hint=_LOCAL_HINT)
+        if finding is not None:
+            yield finding
 
 
 def docs_folder(paths: t.Sequence[Path], catalog_root: Path | None) -> Path | None:
