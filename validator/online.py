@@ -18,6 +18,7 @@ from validator.pipeline import CacheError, OnlineOutcome, OnlineTargets
 if t.TYPE_CHECKING:
     from validator.http.settings import CrawlSettings
     from validator.hub.settings import HubSettings
+    from validator.links.extract import LinkRef
 
 
 def run_online(targets: OnlineTargets, options: RunOptions) -> OnlineOutcome:
@@ -61,18 +62,12 @@ async def _online(
 ) -> OnlineOutcome:
     import anyio
 
-    from validator.links import refs_from_entries
-    from validator.links.shards import owns, split
+    from validator.links.shards import owns
 
     entries = targets.entries
     outcome = OnlineOutcome(entries={entry.file for entry in entries})
-    all_refs = targets.refs if targets.refs is not None else refs_from_entries(entries)
+    refs = _shard_refs(targets, settings, outcome)
     shard = settings.shard
-    refs = split(shard, all_refs, lambda ref: ref.url)
-    if shard is not None:
-        # An entry whose links span shards has its link rules judged in several; none
-        # of them may call its link waivers unused (report merge keeps what fired).
-        outcome.entries -= {r.entry.file for r in all_refs if r.entry and not owns(shard, r.url)}
     run_hub = options.hub and hub_settings is not None and owns(shard, hub_settings.endpoint)
     failures: list[Exception] = []
     unavailable: dict[str, str] = {}
@@ -129,3 +124,23 @@ async def _online(
         # host proves the network is there, and its failures are real findings.
         outcome.network_unavailable = unavailable.get("links") or unavailable["hub"]
     return outcome
+
+
+def _shard_refs(
+    targets: OnlineTargets, settings: CrawlSettings, outcome: OnlineOutcome
+) -> list[LinkRef]:
+    """The URLs this shard crawls (all of them without ``--shard``).
+
+    An entry whose links span shards has its link rules judged in several; none of
+    them may call its link waivers unused (report merge keeps what fired), so such
+    entries leave ``outcome.entries``.
+    """
+    from validator.links import refs_from_entries
+    from validator.links.shards import owns, split
+
+    entries = targets.entries
+    all_refs = targets.refs if targets.refs is not None else refs_from_entries(entries)
+    shard = settings.shard
+    if shard is not None:
+        outcome.entries -= {r.entry.file for r in all_refs if r.entry and not owns(shard, r.url)}
+    return split(shard, all_refs, lambda ref: ref.url)

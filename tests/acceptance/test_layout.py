@@ -27,20 +27,13 @@ def test_every_module_is_under_400_lines() -> None:
 
 
 OVER_15: set[str] = {
-    "cli/issue.py:sync_command",
-    "github/body.py:render_body",
     "github/changes.py:changed_entry_files",
-    "github/sync.py:sync",
     "markdown/importer.py:_row_entry",
     "markdown/importer.py:import_page",
     "markdown/page.py:parse",
     "markdown/render.py:render",
-    "online.py:_online",
-    "report/junit.py:JunitReporter.format",
     "report/merge.py:merge_reports",
     "rules/checkpoints.py:_variant_findings",
-    "rules/huggingface.py:_context_source",
-    "rules/licenses.py:check",
     "schema.py:describe",
 }
 """Functions known to be over the limit, to be cut down by their owners: the same

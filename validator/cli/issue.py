@@ -11,6 +11,7 @@ unreadable report; every failure is one line on stderr.
 from __future__ import annotations
 
 import os
+import typing as t
 from pathlib import Path
 
 import click
@@ -77,11 +78,9 @@ def sync_command(
     token = env.get("GITHUB_TOKEN")
     if not token and not dry_run:
         fail("GITHUB_TOKEN is not set (needed to write issues)", ExitCode.USAGE)
-    blob_base = blob_base_url(env, repo=repo)
     server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
     if artifact_url is None and env.get("GITHUB_RUN_ID"):
         artifact_url = f"{server}/{repo}/actions/runs/{env['GITHUB_RUN_ID']}"
-
     try:
         client = GitHubClient(
             repo, token=token, api_url=env.get("GITHUB_API_URL") or DEFAULT_API_URL
@@ -97,7 +96,7 @@ def sync_command(
                 title=title or DEFAULT_TITLE,
                 fail_after=fail_after,
                 artifact_url=artifact_url,
-                blob_base_url=blob_base,
+                blob_base_url=blob_base_url(env, repo=repo),
                 dry_run=dry_run,
                 echo=click.echo,
             )
@@ -105,12 +104,15 @@ def sync_command(
             fail(f"report {report_path}: {e}", ExitCode.USAGE)
         except GitHubAPIError as e:
             fail(f"GitHub refused: {e}", ExitCode.FINDINGS)
-    if dry_run:
-        return
+    if not dry_run:
+        click.echo(_done(result))
+
+
+def _done(result: t.Any) -> str:
+    """One line saying what sync did."""
     where = f" #{result.number}" if result.number is not None else ""
     link = f": {result.url}" if result.url else ""
     verbs = {"create": "created", "update": "updated", "close": "closed"}
     if result.action in verbs:
-        click.echo(f"{verbs[result.action]} issue{where}{link} ({result.reason})")
-    else:
-        click.echo(f"nothing to do: {result.reason}")
+        return f"{verbs[result.action]} issue{where}{link} ({result.reason})"
+    return f"nothing to do: {result.reason}"

@@ -61,17 +61,15 @@ def _where(f: Failure, blob_base_url: str | None) -> str:
     return f"[{label}]({file_link(f.file, f.line, blob_base_url)}){entry}"
 
 
-def render_body(
+def _head(
     failures: t.Sequence[Failure],
     new: t.Collection[str],
     *,
     today: str,
     fail_after: int,
-    blob_base_url: str | None = None,
-    artifact_url: str | None = None,
-    budget: int = BODY_BUDGET,
-) -> str:
-    """The issue body: marker, hidden keys, counts, then rows cut to ``budget``."""
+    artifact_url: str | None,
+) -> list[str]:
+    """Marker, hidden keys and digest, title and counts."""
     keys = " ".join(sorted({f.short_key for f in failures}))
     if len(keys) > KEYS_BUDGET:
         keys = keys[: keys.rfind(" ", 0, KEYS_BUDGET)]
@@ -92,14 +90,31 @@ def render_body(
             f"Full report: {artifact_url} (open `report.html` for link health by host "
             "and the failing links per night)",
         ]
-    head.append("")
+    return [*head, ""]
+
+
+def _sections(
+    failures: t.Sequence[Failure], new: t.Collection[str], blob_base_url: str | None
+) -> list[tuple[list[str], list[str]]]:
+    """(header lines, rows) of the failing-links table and the failing-checks table."""
 
     def mark(f: Failure) -> str:
         return "**new**" if f.key in new else ""
 
     # New ones first: they are what a reader opens the issue for.
     ordered = sorted(failures, key=lambda f: f.key not in new)
-    sections: list[tuple[list[str], list[str]]] = [
+    links = [
+        f"| {mark(f)} | {md_text(f.what)} | {md_text(f.message)} | "
+        f"{_where(f, blob_base_url)} | {_age(f)} |"
+        for f in ordered
+        if f.kind == "link"
+    ]
+    checks = [
+        f"| {mark(f)} | {md_code(f.what)} | {_where(f, blob_base_url)} | {md_text(f.message)} |"
+        for f in ordered
+        if f.kind == "finding"
+    ]
+    return [
         (
             [
                 "### Failing links",
@@ -107,49 +122,52 @@ def render_body(
                 "| | URL | problem | where | failing since |",
                 "|---|---|---|---|---|",
             ],
-            [
-                f"| {mark(f)} | {md_text(f.what)} | {md_text(f.message)} | "
-                f"{_where(f, blob_base_url)} | {_age(f)} |"
-                for f in ordered
-                if f.kind == "link"
-            ],
+            links,
         ),
-        (
-            ["### Failing checks", "", "| | rule | where | message |", "|---|---|---|---|"],
-            [
-                f"| {mark(f)} | {md_code(f.what)} | {_where(f, blob_base_url)} "
-                f"| {md_text(f.message)} |"
-                for f in ordered
-                if f.kind == "finding"
-            ],
-        ),
+        (["### Failing checks", "", "| | rule | where | message |", "|---|---|---|---|"], checks),
     ]
-    see = f"see the full report: {artifact_url}" if artifact_url else "see the workflow run"
-    # Keep room for the closing note, whatever the count.
-    note_room = utf16_length(f"\n_Truncated: 9999999 more failures not shown; {see}._\n")
-    lines = list(head)
+
+
+def _fit(
+    lines: list[str], sections: list[tuple[list[str], list[str]]], room: int
+) -> tuple[list[str], int]:
+    """``lines`` plus as many section rows as fit in ``room`` UTF-16 units; rows shown."""
     size = sum(utf16_length(x) + 1 for x in lines)
     shown = 0
-    room = True
     for header, rows in sections:
-        if not rows or not room:
+        if not rows:
             continue
-        block_size = sum(utf16_length(x) + 1 for x in header)
-        if size + block_size + note_room > budget:
-            room = False
-            continue
-        lines.extend(header)
-        size += block_size
+        block = sum(utf16_length(x) + 1 for x in header)
+        if size + block > room:
+            break
+        lines, size = [*lines, *header], size + block
         for row in rows:
-            row_size = utf16_length(row) + 1
-            if size + row_size + note_room > budget:
-                room = False
-                break
+            if size + utf16_length(row) + 1 > room:
+                return lines + [""], shown
             lines.append(row)
-            size += row_size
+            size += utf16_length(row) + 1
             shown += 1
         lines.append("")
         size += 1
+    return lines, shown
+
+
+def render_body(
+    failures: t.Sequence[Failure],
+    new: t.Collection[str],
+    *,
+    today: str,
+    fail_after: int,
+    blob_base_url: str | None = None,
+    artifact_url: str | None = None,
+    budget: int = BODY_BUDGET,
+) -> str:
+    """The issue body: marker, hidden keys, counts, then rows cut to ``budget``."""
+    head = _head(failures, new, today=today, fail_after=fail_after, artifact_url=artifact_url)
+    see = f"see the full report: {artifact_url}" if artifact_url else "see the workflow run"
+    # Keep room for the closing note, whatever the count.
+    note_room = utf16_length(f"\n_Truncated: 9999999 more failures not shown; {see}._\n")
+    lines, shown = _fit(head, _sections(failures, new, blob_base_url), budget - note_room)
     if shown < len(failures):
         lines.append(f"_Truncated: {len(failures) - shown} more failures not shown; {see}._")
     return "\n".join(lines).rstrip("\n") + "\n"

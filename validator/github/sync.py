@@ -206,17 +206,8 @@ def sync(
     number = json_int(issue.get("number")) if issue else None
     url = json_str(issue.get("html_url")) if issue else None
     if dry_run:
-        echo(f"dry run: {plan.action} ({plan.reason})")
-        for dup in duplicates:
-            echo(f"would close duplicate issue #{dup.get('number')}")
-        if plan.action == "create" and client.get_label(label) is None:
-            echo(f"would create label {label!r}")
-        if plan.comment:
-            echo(f"would comment: {plan.comment}")
-        if plan.body:
-            echo(plan.body.rstrip("\n"))
+        _say_plan(client, plan, duplicates, label, echo)
         return SyncResult(plan.action, plan.reason, number, url)
-
     _close_duplicates(client, (issue, duplicates), number)
     if plan.action == "create":
         assert plan.body is not None
@@ -225,16 +216,42 @@ def sync(
         created = create_once(client, title, plan.body, label, author)
         number, url = json_int(created.get("number")), json_str(created.get("html_url"))
         _close_duplicates(client, find_report_issue(client, label, author), number)
-    elif plan.action == "update":
-        assert plan.body is not None and number is not None
+    elif number is not None:
+        _update_or_close(client, plan, number)
+    return SyncResult(plan.action, plan.reason, number, url)
+
+
+def _say_plan(
+    client: GitHubClient,
+    plan: Plan,
+    duplicates: t.Sequence[Issue],
+    label: str,
+    echo: t.Callable[[str], None],
+) -> None:
+    """``--dry-run``: what sync would do, and the body it would write."""
+    echo(f"dry run: {plan.action} ({plan.reason})")
+    for dup in duplicates:
+        echo(f"would close duplicate issue #{dup.get('number')}")
+    if plan.action == "create" and client.get_label(label) is None:
+        echo(f"would create label {label!r}")
+    if plan.comment:
+        echo(f"would comment: {plan.comment}")
+    if plan.body:
+        echo(plan.body.rstrip("\n"))
+
+
+def _update_or_close(client: GitHubClient, plan: Plan, number: int) -> None:
+    """Apply an ``update`` (body, then a comment when there are new failures) or a
+    ``close`` (comment, then close as completed); ``none`` writes nothing."""
+    if plan.action == "update":
+        assert plan.body is not None
         client.update_issue(number, body=plan.body)
         if plan.comment:
             client.comment(number, plan.comment)
     elif plan.action == "close":
-        assert number is not None and plan.comment is not None
+        assert plan.comment is not None
         client.comment(number, plan.comment)
         client.update_issue(number, state="closed", state_reason="completed")
-    return SyncResult(plan.action, plan.reason, number, url)
 
 
 def _close_duplicates(

@@ -26,6 +26,47 @@ def _case_line(p: Finding) -> str:
     return f"{where} {p.severity.label} {p.rule}: {p.message}"
 
 
+def _cases(report: Report) -> dict[str, dict[str, list[Finding]]]:
+    """file -> case name -> its findings; every checked entry is a case, passing or not."""
+    cases: dict[str, dict[str, list[Finding]]] = {}
+    for p in report.sorted_findings():
+        name = p.entry or PurePosixPath(p.file).name
+        cases.setdefault(p.file, {}).setdefault(name, []).append(p)
+    for file, entry in report.entries:
+        cases.setdefault(file, {}).setdefault(entry, [])
+    for link in report.links or ():
+        for loc in link.locations:
+            if loc.entry:
+                cases.setdefault(loc.file, {}).setdefault(loc.entry, [])
+    return cases
+
+
+def _case(suite: ET.Element, file: str, name: str, findings: list[Finding]) -> bool:
+    """Add one ``<testcase>``; whether it failed (has errors)."""
+    found = sorted(findings, key=lambda p: (p.line, p.column, p.rule))
+    errors = [p for p in found if p.severity is Severity.ERROR]
+    others = [p for p in found if p.severity is not Severity.ERROR]
+    case = ET.SubElement(suite, "testcase", name=xml_text(name), classname=xml_text(file))
+    case.set("file", xml_text(file))
+    lines = [p.line for p in (errors or found) if p.line > 0]
+    if lines:
+        case.set("line", str(min(lines)))
+    if errors:
+        failure = ET.SubElement(
+            case, "failure", message=xml_text(errors[0].message), type=xml_text(errors[0].rule)
+        )
+        failure.text = xml_text("\n".join(_case_line(p) for p in errors))
+    if others:
+        out = ET.SubElement(case, "system-out")
+        out.text = xml_text("\n".join(_case_line(p) for p in others))
+    return bool(errors)
+
+
+def _counts(element: ET.Element, tests: int, failures: int) -> None:
+    for key, value in (("tests", tests), ("failures", failures), ("errors", 0), ("skipped", 0)):
+        element.set(key, str(value))
+
+
 class JunitReporter(Reporter):
     """``<testsuites>`` → a suite per file → a case per entry."""
 
@@ -33,57 +74,16 @@ class JunitReporter(Reporter):
 
     def format(self, report: Report) -> str:
         """The XML document, UTF-8 declaration first, indented, trailing newline."""
-        cases: dict[str, dict[str, list[Finding]]] = {}
-        for p in report.sorted_findings():
-            name = p.entry or PurePosixPath(p.file).name
-            cases.setdefault(p.file, {}).setdefault(name, []).append(p)
-        # Every checked entry is a test case, passing ones included.
-        for file, entry in report.entries:
-            cases.setdefault(file, {}).setdefault(entry, [])
-        for link in report.links or ():
-            for loc in link.locations:
-                if loc.entry:
-                    cases.setdefault(loc.file, {}).setdefault(loc.entry, [])
-
+        cases = _cases(report)
         root = ET.Element("testsuites", name="validator")
         total = failed = 0
         for file in sorted(cases):
             suite = ET.SubElement(root, "testsuite", name=xml_text(file))
-            suite_failed = 0
-            for name in sorted(cases[file]):
-                found = sorted(cases[file][name], key=lambda p: (p.line, p.column, p.rule))
-                errors = [p for p in found if p.severity is Severity.ERROR]
-                others = [p for p in found if p.severity is not Severity.ERROR]
-                case = ET.SubElement(
-                    suite, "testcase", name=xml_text(name), classname=xml_text(file)
-                )
-                case.set("file", xml_text(file))
-                lines = [p.line for p in (errors or found) if p.line > 0]
-                if lines:
-                    case.set("line", str(min(lines)))
-                if errors:
-                    suite_failed += 1
-                    failure = ET.SubElement(
-                        case,
-                        "failure",
-                        message=xml_text(errors[0].message),
-                        type=xml_text(errors[0].rule),
-                    )
-                    failure.text = xml_text("\n".join(_case_line(p) for p in errors))
-                if others:
-                    out = ET.SubElement(case, "system-out")
-                    out.text = xml_text("\n".join(_case_line(p) for p in others))
-            count = len(cases[file])
-            for key, value in (("tests", count), ("failures", suite_failed)):
-                suite.set(key, str(value))
-            suite.set("errors", "0")
-            suite.set("skipped", "0")
-            total += count
+            suite_failed = sum(_case(suite, file, n, cases[file][n]) for n in sorted(cases[file]))
+            _counts(suite, len(cases[file]), suite_failed)
+            total += len(cases[file])
             failed += suite_failed
-        root.set("tests", str(total))
-        root.set("failures", str(failed))
-        root.set("errors", "0")
-        root.set("skipped", "0")
+        _counts(root, total, failed)
         if report.network_unavailable:
             ET.SubElement(root, "system-err").text = xml_text(report.network_unavailable)
         ET.indent(root)

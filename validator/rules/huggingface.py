@@ -92,13 +92,11 @@ def _identities(entry: Entry) -> tuple[set[str], set[tuple[str, str]], set[str]]
     return orgs, repos, org_only
 
 
-def _context_source(entry: Entry, by_id: dict[str, Entry]) -> t.Iterator[Finding]:
-    source = entry.value_at(("context_length", "source"))
-    if not isinstance(source, str):
-        return
-    cited = parse_hf_url(source)
-    if cited is None or cited.kind != "model":
-        return
+def _with_bases(
+    entry: Entry, by_id: dict[str, Entry]
+) -> tuple[set[str], set[tuple[str, str]], set[str], set[tuple[str, str]]]:
+    """Orgs, repos and org-only links of the entry and the entries it is ``based_on``;
+    and the base entries' repos alone (the family)."""
     orgs, repos, org_only = _identities(entry)
     family: set[tuple[str, str]] = set()
     for base in entry.data.get("based_on") or []:
@@ -108,6 +106,15 @@ def _context_source(entry: Entry, by_id: dict[str, Entry]) -> t.Iterator[Finding
             repos |= base_repos
             family |= base_repos
             org_only |= base_org_only
+    return orgs, repos, org_only, family
+
+
+def _context_source(entry: Entry, by_id: dict[str, Entry]) -> t.Iterator[Finding]:
+    source = entry.value_at(("context_length", "source"))
+    cited = parse_hf_url(source) if isinstance(source, str) else None
+    if cited is None or cited.kind != "model":
+        return
+    orgs, repos, org_only, family = _with_bases(entry, by_id)
     if not orgs:
         return
     org = cited.owner.lower()
