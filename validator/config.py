@@ -34,7 +34,7 @@ import typing as t
 from pathlib import Path
 
 from validator.credentials import CredentialError, check_secret
-from validator.http.settings import CrawlSettings, HostSettings, Knob
+from validator.http.settings import CrawlSettings, HostSettings, Knob, knobs_of
 from validator.links.filters import FilterError, parse_remap
 from validator.options import CrawlOverrides
 from validator.selection import Selection, SelectionError, check_selectors
@@ -45,7 +45,10 @@ PYPROJECT = "pyproject.toml"
 _KNOBS = CrawlSettings.knobs()
 _BY_KEY: dict[str, tuple[str, Knob]] = {k.key: (n, k) for n, k in _KNOBS.items() if k.key}
 """Config key -> (CrawlSettings field, its declaration); generated, never listed twice."""
-_HOST_KEYS = {"concurrency", "interval", "headers", "accept"}
+_HOST_KNOBS: dict[str, tuple[str, Knob]] = {
+    k.key: (n, k) for n, k in knobs_of(HostSettings).items() if k.key
+}
+"""Keys of a ``[hosts."name"]`` table, generated from ``HostSettings`` the same way."""
 OTHER_SECTIONS = frozenset({"hub", "github", "issue", "markdown", "validate", "rules"})
 SELECTION_KEYS = frozenset({"select", "ignore", "extend-ignore"})
 """Rule selection (:mod:`validator.selection`), ruff's keys and meaning."""
@@ -255,17 +258,11 @@ def _hosts(value: t.Any, file: str, prefix: str) -> dict[str, HostSettings]:
             raise ConfigError(f"{file}: {where}: expected a table")
         fields: dict[str, t.Any] = {}
         for key, item in table.items():
-            if key not in _HOST_KEYS:
-                raise ConfigError(f"{file}: unknown key '{where}.{key}'{_suggest(key, _HOST_KEYS)}")
-            at = f"{file}: {where}.{key}"
-            if key == "concurrency":
-                fields[key] = _scalar(item, "positive", at, Path())
-            elif key == "interval":
-                fields[key] = _scalar(item, "seconds", at, Path())
-            elif key == "headers":
-                fields[key] = _headers(item, at)
-            else:
-                fields[key] = _statuses(item, at)
+            if key not in _HOST_KNOBS:
+                hint = _suggest(key, _HOST_KNOBS)
+                raise ConfigError(f"{file}: unknown key '{where}.{key}'{hint}")
+            name, knob = _HOST_KNOBS[key]
+            fields[name] = _setting(knob, item, f"{file}: {where}.{key}", Path())
         out[host.lower()] = HostSettings(**fields)
     return out
 

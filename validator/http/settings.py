@@ -63,21 +63,6 @@ def default_cache_path() -> Path:
 
 
 @dataclasses.dataclass(frozen=True)
-class HostSettings:
-    """Overrides for one host name (exact match, e.g. ``huggingface.co``).
-
-    ``None`` means "use the global value". ``headers`` are sent only to this host, and
-    credential headers only to the origin the URL names (never along a redirect to
-    another scheme, host or port), which is where tokens belong.
-    """
-
-    concurrency: int | None = None
-    interval: float | None = None
-    headers: t.Mapping[str, str] = dataclasses.field(default_factory=dict)
-    accept: frozenset[int] | None = None
-
-
-@dataclasses.dataclass(frozen=True)
 class Knob:
     """How one crawl setting is given: config-file key, command-line option, checks.
 
@@ -107,6 +92,26 @@ def _knob(default: t.Any = dataclasses.MISSING, *, factory: t.Any = dataclasses.
     return dataclasses.field(
         default=default, default_factory=factory, metadata={"knob": Knob(**knob)}
     )
+
+
+def knobs_of(cls: type) -> dict[str, Knob]:
+    """Field name -> its :class:`Knob`, in declaration order, for a settings dataclass."""
+    return {f.name: f.metadata["knob"] for f in dataclasses.fields(cls) if "knob" in f.metadata}
+
+
+@dataclasses.dataclass(frozen=True)
+class HostSettings:
+    """Overrides for one host name (exact match, e.g. ``huggingface.co``).
+
+    ``None`` means "use the global value". ``headers`` are sent only to this host, and
+    credential headers only to the origin the URL names (never along a redirect to
+    another scheme, host or port), which is where tokens belong.
+    """
+
+    concurrency: int | None = _knob(None, kind="positive", key="concurrency")
+    interval: float | None = _knob(None, kind="seconds", key="interval")
+    headers: t.Mapping[str, str] = _knob(factory=dict, kind="headers", key="headers")
+    accept: frozenset[int] | None = _knob(None, kind="statuses", key="accept")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -244,11 +249,7 @@ class CrawlSettings:
     @staticmethod
     def knobs() -> dict[str, Knob]:
         """Field name -> its :class:`Knob`, in declaration order."""
-        return {
-            f.name: f.metadata["knob"]
-            for f in dataclasses.fields(CrawlSettings)
-            if "knob" in f.metadata
-        }
+        return knobs_of(CrawlSettings)
 
     def host(self, host: str) -> HostSettings:
         """The overrides for ``host`` (empty when none are configured)."""
