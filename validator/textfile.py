@@ -24,6 +24,7 @@ import contextlib
 import dataclasses
 import os
 import re
+import signal
 import stat
 import tempfile
 from pathlib import Path
@@ -103,11 +104,16 @@ def replace_bytes(path: Path, data: bytes, *, expected: bytes) -> None:
         raise FileSkipped(f"cannot stat: {exc.strerror or exc}") from None
     if not info.st_mode & stat.S_IWUSR:
         raise FileSkipped("the file is read-only")
+    # SIGINT/SIGTERM are held from before the temp file exists until the block that
+    # removes it is entered: a signal between the two left the temp file behind.
+    held = _hold_signals()
     try:
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     except OSError as exc:
+        _release_signals(held)
         raise FileSkipped(f"cannot write in its folder: {exc.strerror or exc}") from None
     try:
+        _release_signals(held)  # a signal held meanwhile is raised here, inside the try
         try:
             _write_all(fd, data)
             os.fchmod(fd, stat.S_IMODE(info.st_mode))
@@ -128,6 +134,21 @@ def replace_bytes(path: Path, data: bytes, *, expected: bytes) -> None:
         _remove(temp)
         raise
     _sync_dir(path.parent)
+
+
+_HELD = {signal.SIGINT, signal.SIGTERM} if hasattr(signal, "pthread_sigmask") else set()
+
+
+def _hold_signals() -> set[int | signal.Signals] | None:
+    """Block SIGINT and SIGTERM in this thread; the previous mask (``None``: nothing held)."""
+    if not _HELD:
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+
+
+def _release_signals(previous: set[int | signal.Signals] | None) -> None:
+    if previous is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _write_all(fd: int, data: bytes) -> None:
