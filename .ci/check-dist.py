@@ -27,7 +27,7 @@ def check_wheel(wheel: Path) -> list[str]:
     problems += [
         f"{wheel.name}: console script {script!r} missing"
         for script in sorted(SCRIPTS)
-        if f"{script} = validator.cli:main" not in entry_points
+        if f"{script} = validator.__main__:run" not in entry_points
     ]
     if metadata.get("License-Expression") != "Apache-2.0":
         problems.append(f"{wheel.name}: License-Expression is not Apache-2.0")

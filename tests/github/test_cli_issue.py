@@ -122,3 +122,22 @@ def test_api_refusal_exits_1_naming_the_call(
     assert result.output == (
         "validator: GitHub refused: create issue: HTTP 410: Issues are disabled for this repo\n"
     )
+
+
+def test_no_network_is_exit_3_even_for_a_dry_run(tmp_path: Path) -> None:
+    # Before, an unreachable API said "GitHub refused" and exited 1, the findings code.
+    import socket
+
+    with socket.socket() as sock:  # a loopback port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    path = _report(tmp_path, night(dead("https://x.test/gone", 3)))
+    for extra in (["--dry-run"], []):
+        result = CliRunner().invoke(
+            main,
+            ["issue", "sync", "--report", str(path), "--repo", "o/r", *extra],
+            env={"GITHUB_API_URL": f"http://127.0.0.1:{port}", "GITHUB_TOKEN": "t0ken"},
+        )
+        assert result.exit_code == 3, result.output
+        assert result.stderr.startswith("validator: network unavailable: ")
+        assert "GitHub refused" not in result.output

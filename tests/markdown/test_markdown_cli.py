@@ -223,3 +223,24 @@ def test_render_missing_catalog_and_missing_check_page(tmp_path: Path) -> None:
 
 def test_render_needs_exactly_one_of_out_and_check(tmp_path: Path) -> None:
     _one_line_error(run("render"), ExitCode.USAGE, "--out", "--check")
+
+
+def test_dash_is_stdout_for_render_out_and_stdin_for_check_and_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before, `render --out -` created a file named '-'.
+    root = Path(__file__).resolve().parents[2]
+    page = (root / "docs" / "open-models.md").read_text(encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    catalog = str(root / "catalog")
+    result = CliRunner().invoke(main, ["render", "--catalog", catalog, "--out", "-"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == page
+    assert not (tmp_path / "-").exists()
+    checked = CliRunner().invoke(main, ["render", "--catalog", catalog, "--check", "-"], input=page)
+    assert checked.exit_code == 0, checked.output
+    stale = CliRunner().invoke(main, ["render", "--catalog", catalog, "--check", "-"], input="x\n")
+    assert stale.exit_code == 1
+    imported = CliRunner().invoke(main, ["import", "-", "--out", "new"], input=page)
+    assert imported.exit_code in (0, 1), imported.output
+    assert len(list((tmp_path / "new").rglob("*.yaml"))) > 30

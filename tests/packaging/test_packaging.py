@@ -46,7 +46,7 @@ def test_metadata_has_classifiers_urls_and_keywords() -> None:
 
 def test_the_command_is_installed_under_both_names() -> None:
     scripts = PROJECT["scripts"]
-    assert scripts["validator"] == "validator.cli:main"
+    assert scripts["validator"] == "validator.__main__:run"
     assert scripts["open-models-validator"] == scripts["validator"]
 
 

@@ -124,3 +124,19 @@ def test_quiet_prints_nothing_for_a_clean_run_and_verbose_says_what_ran() -> Non
     code, _out, err = _run("validate", "-v", "--ignore", "link")
     links = sum(1 for rule in RULES if rule.startswith("link-"))
     assert f"rules on: {len(RULES) - links} of {len(RULES)}" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["validate", "--nope"], "validator: No such option '--nope'."),
+        (["validate", "--format", "xml"], "validator: Invalid value for '--format': 'xml'"),
+        (["nosuch"], "validator: No such command 'nosuch'."),
+    ],
+)
+def test_click_usage_errors_have_the_one_prefix(args: list[str], message: str) -> None:
+    # Before: "Usage: ...\nTry ...\n\nError: No such option ..." on several lines.
+    code, _out, err = _run(*args)
+    assert code == 2
+    assert err.startswith(message) and err.count("\n") == 1
+    assert "Error:" not in err and "Usage:" not in err

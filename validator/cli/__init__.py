@@ -66,6 +66,21 @@ class _Main(click.Group):
     leaves every file old or new; the exit code tells the caller which signal it was.
     """
 
+    def main(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        """click's own errors (unknown option, bad value) in the one style of every
+        failure: ``validator: <message>`` on one line of stderr, exit 2."""
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click.ClickException as exc:
+            ctx = getattr(exc, "ctx", None)
+            hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+            click.echo(f"validator: {exc.format_message()}{hint}", err=True)
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            _exit_interrupted()
+        sys.exit(code if isinstance(code, int) else 0)
+
     def invoke(self, ctx: click.Context) -> t.Any:
         with _terminate_as_interrupt():
             try:

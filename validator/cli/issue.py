@@ -5,7 +5,8 @@ and hands it to :mod:`validator.github.sync`. It takes the token from
 ``GITHUB_TOKEN`` and the API from ``GITHUB_API_URL`` (GitHub Enterprise Server sets
 it), never from the command line, so tokens stay out of process lists and logs.
 Exit codes: 0 done (including "nothing to do"), 1 GitHub refused a call, 2 usage or an
-unreadable report; every failure is one line on stderr.
+unreadable report, 3 GitHub could not be reached (network unavailable, ``--dry-run``
+too); every failure is one line on stderr.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from validator.exitcodes import ExitCode
 
 ISSUE_EXIT_CODES_HELP = (
     "Exit codes: 0 done (also when nothing changed); 1 GitHub refused a call; "
-    "2 usage error or unreadable report."
+    "2 usage error or unreadable report; 3 GitHub could not be reached (network)."
 )
 
 
@@ -103,6 +104,8 @@ def sync_command(
         except ReportError as e:
             fail(f"report {report_path}: {e}", ExitCode.USAGE)
         except GitHubAPIError as e:
+            if e.status is None:  # no answer at all: the network, not a refusal
+                fail(f"network unavailable: {e}", ExitCode.NETWORK_UNAVAILABLE)
             fail(f"GitHub refused: {e}", ExitCode.FINDINGS)
     if not dry_run:
         click.echo(_done(result))

@@ -9,6 +9,7 @@ the file to fix instead of a traceback.
 from __future__ import annotations
 
 import difflib
+import sys
 from pathlib import Path
 
 import click
@@ -24,6 +25,9 @@ MAX_DIFF_LINES = 40
 
 
 def _read(path: Path, what: str) -> str:
+    """The text of ``path``; ``-`` is standard input."""
+    if str(path) == "-":
+        return sys.stdin.read()
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -50,7 +54,7 @@ def _diff(current: str, rendered: str, fromfile: str, tofile: str) -> list[str]:
 
 
 @main.command("import")
-@click.argument("page", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("page", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
 @click.option(
     "--out",
     required=True,
@@ -105,11 +109,15 @@ def import_command(page: Path, out: Path, force: bool) -> None:
     type=click.Path(path_type=Path, file_okay=False),
     help="Catalog folder to render.",
 )
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write the page here.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="Write the page here ('-': standard output).",
+)
 @click.option(
     "--check",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Compare with this page instead; exit 1 when it is stale.",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="Compare with this page instead ('-': standard input); exit 1 when it is stale.",
 )
 def render_command(catalog: Path, out: Path | None, check: Path | None) -> None:
     """Write the Markdown page from the catalog, or check that a page is up to date."""
@@ -119,6 +127,9 @@ def render_command(catalog: Path, out: Path | None, check: Path | None) -> None:
         text = render_folder(catalog)
     except RenderError as exc:
         fail(str(exc))
+    if out is not None and str(out) == "-":
+        click.echo(text, nl=False)  # the page on stdout, nothing else there
+        return
     if out is not None:
         try:
             out.write_text(text, encoding="utf-8")
