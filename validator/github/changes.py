@@ -73,12 +73,8 @@ def _is_entry(path: str) -> bool:
     return path.endswith(YAML_SUFFIXES)
 
 
-def changed_entry_files(ref: str, repo_root: Path) -> ChangeSet:
-    """The catalog (YAML) files changed in the working tree of ``repo_root`` against ``ref``.
-
-    Raises :class:`ChangesError` for a ref git does not know (say, a base branch that
-    was not fetched), a directory outside any repository, or a missing git.
-    """
+def _repo_top(ref: str, repo_root: Path) -> Path:
+    """The resolved top of the repository holding ``repo_root``, once ``ref`` is known."""
     if not ref or ref.startswith("-"):
         raise ChangesError(f"invalid git ref {ref!r}")
     top = _git(["rev-parse", "--show-toplevel"], repo_root)
@@ -93,10 +89,13 @@ def changed_entry_files(ref: str, repo_root: Path) -> ChangeSet:
             f"unknown git ref {ref!r}: fetch it first "
             "(in Actions: actions/checkout with fetch-depth: 0)"
         )
-    diff = _git(["diff", "--name-status", "-M", "-z", "--no-ext-diff", ref, "--"], root)
-    if diff.returncode != 0:
-        raise ChangesError(f"git diff {ref} failed: {_first_line(diff.stderr)}")
-    fields = diff.stdout.decode("utf-8", "surrogateescape").split("\0")
+    return root
+
+
+def _read_name_status(
+    fields: list[str], root: Path
+) -> tuple[set[Path], set[Path], dict[Path, Path]]:
+    """Changed, deleted and renamed entry files from ``git diff --name-status -M -z`` fields."""
     changed: set[Path] = set()
     deleted: set[Path] = set()
     renamed: dict[Path, Path] = {}
@@ -119,13 +118,31 @@ def changed_entry_files(ref: str, repo_root: Path) -> ChangeSet:
                 deleted.add(root / path)
             elif status in "AMT":
                 changed.add(root / path)
-    # `git diff` ignores untracked files; a new entry not yet `git add`-ed is still new.
+    return changed, deleted, renamed
+
+
+def _untracked_entries(root: Path) -> set[Path]:
+    """Entry files git does not track yet: `git diff` ignores them, but they are new."""
     untracked = _git(["ls-files", "--others", "--exclude-standard", "-z"], root)
     if untracked.returncode != 0:
         raise ChangesError(f"git ls-files failed: {_first_line(untracked.stderr)}")
-    for path in untracked.stdout.decode("utf-8", "surrogateescape").split("\0"):
-        if path and _is_entry(path):
-            changed.add(root / path)
+    paths = untracked.stdout.decode("utf-8", "surrogateescape").split("\0")
+    return {root / path for path in paths if path and _is_entry(path)}
+
+
+def changed_entry_files(ref: str, repo_root: Path) -> ChangeSet:
+    """The catalog (YAML) files changed in the working tree of ``repo_root`` against ``ref``.
+
+    Raises :class:`ChangesError` for a ref git does not know (say, a base branch that
+    was not fetched), a directory outside any repository, or a missing git.
+    """
+    root = _repo_top(ref, repo_root)
+    diff = _git(["diff", "--name-status", "-M", "-z", "--no-ext-diff", ref, "--"], root)
+    if diff.returncode != 0:
+        raise ChangesError(f"git diff {ref} failed: {_first_line(diff.stderr)}")
+    fields = diff.stdout.decode("utf-8", "surrogateescape").split("\0")
+    changed, deleted, renamed = _read_name_status(fields, root)
+    changed |= _untracked_entries(root)
     return ChangeSet(ref, root, frozenset(changed), frozenset(deleted), renamed)
 
 
