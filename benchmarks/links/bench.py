@@ -30,6 +30,7 @@ with the requests it needs). Only loopback is touched.
 from __future__ import annotations
 
 import argparse
+import collections
 import json
 import os
 import platform
@@ -41,7 +42,7 @@ from pathlib import Path
 
 import peers
 from measure import FarmProcess, run_timed, wrong
-from plan import host_plans, lower_bound, make_urls
+from plan import host_plans, kind_of, lower_bound, make_urls
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -132,6 +133,9 @@ def scenario(
             )
             if bad and exact:
                 print("   wrong:", [(u, truth[u], got.get(u)) for u in bad[:5]])
+            elif bad:
+                kinds = collections.Counter(f"{kind_of(u)}{'#' in u and '#' or ''}" for u in bad)
+                print("   wrong by kind:", dict(kinds.most_common()))
     finally:
         farm.stop()
     return walls
