@@ -152,6 +152,40 @@ def heading_text(line: str) -> str | None:
     return match["text"] if match else None
 
 
+def _starts_table(lines: list[str], i: int) -> bool:
+    """Whether a table (a row followed by a separator row) starts at line ``i``."""
+    return lines[i].lstrip().startswith("|") and i + 1 < len(lines) and _is_separator(lines[i + 1])
+
+
+def _read_table(lines: list[str], i: int, heading: str) -> Table:
+    """The table whose header row is line ``i``: rows run while lines start with ``|``."""
+    header = tuple(split_row(lines[i]))
+    j = i + 2
+    rows = []
+    while j < len(lines) and lines[j].lstrip().startswith("|"):
+        cells = split_row_at(lines[j])
+        rows.append(Row(tuple(c for c, _ in cells), j + 1, tuple(n for _, n in cells)))
+        j += 1
+    return Table(heading, header, rows, i + 1, j)
+
+
+def _read_list(lines: list[str], i: int, first: str, heading: str) -> ListBlock:
+    """The list whose first item (text ``first``) is line ``i``; it ends at a blank line,
+    a heading or a table row, and other lines continue the item before them."""
+    items = [first]
+    j = i + 1
+    while j < len(lines) and lines[j].strip():
+        nxt = _LIST_ITEM.match(lines[j])
+        if nxt:
+            items.append(nxt["text"])
+        elif heading_text(lines[j]) is not None or lines[j].lstrip().startswith("|"):
+            break
+        else:
+            items[-1] += " " + lines[j].strip()
+        j += 1
+    return ListBlock(heading, [normalize(item) for item in items], i + 1, j)
+
+
 def parse(text: str) -> Page:
     """Read a page; never fails: whatever is not a heading, table or list is prose."""
     lines = text.splitlines()
@@ -160,40 +194,19 @@ def parse(text: str) -> Page:
     heading = ""
     i = 0
     while i < len(lines):
-        line = lines[i]
-        title = heading_text(line)
+        title = heading_text(lines[i])
+        match = _LIST_ITEM.match(lines[i])
         if title is not None:
             heading = title
             i += 1
-            continue
-        if line.lstrip().startswith("|") and i + 1 < len(lines) and _is_separator(lines[i + 1]):
-            header = tuple(split_row(line))
-            j = i + 2
-            rows = []
-            while j < len(lines) and lines[j].lstrip().startswith("|"):
-                cells = split_row_at(lines[j])
-                rows.append(Row(tuple(c for c, _ in cells), j + 1, tuple(n for _, n in cells)))
-                j += 1
-            tables.append(Table(heading, header, rows, i + 1, j))
-            i = j
-            continue
-        match = _LIST_ITEM.match(line)
-        if match:
-            items = [match["text"]]
-            j = i + 1
-            while j < len(lines) and lines[j].strip():
-                nxt = _LIST_ITEM.match(lines[j])
-                if nxt:
-                    items.append(nxt["text"])
-                elif heading_text(lines[j]) is not None or lines[j].lstrip().startswith("|"):
-                    break
-                else:
-                    items[-1] += " " + lines[j].strip()
-                j += 1
-            lists.append(ListBlock(heading, [normalize(item) for item in items], i + 1, j))
-            i = j
-            continue
-        i += 1
+        elif _starts_table(lines, i):
+            tables.append(_read_table(lines, i, heading))
+            i = tables[-1].last_line
+        elif match:
+            lists.append(_read_list(lines, i, match["text"], heading))
+            i = lists[-1].last_line
+        else:
+            i += 1
     return Page(lines, tables, lists)
 
 
