@@ -149,6 +149,11 @@ def _ordered(entries: list[Entry], order: list[str]) -> list[Entry]:
     return listed + rest
 
 
+def _order_option(options: t.Mapping[str, str]) -> list[str]:
+    """A marker's ``order`` option: the comma-separated entry ids the page keeps."""
+    return [i.strip() for i in options.get("order", "").split(",") if i.strip()]
+
+
 def render_table(
     kind: str,
     entries: list[Entry],
@@ -163,7 +168,7 @@ def render_table(
         if "header" in options
         else default_header(kind)
     )
-    order = [i.strip() for i in options.get("order", "").split(",") if i.strip()]
+    order = _order_option(options)
     lines = [_row(header), _row(["---"] * len(header))]
     for entry in _ordered(entries, order):
         try:
@@ -201,13 +206,35 @@ def render_evals(entries: list[Entry], order: t.Sequence[str] = ()) -> list[str]
     return lines
 
 
-def render(view: CatalogView) -> str:
-    """The whole page for a loaded catalog folder."""
+def _entries_by_kind(view: CatalogView) -> dict[str, list[Entry]]:
+    """The catalog's entries grouped by kind, every known kind present (maybe empty)."""
     by_kind: dict[str, list[Entry]] = {kind: [] for kind in KIND_FOLDERS}
     for entry in view.entries:
         if entry.kind not in by_kind:
             raise RenderError(f"{entry.file}: unknown kind {entry.kind!r}")
         by_kind[entry.kind].append(entry)
+    return by_kind
+
+
+def _render_block(
+    block: str,
+    options: t.Mapping[str, str],
+    by_kind: dict[str, list[Entry]],
+    book: LicenseBook | None,
+) -> list[str]:
+    """The lines a template marker stands for."""
+    if block == "licenses":
+        return render_licenses(book)
+    if block == "eval":
+        return render_evals(by_kind["eval"], _order_option(options))
+    if block in by_kind:
+        return render_table(block, by_kind[block], book, options)
+    raise RenderError(f"{TEMPLATE_NAME}: unknown block {block!r}")
+
+
+def render(view: CatalogView) -> str:
+    """The whole page for a loaded catalog folder."""
+    by_kind = _entries_by_kind(view)
     out: list[str] = []
     used: set[str] = set()
     for line in view.template.splitlines():
@@ -215,18 +242,9 @@ def render(view: CatalogView) -> str:
         if not match:
             out.append(line)
             continue
-        block = match["block"]
         options = {m["key"]: m["value"].strip() for m in _OPTION.finditer(match["options"])}
-        used.add(block)
-        if block == "licenses":
-            out += render_licenses(view.licenses)
-        elif block == "eval":
-            order = [i.strip() for i in options.get("order", "").split(",") if i.strip()]
-            out += render_evals(by_kind["eval"], order)
-        elif block in by_kind:
-            out += render_table(block, by_kind[block], view.licenses, options)
-        else:
-            raise RenderError(f"{TEMPLATE_NAME}: unknown block {block!r}")
+        used.add(match["block"])
+        out += _render_block(match["block"], options, by_kind, view.licenses)
     missing = [kind for kind, found in by_kind.items() if found and kind not in used]
     if missing:
         raise RenderError(
