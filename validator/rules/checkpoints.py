@@ -93,12 +93,8 @@ def _words(text: str) -> set[str]:
     return set(_SEPARATED.sub(" ", text.lower()).split())
 
 
-def _variant_findings(entry: Entry) -> t.Iterator[Finding]:
-    name = str(entry.data.get("name", ""))
-    checkpoints = [c for c in entry.data.get("checkpoints") or [] if isinstance(c, dict)]
-    names = [_words(_checkpoint_name(c)) for c in checkpoints]
-    if not checkpoints or not any(words & set(VARIANTS) for words in names):
-        return  # the checkpoints do not name variants: nothing to compare
+def _missing_variants(entry: Entry, name: str, names: list[set[str]]) -> t.Iterator[Finding]:
+    """A variant word in the row name that no checkpoint name carries."""
     for variant in sorted(_words(name) & set(_ROW_VARIANTS), key=_ROW_VARIANTS.index):
         if not any(variant in words for words in names):
             yield entry.finding(
@@ -108,9 +104,11 @@ def _variant_findings(entry: Entry) -> t.Iterator[Finding]:
                 hint=f"link the {variant} checkpoints, or name the row after the ones it links",
                 evidence={"variant": variant},
             )
-    row_sizes = sizes(name)
-    linked = [s for c in checkpoints for s in sizes(_checkpoint_name(c))]
-    for size in row_sizes if linked else []:
+
+
+def _row_sizes_unlinked(entry: Entry, name: str, linked: list[float]) -> t.Iterator[Finding]:
+    """A size in the row name that none of the checkpoint sizes ``linked`` fits."""
+    for size in sizes(name) if linked else []:
         if not _fits(size, linked, None):
             yield entry.finding(
                 "checkpoint-variant-vs-row",
@@ -120,6 +118,17 @@ def _variant_findings(entry: Entry) -> t.Iterator[Finding]:
                 hint="link the checkpoints of the size the row names",
                 evidence={"row_size": size},
             )
+
+
+def _variant_findings(entry: Entry) -> t.Iterator[Finding]:
+    name = str(entry.data.get("name", ""))
+    checkpoints = [c for c in entry.data.get("checkpoints") or [] if isinstance(c, dict)]
+    names = [_words(_checkpoint_name(c)) for c in checkpoints]
+    if not checkpoints or not any(words & set(VARIANTS) for words in names):
+        return  # the checkpoints do not name variants: nothing to compare
+    yield from _missing_variants(entry, name, names)
+    linked = [s for c in checkpoints for s in sizes(_checkpoint_name(c))]
+    yield from _row_sizes_unlinked(entry, name, linked)
 
 
 def check(context: RuleContext) -> t.Iterator[Finding]:
