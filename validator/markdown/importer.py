@@ -213,6 +213,22 @@ def _read_cell(
     return value, shown != cell
 
 
+def _surplus(
+    run: _Run, header: tuple[str, ...], row: md.Row, beyond: list[str], name: str
+) -> list[str]:
+    """Cells ``beyond`` the header, trailing empty ones dropped; reported when any are left."""
+    surplus = list(beyond)
+    while surplus and not surplus[-1]:
+        surplus.pop()
+    if surplus:
+        run.report(
+            "import-cell-unmodelled",
+            f"{len(surplus)} cell(s) beyond the {len(header)}-column header kept in raw.surplus",
+            row, len(header), name,
+        )  # fmt: skip
+    return surplus
+
+
 def _row_entry(run: _Run, kind: str, header: tuple[str, ...], row: md.Row) -> dict[str, t.Any]:
     entry: dict[str, t.Any] = {"kind": kind}
     raw: dict[str, t.Any] = {}
@@ -228,16 +244,9 @@ def _row_entry(run: _Run, kind: str, header: tuple[str, ...], row: md.Row) -> di
             entry[field] = value
         if keep_raw:
             raw[field] = cell
-    surplus = padded[len(header) :]
-    while surplus and not surplus[-1]:
-        surplus.pop()
+    surplus = _surplus(run, header, row, padded[len(header) :], entry_name)
     if surplus:
         raw["surplus"] = surplus
-        run.report(
-            "import-cell-unmodelled",
-            f"{len(surplus)} cell(s) beyond the {len(header)}-column header kept in raw.surplus",
-            row, len(header), entry_name,
-        )  # fmt: skip
     entry["name"] = name or f"line {row.line}"
     if raw:
         entry["raw"] = raw
