@@ -289,26 +289,23 @@ def _read_glossary(page: md.Page, book: ImportBook) -> tuple[md.ListBlock | None
     return glossary, ids
 
 
-def import_page(text: str, page_name: str = "page.md") -> ImportResult:
-    """Read a page and return every catalog file it implies, with its findings."""
-    page = md.parse(text)
-    run = _Run(page_name, ImportBook())
-    glossary, glossary_ids = _read_glossary(page, run.book)
-    evals = _list_under(page, r"\bevals?\b")
-    if not (page.tables or glossary or evals):
-        raise ImportProblem("no table of models or datasets, no license or eval list")
+def _check_columns(table: md.Table) -> None:
+    """Stop at a table of this shape that is not ours: a column with no field, or no name."""
+    unknown = [h for h in table.header if column_key(h) is None]
+    if unknown or "name" not in {column_key(h) for h in table.header}:
+        raise ImportProblem(
+            f"line {table.first_line}: unknown column {(unknown or ['(no name)'])[0]!r}"
+        )
 
-    taken: set[str] = set()
+
+def _read_tables(
+    run: _Run, page: md.Page, taken: set[str], skip: set[int]
+) -> tuple[list[dict[str, t.Any]], dict[int, str]]:
+    """Every table row as an entry, and one marker per kind where its first table was."""
     entries: list[dict[str, t.Any]] = []
-    markers: dict[int, str] = {}
-    skip: set[int] = set()
     by_kind: dict[str, tuple[int, md.Table, list[dict[str, t.Any]]]] = {}
     for table in page.tables:
-        unknown = [h for h in table.header if column_key(h) is None]
-        if unknown or "name" not in {column_key(h) for h in table.header}:
-            raise ImportProblem(
-                f"line {table.first_line}: unknown column {(unknown or ['(no name)'])[0]!r}"
-            )
+        _check_columns(table)
         kind = table_kind(table)
         rows = [_row_entry(run, kind, table.header, row) for row in table.rows]
         for entry in rows:
@@ -319,10 +316,34 @@ def import_page(text: str, page_name: str = "page.md") -> ImportResult:
             by_kind[kind][2].extend(rows)
         else:
             by_kind[kind] = (table.first_line, table, rows)
-    for kind, (line, table, rows) in by_kind.items():
-        ids = [e["id"] for e in rows]
-        markers[line] = marker(kind, _table_options(table, kind, ids, rows))
+    markers = {
+        line: marker(kind, _table_options(table, kind, [e["id"] for e in rows], rows))
+        for kind, (line, table, rows) in by_kind.items()
+    }
+    return entries, markers
 
+
+def _entry_file(entry: dict[str, t.Any]) -> tuple[str, str]:
+    """An imported entry's catalog path and its YAML, keys in its kind's order."""
+    kind = entry["kind"]
+    keys = MODEL_KEYS if kind.endswith("-model") else EVAL_KEYS if kind == "eval" else DATASET_KEYS
+    path = f"{KIND_FOLDERS[kind]}/{entry['id']}.yaml"
+    keep = ("licenses",) if "licenses" in entry else ()
+    return path, yamlout.dump(ordered(entry, keys, keep), schema_ref(path))
+
+
+def import_page(text: str, page_name: str = "page.md") -> ImportResult:
+    """Read a page and return every catalog file it implies, with its findings."""
+    page = md.parse(text)
+    run = _Run(page_name, ImportBook())
+    glossary, glossary_ids = _read_glossary(page, run.book)
+    evals = _list_under(page, r"\bevals?\b")
+    if not (page.tables or glossary or evals):
+        raise ImportProblem("no table of models or datasets, no license or eval list")
+
+    taken: set[str] = set()
+    skip: set[int] = set()
+    entries, markers = _read_tables(run, page, taken, skip)
     eval_ids = _read_evals(evals, entries, taken)
     for block, name in ((glossary, "licenses"), (evals, "eval")):
         if block:
@@ -333,15 +354,7 @@ def import_page(text: str, page_name: str = "page.md") -> ImportResult:
             markers[block.first_line] = marker(name, order)
     link_bases(entries)
 
-    files: dict[str, str] = {}
-    for entry in entries:
-        kind = entry["kind"]
-        keys = (
-            MODEL_KEYS if kind.endswith("-model") else EVAL_KEYS if kind == "eval" else DATASET_KEYS
-        )
-        path = f"{KIND_FOLDERS[kind]}/{entry['id']}.yaml"
-        keep = ("licenses",) if "licenses" in entry else ()
-        files[path] = yamlout.dump(ordered(entry, keys, keep), schema_ref(path))
+    files = dict(_entry_file(entry) for entry in entries)
     licenses = {"licenses": run.book.ordered_items(glossary_ids)}
     files[LICENSES_FILE] = yamlout.dump(licenses, schema_ref(LICENSES_FILE))
     files[TEMPLATE_NAME] = _template(page.lines, skip, markers)
