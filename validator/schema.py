@@ -258,71 +258,130 @@ _TYPE_WORDS = {
 }
 
 
-def describe(error: ValidationError) -> tuple[tuple[str | int, ...], str, str | None]:
+Described = tuple[tuple[str | int, ...], str, str | None]
+"""(path of the offending value, message for people, hint)."""
+
+
+class _At(t.NamedTuple):
+    """Where an error is: its path, that path for a message, and "in <path>"."""
+
+    path: tuple[str | int, ...]
+    where: str
+    inside: str
+
+
+def _description(error: ValidationError) -> str | None:
+    """The failing schema's own ``description``: the hint for a value of the wrong form."""
+    described = error.schema.get("description") if isinstance(error.schema, dict) else None
+    return described if isinstance(described, str) else None
+
+
+def _unknown_key(error: ValidationError, at: _At) -> Described:
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    known = _known_keys(error.schema)
+    extras = [k for k in instance if k not in known]
+    key = extras[0] if extras else "?"
+    kinds = _conditional_kinds(error.schema).get(str(key))
+    if kinds and isinstance(instance.get("kind"), str):
+        return (
+            (*at.path, key),
+            f"{key} only applies to {' and '.join(kinds)} entries, "
+            f"not to kind '{instance['kind']}'",
+            "remove it, or check `kind`",
+        )
+    close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+    hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(known)
+    return (*at.path, key), f"unknown key '{key}' {at.inside}", hint
+
+
+def _missing_key(error: ValidationError, at: _At) -> Described:
+    missing = str(error.message).split("'")[1] if "'" in error.message else error.message
+    return at.path, f"missing required key '{missing}' {at.inside}", None
+
+
+def _wrong_type(error: ValidationError, at: _At) -> Described:
+    wanted = error.validator_value
+    words = (
+        " or ".join(_TYPE_WORDS.get(str(w), str(w)) for w in wanted)
+        if isinstance(wanted, list)
+        else _TYPE_WORDS.get(str(wanted), str(wanted))
+    )
+    return at.path, f"{at.where} must be {words}, not {error.instance!r}", None
+
+
+def _not_an_option(error: ValidationError, at: _At) -> Described:
+    options = ", ".join(repr(v) for v in t.cast(list[t.Any], error.validator_value))
+    return at.path, f"{at.where} is {error.instance!r}; expected one of {options}", None
+
+
+def _not_the_constant(error: ValidationError, at: _At) -> Described:
+    wanted = f"{error.validator_value!r}, not {error.instance!r}"
+    return at.path, f"{at.where} must be {wanted}", None
+
+
+def _wrong_form(error: ValidationError, at: _At) -> Described:
+    message = f"{at.where} value {error.instance!r} is not in the expected form"
+    return at.path, message, _description(error)
+
+
+def _too_short(error: ValidationError, at: _At) -> Described:
+    least = error.validator_value
+    if error.validator == "minItems" and isinstance(least, int) and least > 1:
+        return at.path, f"{at.where} must list at least {least} items", None
+    return at.path, f"{at.where} must not be empty", None
+
+
+def _out_of_range(error: ValidationError, at: _At) -> Described:
+    message = f"{at.where} value {error.instance!r} is out of range ({error.message})"
+    return at.path, message, None
+
+
+def _repeated(error: ValidationError, at: _At) -> Described:
+    return at.path, f"{at.where} lists the same item twice", None
+
+
+def _no_shape_fits(error: ValidationError, at: _At) -> Described:
+    shapes = _shapes(error.validator_value)
+    if shapes:
+        wanted = ", ".join(shapes[:-1]) + " or " + shapes[-1] if len(shapes) > 1 else shapes[0]
+        return at.path, f"{at.where} must be {wanted}, not {error.instance!r}", _description(error)
+    message = f"{at.where} value {error.instance!r} does not fit any allowed form"
+    return at.path, message, _description(error)
+
+
+def _not_allowed(error: ValidationError, at: _At) -> Described:
+    return at.path, f"{at.where} is not allowed here", _description(error)
+
+
+_DESCRIBERS: dict[str, t.Callable[[ValidationError, _At], Described]] = {
+    "additionalProperties": _unknown_key,
+    "unevaluatedProperties": _unknown_key,
+    "required": _missing_key,
+    "type": _wrong_type,
+    "enum": _not_an_option,
+    "const": _not_the_constant,
+    "pattern": _wrong_form,
+    "format": _wrong_form,
+    "minItems": _too_short,
+    "minLength": _too_short,
+    "minimum": _out_of_range,
+    "exclusiveMinimum": _out_of_range,
+    "maximum": _out_of_range,
+    "exclusiveMaximum": _out_of_range,
+    "uniqueItems": _repeated,
+    "anyOf": _no_shape_fits,
+    "oneOf": _no_shape_fits,
+    "not": _not_allowed,
+}
+"""How to say each JSON Schema keyword's failure to a person; others keep jsonschema's."""
+
+
+def describe(error: ValidationError) -> Described:
     """(path of the offending value, message for people, hint) for one schema error."""
     path = tuple(error.absolute_path)
     where = json_path(path) if path else "the entry"
-    inside = f"in {where}" if path else "at the top level"
-    keyword = error.validator
-    hint: str | None = None
-    if keyword in ("additionalProperties", "unevaluatedProperties"):
-        instance = error.instance if isinstance(error.instance, dict) else {}
-        known = _known_keys(error.schema)
-        extras = [k for k in instance if k not in known]
-        key = extras[0] if extras else "?"
-        kinds = _conditional_kinds(error.schema).get(str(key))
-        if kinds and isinstance(instance.get("kind"), str):
-            return (
-                (*path, key),
-                f"{key} only applies to {' and '.join(kinds)} entries, "
-                f"not to kind '{instance['kind']}'",
-                "remove it, or check `kind`",
-            )
-        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(known)
-        return (*path, key), f"unknown key '{key}' {inside}", hint
-    if keyword == "required":
-        missing = str(error.message).split("'")[1] if "'" in error.message else error.message
-        return path, f"missing required key '{missing}' {inside}", None
-    if keyword == "type":
-        wanted = error.validator_value
-        words = (
-            " or ".join(_TYPE_WORDS.get(str(w), str(w)) for w in wanted)
-            if isinstance(wanted, list)
-            else _TYPE_WORDS.get(str(wanted), str(wanted))
-        )
-        return path, f"{where} must be {words}, not {error.instance!r}", None
-    if keyword == "enum":
-        options = ", ".join(repr(v) for v in t.cast(list[t.Any], error.validator_value))
-        return path, f"{where} is {error.instance!r}; expected one of {options}", None
-    if keyword == "const":
-        return path, f"{where} must be {error.validator_value!r}, not {error.instance!r}", None
-    if keyword in ("pattern", "format"):
-        described = error.schema.get("description") if isinstance(error.schema, dict) else None
-        hint = described if isinstance(described, str) else None
-        return path, f"{where} value {error.instance!r} is not in the expected form", hint
-    if keyword in ("minItems", "minLength"):
-        least = error.validator_value
-        if keyword == "minItems" and isinstance(least, int) and least > 1:
-            return path, f"{where} must list at least {least} items", None
-        return path, f"{where} must not be empty", None
-    if keyword in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
-        return path, f"{where} value {error.instance!r} is out of range ({error.message})", None
-    if keyword == "uniqueItems":
-        return path, f"{where} lists the same item twice", None
-    if keyword in ("anyOf", "oneOf"):
-        shapes = _shapes(error.validator_value)
-        described = error.schema.get("description") if isinstance(error.schema, dict) else None
-        hint = described if isinstance(described, str) else None
-        if shapes:
-            wanted = ", ".join(shapes[:-1]) + " or " + shapes[-1] if len(shapes) > 1 else shapes[0]
-            return path, f"{where} must be {wanted}, not {error.instance!r}", hint
-        return path, f"{where} value {error.instance!r} does not fit any allowed form", hint
-    if keyword == "not":
-        return path, f"{where} is not allowed here", _not_hint(error)
-    return path, f"{where}: {error.message}", None
-
-
-def _not_hint(error: ValidationError) -> str | None:
-    described = error.schema.get("description") if isinstance(error.schema, dict) else None
-    return described if isinstance(described, str) else None
+    at = _At(path, where, f"in {where}" if path else "at the top level")
+    describer = _DESCRIBERS.get(str(error.validator))
+    if describer is None:
+        return path, f"{where}: {error.message}", None
+    return describer(error, at)
