@@ -52,6 +52,9 @@ class RunOptions:
     """``links --fix``: rewrite permanently redirected URLs in catalog files."""
     stdin: str | None = None
     """The text read from standard input when a path is ``-`` (``links``)."""
+    stdin_filename: Path | None = None
+    """``validate -``: the path the text on standard input stands for (its place in the
+    catalog, for context and messages), as ruff's ``--stdin-filename``."""
     input_format: str = "markdown"
     """How to read ``stdin``: ``markdown``, ``html`` or ``text``."""
     schema_dir: Path | None = None

@@ -206,7 +206,8 @@ def _collect_catalog(options: RunOptions) -> Inputs:
     """Catalog files: load, schema-check; in pull-request mode, read the change."""
     from validator.catalog.loader import load_catalog
 
-    loaded = load_catalog(list(options.paths))
+    paths, texts = _stdin_paths(options)
+    loaded = load_catalog(paths, texts)
     schemas = SchemaSet(options.schema_dir or default_schema_dir())
     findings = list(loaded.findings)
     broken: set[str] = set()
@@ -223,7 +224,7 @@ def _collect_catalog(options: RunOptions) -> Inputs:
         valid=valid,
         catalog=Catalog(entries=valid, licenses=catalog.licenses, root=catalog.root),
         files=loaded.files,
-        context=_context(options, catalog.root, schemas),
+        context=_context(paths, catalog.root, schemas),
     )
     if options.changed_since:
         from validator.github.changes import changed_entry_files
@@ -235,13 +236,22 @@ def _collect_catalog(options: RunOptions) -> Inputs:
     return inputs
 
 
-def _context(options: RunOptions, root: Path | None, schemas: SchemaSet) -> list[Entry]:
+def _stdin_paths(options: RunOptions) -> tuple[list[Path], dict[Path, str]]:
+    """``-`` among the paths is standard input, checked as ``--stdin-filename``."""
+    paths = list(options.paths)
+    if options.stdin is None or Path("-") not in paths:
+        return paths, {}
+    name = options.stdin_filename or Path("<stdin>.yaml")
+    return [name if p == Path("-") else p for p in paths], {name: options.stdin}
+
+
+def _context(paths: list[Path], root: Path | None, schemas: SchemaSet) -> list[Entry]:
     """The catalog's other entries that pass their schema, when only some were given."""
     from validator.catalog.loader import discover, load_context
 
     if root is None:
         return []
-    sources = load_context(root, discover(list(options.paths)))
+    sources = load_context(root, discover([p for p in paths if p.exists()]) + paths)
     return [Entry(source) for source in sources if not schemas.check(source)]
 
 

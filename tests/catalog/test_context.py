@@ -85,3 +85,17 @@ def test_a_duplicate_of_a_context_entry_is_reported_on_the_given_file(catalog: P
     assert code == 1
     assert "duplicate-name" in out
     assert "catalog/models/code/starcoder-copy.yaml" in out
+
+
+def test_an_unsaved_buffer_on_stdin_is_checked_in_its_place(catalog: Path) -> None:
+    # `validate -` read nothing from stdin before (a path named '-' did not exist).
+    name = "catalog/models/code/starchat-alpha.yaml"
+    text = (catalog.parent / name).read_text(encoding="utf-8")
+    runner = CliRunner()
+    clean = runner.invoke(main, ["validate", "-", "--stdin-filename", name], input=text)
+    assert clean.exit_code == 0, clean.output
+    assert "in 1 file (1 entry)" in clean.output
+    edited = text.replace("based_on: [starcoder]", "based_on: [gone]")
+    broken = runner.invoke(main, ["validate", "-", "--stdin-filename", name], input=edited)
+    assert broken.exit_code == 1
+    assert f"{name}\n" in broken.output and "based_on names 'gone'" in broken.output

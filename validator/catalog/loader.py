@@ -13,7 +13,7 @@ import typing as t
 from pathlib import Path
 
 from validator.catalog.model import Catalog, Entry, LicenseBook
-from validator.catalog.source import Source, SourceError, load
+from validator.catalog.source import Source, SourceError, load, parse_text
 from validator.findings import Finding
 
 LICENSES_FILE = "licenses.yaml"
@@ -69,11 +69,14 @@ def walk(folder: Path, suffixes: t.Collection[str] = YAML_SUFFIXES) -> list[Path
     return sorted(found)
 
 
-def discover(paths: list[Path]) -> list[Path]:
-    """All YAML files under ``paths``, sorted, each once."""
+def discover(paths: list[Path], texts: t.Collection[Path] = ()) -> list[Path]:
+    """All YAML files under ``paths``, sorted, each once (``texts``: given as text, from
+    standard input, whether or not a file of that name exists)."""
     found: dict[Path, None] = {}
     for path in paths:
-        if path.is_dir():
+        if path in texts:
+            found.setdefault(path, None)
+        elif path.is_dir():
             for child in walk(path):
                 found.setdefault(child, None)
         elif path.exists():
@@ -158,9 +161,13 @@ def load_context(root: Path, given: t.Collection[Path]) -> list[Source]:
     return sources
 
 
-def load_catalog(paths: list[Path]) -> LoadResult:
-    """Load every catalog file under ``paths``; the license book is found even if not given."""
-    files = discover(paths)
+def load_catalog(paths: list[Path], texts: t.Mapping[Path, str] | None = None) -> LoadResult:
+    """Load every catalog file under ``paths``; the license book is found even if not given.
+
+    ``texts`` gives the content of some paths instead of the disk (``validate -``: an
+    editor's unsaved buffer, named by ``--stdin-filename``)."""
+    texts = texts or {}
+    files = discover(paths, texts)
     findings: list[Finding] = []
     sources: list[Source] = []
     entries: list[Entry] = []
@@ -172,7 +179,7 @@ def load_catalog(paths: list[Path]) -> LoadResult:
     for file in to_load:
         shown = display_path(file)
         try:
-            source = load(file, shown)
+            source = parse_text(texts[file], file, shown) if file in texts else load(file, shown)
         except SourceError as exc:
             # The glossary is reported even when found above the paths given: without
             # it no license id can be checked.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import typing as t
 from pathlib import Path
 
@@ -51,6 +52,12 @@ from validator.selection import SelectionError
 @crawl_options
 @click.option("--schema-dir", type=click.Path(path_type=Path, file_okay=False), hidden=True)
 @click.option(
+    "--stdin-filename",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="With the path '-': the catalog file the text on standard input stands for "
+    "(an editor's unsaved buffer); the rest of the catalog is its context.",
+)
+@click.option(
     "--allow-empty",
     is_flag=True,
     help="Succeed when PATHs hold no file to check (by default that is an error, exit 2).",
@@ -68,6 +75,7 @@ def validate_command(
     config_path: Path | None,
     schema_dir: Path | None,
     allow_empty: bool,
+    stdin_filename: Path | None,
     **crawl: t.Any,
 ) -> None:
     """Check catalog files: YAML, schema and consistency rules (default: ./catalog).
@@ -101,6 +109,8 @@ def validate_command(
         schema_dir=schema_dir,
         allow_empty=allow_empty,
         selection=rules,
+        stdin=sys.stdin.read() if Path("-") in paths else None,
+        stdin_filename=stdin_filename,
     )
     try:
         result = run(options)
