@@ -30,6 +30,7 @@ import sqlite3
 import typing as t
 from pathlib import Path
 
+from validator.catalog.context import given_only, load_context_entries, stdin_paths, with_context
 from validator.catalog.model import Catalog, Entry
 from validator.findings import Finding, LinkResult, Report, RunSummary
 from validator.hub.result import RepoResult
@@ -137,7 +138,8 @@ def run(
     findings = list(inputs.findings)
     ran = {"offline"} if options.command == "validate" else set()
     if "offline" in ran:
-        offline = _given_only(run_offline(_with_context(inputs), today), inputs)
+        full = with_context(inputs.catalog, inputs.context)
+        offline = given_only(run_offline(full, today), inputs.context)
         findings += _with_deletions(offline, inputs.deleted)
         findings += _docs_links(options, inputs)
     online = OnlineOutcome()
@@ -206,7 +208,7 @@ def _collect_catalog(options: RunOptions) -> Inputs:
     """Catalog files: load, schema-check; in pull-request mode, read the change."""
     from validator.catalog.loader import load_catalog
 
-    paths, texts = _stdin_paths(options)
+    paths, texts = stdin_paths(options.paths, options.stdin, options.stdin_filename)
     loaded = load_catalog(paths, texts)
     schemas = SchemaSet(options.schema_dir or default_schema_dir())
     findings = list(loaded.findings)
@@ -224,7 +226,7 @@ def _collect_catalog(options: RunOptions) -> Inputs:
         valid=valid,
         catalog=Catalog(entries=valid, licenses=catalog.licenses, root=catalog.root),
         files=loaded.files,
-        context=_context(paths, catalog.root, schemas),
+        context=load_context_entries(paths, catalog.root, schemas),
     )
     if options.changed_since:
         from validator.github.changes import changed_entry_files
@@ -234,41 +236,6 @@ def _collect_catalog(options: RunOptions) -> Inputs:
         inputs.deleted = set(changes.gone)
         inputs.changed = [e for e in valid if e.path.resolve() in changed]
     return inputs
-
-
-def _stdin_paths(options: RunOptions) -> tuple[list[Path], dict[Path, str]]:
-    """``-`` among the paths is standard input, checked as ``--stdin-filename``."""
-    paths = list(options.paths)
-    if options.stdin is None or Path("-") not in paths:
-        return paths, {}
-    name = options.stdin_filename or Path("<stdin>.yaml")
-    return [name if p == Path("-") else p for p in paths], {name: options.stdin}
-
-
-def _context(paths: list[Path], root: Path | None, schemas: SchemaSet) -> list[Entry]:
-    """The catalog's other entries that pass their schema, when only some were given."""
-    from validator.catalog.loader import discover, load_context
-
-    if root is None:
-        return []
-    sources = load_context(root, discover([p for p in paths if p.exists()]) + paths)
-    return [Entry(source) for source in sources if not schemas.check(source)]
-
-
-def _with_context(inputs: Inputs) -> Catalog:
-    """The catalog the offline rules see: context first, so that a duplicate between a
-    given file and a context file is reported on the given one (the later)."""
-    if not inputs.context:
-        return inputs.catalog
-    catalog = inputs.catalog
-    entries = [*inputs.context, *catalog.entries]
-    return Catalog(entries=entries, licenses=catalog.licenses, root=catalog.root)
-
-
-def _given_only(findings: list[Finding], inputs: Inputs) -> list[Finding]:
-    """Findings about the files given, not about the context around them."""
-    context = {entry.file for entry in inputs.context}
-    return [f for f in findings if f.file not in context] if context else findings
 
 
 def _docs_links(options: RunOptions, inputs: Inputs) -> list[Finding]:

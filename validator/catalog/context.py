@@ -1,0 +1,57 @@
+"""A run over some files of a catalog: the rest of the catalog is read-only context.
+
+A pre-commit hook or an editor passes only the files that changed (or an unsaved
+buffer on standard input), while the references, duplicates and licenses they name
+live in other files. Those other entries are loaded and schema-checked silently, the
+offline rules see them, and only findings about the files given are reported.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from pathlib import Path
+
+from validator.catalog.model import Catalog, Entry
+from validator.findings import Finding
+
+if t.TYPE_CHECKING:
+    from validator.schema import SchemaSet
+
+STDIN_NAME = Path("<stdin>.yaml")
+"""How text on standard input is named when no ``--stdin-filename`` says where it goes."""
+
+
+def stdin_paths(
+    paths: t.Sequence[Path], stdin: str | None, stdin_filename: Path | None
+) -> tuple[list[Path], dict[Path, str]]:
+    """``-`` among ``paths`` is standard input, standing for ``stdin_filename``."""
+    out = list(paths)
+    if stdin is None or Path("-") not in out:
+        return out, {}
+    name = stdin_filename or STDIN_NAME
+    return [name if p == Path("-") else p for p in out], {name: stdin}
+
+
+def load_context_entries(paths: list[Path], root: Path | None, schemas: SchemaSet) -> list[Entry]:
+    """The catalog's other entries that pass their schema, when only some were given."""
+    from validator.catalog.loader import discover, load_context
+
+    if root is None:
+        return []
+    given = discover([p for p in paths if p.exists()]) + paths
+    return [Entry(s) for s in load_context(root, given) if not schemas.check(s)]
+
+
+def with_context(catalog: Catalog, context: list[Entry]) -> Catalog:
+    """The catalog the offline rules see: context first, so that a duplicate between a
+    given file and a context file is reported on the given one (the later)."""
+    if not context:
+        return catalog
+    entries = [*context, *catalog.entries]
+    return Catalog(entries=entries, licenses=catalog.licenses, root=catalog.root)
+
+
+def given_only(findings: list[Finding], context: list[Entry]) -> list[Finding]:
+    """Findings about the files given, not about the context around them."""
+    files = {entry.file for entry in context}
+    return [f for f in findings if f.file not in files] if files else findings
