@@ -13,7 +13,7 @@ people who edit catalog files, and suggests the nearest known key for a typo.
 from __future__ import annotations
 
 import difflib
-import functools
+import hashlib
 import json
 import typing as t
 from pathlib import Path
@@ -52,6 +52,10 @@ def default_schema_dir() -> Path:
     raise SchemaSetupError(f"no schema folder found next to {here}")
 
 
+_VALIDATORS: dict[tuple[str, str], jsonschema.Draft202012Validator] = {}
+"""Built validators by (schema fingerprint, file name); they hold no per-run state."""
+
+
 class SchemaSet:
     """All schemas of one folder, ready to validate entries by kind."""
 
@@ -62,11 +66,14 @@ class SchemaSet:
         files = sorted(folder.glob("*.json"))
         if not files:
             raise SchemaSetupError(f"{folder}: no *.json schema files")
+        digest = hashlib.sha256()
         for file in files:
             try:
-                contents = json.loads(file.read_text(encoding="utf-8"))
+                raw = file.read_bytes()
+                contents = json.loads(raw.decode("utf-8"))
             except (OSError, ValueError) as exc:
                 raise SchemaSetupError(f"{file}: cannot read schema: {exc}") from None
+            digest.update(b"%d:%s%d:%s" % (len(file.name), file.name.encode(), len(raw), raw))
             self._by_name[file.name] = contents
             resource = referencing.Resource.from_contents(
                 contents, default_specification=referencing.jsonschema.DRAFT202012
@@ -75,17 +82,20 @@ class SchemaSet:
         self._registry: referencing.Registry[t.Any] = referencing.Registry().with_resources(
             resources
         )
+        self.fingerprint = digest.hexdigest()  # same schema files, same verdicts
 
-    @functools.cache  # noqa: B019 - one SchemaSet per run; the cache dies with it
     def validator_for(self, name: str) -> jsonschema.Draft202012Validator:
-        """A validator for one schema file, built once per run, with ``$ref`` inlined."""
-        try:
-            schema = self._by_name[name]
-        except KeyError:
-            raise SchemaSetupError(f"{self.folder}: missing {name}") from None
-        resolver = self._registry.resolver(base_uri=schema.get("$id", name))
-        inlined = _inline_refs(schema, resolver, depth=0)
-        return jsonschema.Draft202012Validator(inlined, registry=self._registry)
+        """A validator for one schema file, ``$ref`` inlined, built once per process."""
+        key = (self.fingerprint, name)
+        if key not in _VALIDATORS:
+            try:
+                schema = self._by_name[name]
+            except KeyError:
+                raise SchemaSetupError(f"{self.folder}: missing {name}") from None
+            resolver = self._registry.resolver(base_uri=schema.get("$id", name))
+            inlined = _inline_refs(schema, resolver, depth=0)
+            _VALIDATORS[key] = jsonschema.Draft202012Validator(inlined, registry=self._registry)
+        return _VALIDATORS[key]
 
     def schema_name_for(self, source: Source) -> str | None:
         """Which schema a file is checked against: by ``kind``, else by its folder."""

@@ -99,3 +99,39 @@ def test_an_unsaved_buffer_on_stdin_is_checked_in_its_place(catalog: Path) -> No
     broken = runner.invoke(main, ["validate", "-", "--stdin-filename", name], input=edited)
     assert broken.exit_code == 1
     assert f"{name}\n" in broken.output and "based_on names 'gone'" in broken.output
+
+
+def test_a_context_file_edited_between_runs_of_one_process_is_read_afresh(
+    catalog: Path,
+) -> None:
+    # Context files are remembered per process (an editor validates file after file);
+    # an edit must still be seen by the next run, whether it breaks or mends the file.
+    given = "catalog/models/code/starchat-alpha.yaml"
+    starcoder = catalog / "models" / "code" / "starcoder.yaml"
+    assert _validate(given)[0] == 0
+    _edit(starcoder, "id: starcoder\n", "id: starcoder-renamed\n")
+    code, out = _validate(given)
+    assert code == 1 and "reference-unknown" in out
+    _edit(starcoder, "id: starcoder-renamed\n", "id: starcoder\n")
+    assert _validate(given)[0] == 0
+    _edit(starcoder, "params_b: 15\n", "params_b: fifteen\n")  # now fails its schema
+    code, out = _validate(given)
+    assert code == 1 and "reference-unknown" in out
+
+
+def test_context_remembered_under_one_schema_is_checked_again_under_another(
+    catalog: Path, tmp_path: Path
+) -> None:
+    given = "catalog/models/code/starchat-alpha.yaml"
+    assert _validate(given)[0] == 0
+    schemas = tmp_path / "schemas"
+    shutil.copytree(ROOT / "schema", schemas)
+    model = schemas / "model.schema.json"
+    text = model.read_text(encoding="utf-8")
+    assert text.startswith("{\n")
+    not_starcoder = '"not": {"properties": {"id": {"const": "starcoder"}}, "required": ["id"]},'
+    model.write_text("{" + not_starcoder + text[1:], encoding="utf-8")
+    # Under these schemas starcoder fails and is no longer usable context.
+    code, out = _validate(given, "--schema-dir", str(schemas))
+    assert code == 1 and "reference-unknown" in out, out
+    assert _validate(given)[0] == 0

@@ -12,6 +12,7 @@ import typing as t
 from pathlib import Path
 
 from validator.catalog.model import Catalog, Entry
+from validator.catalog.source import Source, SourceError, parse_text, read_text
 from validator.findings import Finding
 
 if t.TYPE_CHECKING:
@@ -39,7 +40,43 @@ def load_context_entries(paths: list[Path], root: Path | None, schemas: SchemaSe
     if root is None:
         return []
     given = discover([p for p in paths if p.exists()]) + paths
-    return [Entry(s) for s in load_context(root, given) if not schemas.check(s)]
+
+    def read(file: Path, display: str) -> Source:
+        return _conforming(file, display, schemas)
+
+    return [Entry(s) for s in load_context(root, given, read)]
+
+
+_Key = tuple[Path, Path, str, str, str]
+_REMEMBERED: dict[_Key, Source | None] = {}
+"""Context files already parsed and schema-checked in this process (None: unusable), by
+path as given and resolved (the schema may follow the folder), display, schema
+fingerprint and text. An editor or a test session validates file after file of one
+catalog; each run would otherwise parse and check all of its other files again."""
+_REMEMBER_AT_MOST = 4096
+
+
+def _conforming(file: Path, display: str, schemas: SchemaSet) -> Source:
+    """One context file parsed and schema-checked; :class:`SourceError` if it cannot be
+    read or parsed, or does not pass its schema (it is then left out, like a broken one).
+    The text is read every time, so an edited file is parsed and checked afresh."""
+    key = (file, file.resolve(), display, schemas.fingerprint, read_text(file))
+    if key not in _REMEMBERED:
+        if len(_REMEMBERED) >= _REMEMBER_AT_MOST:
+            _REMEMBERED.clear()
+        _REMEMBERED[key] = _parse_and_check(file, display, key[4], schemas)
+    found = _REMEMBERED[key]
+    if found is None:
+        raise SourceError("schema", "unusable as context: unparsable or not its schema's")
+    return found
+
+
+def _parse_and_check(file: Path, display: str, text: str, schemas: SchemaSet) -> Source | None:
+    try:
+        source = parse_text(text, file, display)
+    except SourceError:
+        return None
+    return None if schemas.check(source) else source
 
 
 def with_context(catalog: Catalog, context: list[Entry]) -> Catalog:

@@ -145,7 +145,9 @@ def _no_license_book(entries: list[Entry]) -> list[Finding]:
     ]
 
 
-def load_context(root: Path, given: t.Collection[Path]) -> list[Source]:
+def load_context(
+    root: Path, given: t.Collection[Path], read: t.Callable[[Path, str], Source] = load
+) -> list[Source]:
     """The other entry files under the catalog ``root``: read-only context for a run
     over some of its files (references, duplicates). A file that cannot be read is
     skipped: it is not what was asked about, and a whole-catalog run reports it."""
@@ -155,7 +157,7 @@ def load_context(root: Path, given: t.Collection[Path]) -> list[Source]:
         if file.name == LICENSES_FILE or file.resolve() in skip:
             continue
         try:
-            sources.append(load(file, display_path(file)))
+            sources.append(read(file, display_path(file)))
         except SourceError:
             continue
     return sources

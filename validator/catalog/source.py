@@ -217,6 +217,11 @@ def parse_text(text: str, path: Path, display: str) -> Source:
 def load(path: Path, display: str | None = None) -> Source:
     """Read and parse one file; every failure becomes a :class:`SourceError`."""
     shown = display if display is not None else str(path)
+    return parse_text(read_text(path), path, shown)
+
+
+def read_text(path: Path) -> str:
+    """The text of one catalog file (a regular, small, UTF-8 file), BOM removed."""
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):  # a folder the walk could not list
@@ -242,6 +247,4 @@ def load(path: Path, display: str | None = None) -> Source:
         raise SourceError(
             "file-encoding", f"file is not UTF-8 (byte 0x{raw[exc.start]:02x})", line, column
         ) from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return parse_text(text, path, shown)
+    return text[1:] if text.startswith("\ufeff") else text
