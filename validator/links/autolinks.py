@@ -23,6 +23,7 @@ _START_ANY = re.compile(_BOUNDARY + r"(?:[a-z][a-z0-9+.-]*://|www\.)", re.IGNORE
 _DOMAIN = re.compile(r"^(?:[\w-]+\.)+[\w-]+$|^\[[0-9A-Fa-f:.]+(?:%[\w.-]+)?\]$")
 _ENTITY = re.compile(r"&[a-zA-Z0-9]+;$")
 _TRAILING = "?!.,:*_~'\"`\\"
+_RUN = re.compile(r"[^\s<]*")  # \s is str.isspace
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
@@ -77,9 +78,7 @@ def find_bare_urls(text: str, *, any_scheme: bool = False) -> list[BareUrl]:
     pattern = _START_ANY if any_scheme else _START
     while match := pattern.search(text, pos):
         start = match.start()
-        end = start
-        while end < len(text) and not text[end].isspace() and text[end] != "<":
-            end += 1
+        end = _RUN.match(text, start).end()  # type: ignore[union-attr]  # always matches
         raw = _trim(text[start:end])
         url = _trim(_ESCAPE.sub(r"\1", raw))  # Markdown's \( is a literal (
         pos = max(start + len(raw), match.end())

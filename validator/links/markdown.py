@@ -22,7 +22,9 @@ own line, ``<!-- validator-disable-next-line -->`` for the line after it.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import itertools
 import re
 import typing as t
 
@@ -164,16 +166,27 @@ class _Places:
         self.starts = [0]
         self.bases: list[int] = []
         for i, line in enumerate(content.split("\n")):
-            if i:
-                self.starts.append(self.starts[-1] + len(content.split("\n")[i - 1]) + 1)
+            self.starts.append(self.starts[-1] + len(line) + 1)
             self.bases.append(_base_column(source, first + i, line))
+        self.starts.pop()
 
     def at(self, offset: int) -> tuple[int, int]:
-        index = 0
-        while index + 1 < len(self.starts) and self.starts[index + 1] <= offset:
-            index += 1
+        index = max(bisect.bisect_right(self.starts, offset) - 1, 0)
         base = self.bases[index] if index < len(self.bases) else 0
         return self.first + index + 1, base + offset - self.starts[index] + 1
+
+
+class _Spans:
+    """Sorted ``(start, end, name)`` stretches, asked whether any meets ``[a, b)``."""
+
+    def __init__(self, spans: list[tuple[int, int, str]]) -> None:
+        self.starts = [start for start, _, _ in spans]
+        self.reach = list(itertools.accumulate((end for _, end, _ in spans), max))
+
+    def meets(self, a: int, b: int) -> bool:
+        """Whether a stretch starts before ``b`` and ends after ``a``."""
+        index = bisect.bisect_left(self.starts, b)
+        return index > 0 and self.reach[index - 1] > a
 
 
 def _base_column(source: list[str], index: int, text: str) -> int:
@@ -226,21 +239,20 @@ class _Collector:
         places = _Places(self.source, token.map[0], src)
         spans = sorted(set(env.get("_spans", {}).get(id(src), [])))
         spans += _verbatim_spans(src, spans)
-        hidden = [s for s in spans if s[2] == "verbatim"]
+        hidden = _Spans(sorted(s for s in spans if s[2] == "verbatim"))
         if heading:
             self.anchors.add(self.slugger.slug(_heading_text(token)))
         self._children(token.children or [], places, hidden)
+        taken = _Spans(sorted(spans))
         for bare in find_bare_urls(src):
-            if not any(start < bare.end and bare.offset < end for start, end, _ in spans):
+            if not taken.meets(bare.offset, bare.end):
                 line, column = places.at(bare.offset)
                 self.links.append(MarkdownLink(bare.url, line, column, "bare"))
 
-    def _children(
-        self, children: list[Token], places: _Places, hidden: list[tuple[int, int, str]]
-    ) -> None:
+    def _children(self, children: list[Token], places: _Places, hidden: _Spans) -> None:
         for child in children:
             pos = child.meta.get("pos") if child.meta else None
-            if pos is None or any(start <= pos < end for start, end, _ in hidden):
+            if pos is None or hidden.meets(pos, pos + 1):
                 continue
             line, column = places.at(pos)
             if child.type == "link_open":
