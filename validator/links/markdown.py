@@ -30,6 +30,8 @@ import typing as t
 
 from markdown_it import MarkdownIt
 from markdown_it.helpers import parseLinkLabel
+from markdown_it.rules_core.state_core import StateCore
+from markdown_it.rules_core.text_join import text_join
 from markdown_it.token import Token
 
 from validator.links.anchors import Slugger
@@ -232,12 +234,12 @@ class _Collector:
         self.directives: list[tuple[int, str]] = []
         """``(line, disable|enable|disable-line|disable-next-line)`` comments."""
 
-    def inline(self, token: Token, env: dict[str, t.Any], *, heading: bool) -> None:
+    def inline(self, token: Token, env: t.MutableMapping[str, t.Any], *, heading: bool) -> None:
         if token.map is None:
             return
         src = token.content
         places = _Places(self.source, token.map[0], src)
-        spans = sorted(set(env.get("_spans", {}).get(id(src), [])))
+        spans = sorted(set(env.get("_spans", {}).pop(id(src), [])))
         spans += _verbatim_spans(src, spans)
         hidden = _Spans(sorted(s for s in spans if s[2] == "verbatim"))
         if heading:
@@ -302,20 +304,37 @@ class _Collector:
         return lines
 
 
-def parse_markdown(text: str) -> MarkdownDoc:
-    """Every link of ``text`` with its line and column, and every anchor it defines."""
-    env: dict[str, t.Any] = {}
-    tokens = _MD.parse(text, env)
-    collector = _Collector(text.replace("\r\n", "\n").replace("\r", "\n"))
+def _inline_and_collect(state: StateCore) -> None:
+    """markdown-it's ``inline`` core rule, collecting each block's links as it goes.
+
+    Each inline token's children are parsed, joined as ``text_join`` would, read by the
+    collector and dropped at once, so a page of 100,000 links never holds all of its
+    inline tokens together (only the block tokens).
+    """
+    collector: _Collector | None = state.env.get("_collector")
     heading = False
-    for token in tokens:
+    for token in state.tokens:
         if token.type == "heading_open":
             heading = True
         elif token.type == "inline":
-            collector.inline(token, env, heading=heading)
+            token.children = []
+            state.md.inline.parse(token.content, state.md, state.env, token.children)
+            if collector is not None:
+                text_join(StateCore("", state.md, state.env, [token]))
+                collector.inline(token, state.env, heading=heading)
+                token.children = []
             heading = False
-        elif token.type == "html_block":
+        elif token.type == "html_block" and collector is not None:
             collector.html_block(token)
+
+
+_MD.core.ruler.at("inline", _inline_and_collect)
+
+
+def parse_markdown(text: str) -> MarkdownDoc:
+    """Every link of ``text`` with its line and column, and every anchor it defines."""
+    collector = _Collector(text.replace("\r\n", "\n").replace("\r", "\n"))
+    _MD.parse(text, {"_collector": collector})
     off = collector.disabled_lines()
     links = sorted(
         (link for link in collector.links if link.line not in off),
