@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import typing as t
-import uuid
 
 from validator import __version__
 from validator.findings import Report
@@ -18,25 +17,27 @@ from validator.report.base import Reporter
 JSON_REPORT_VERSION = 1
 
 
-def report_to_dict(report: Report, *, links: t.Any = True) -> dict[str, t.Any]:
+def report_to_dict(report: Report) -> dict[str, t.Any]:
     """The JSON-compatible form of a report (also read back by ``issue sync``).
-
-    ``links=True`` puts the link results in; anything else stands in their place
-    (:class:`JsonReporter` writes them one at a time).
 
     ``runs`` (the cache's run log, this run last) is present only when a crawl used a
     cache; ``hosts`` (per-host crawl figures) only when ``--host-stats`` asked.
     """
+    links = None if report.links is None else [link.to_dict() for link in _links(report)]
+    return _shape(report, [f.to_dict() for f in report.sorted_findings()], links)
+
+
+def _links(report: Report) -> list[t.Any]:
+    return sorted(report.links or [], key=lambda r: r.url)
+
+
+def _shape(report: Report, findings: t.Any, links: t.Any) -> dict[str, t.Any]:
     out = {
         "version": JSON_REPORT_VERSION,
         "tool": {"name": "validator", "version": __version__},
         "summary": report.summary(),
-        "findings": [f.to_dict() for f in report.sorted_findings()],
-        "links": None
-        if report.links is None
-        else [link.to_dict() for link in sorted(report.links, key=lambda r: r.url)]
-        if links is True
-        else links,
+        "findings": findings,
+        "links": links,
         "hub": None
         if report.hub is None
         else [repo.to_dict() for repo in sorted(report.hub, key=lambda r: r.repo)],
@@ -48,6 +49,19 @@ def report_to_dict(report: Report, *, links: t.Any = True) -> dict[str, t.Any]:
     return out
 
 
+_FINDINGS, _LINKS = "\x00findings\x00", "\x00links\x00"
+
+
+def _dumps(value: t.Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def _list(items: t.Iterable[t.Any]) -> str:
+    """A top-level key's list, as ``indent=2`` writes it, one item encoded at a time."""
+    parts = [_dumps(item).replace("\n", "\n    ") for item in items]
+    return "[\n    " + ",\n    ".join(parts) + "\n  ]" if parts else "[]"
+
+
 class JsonReporter(Reporter):
     """Pretty-printed JSON, stable key order, trailing newline."""
 
@@ -56,16 +70,15 @@ class JsonReporter(Reporter):
     def format(self, report: Report) -> str:
         """Render the report as JSON version 1.
 
-        The link results are encoded one at a time (the same bytes as one
-        ``json.dumps`` of the whole report): a crawl of 100,000 URLs would otherwise
-        hold every link as a dict and millions of string pieces at once.
+        The same text as ``json.dumps(report_to_dict(report), indent=2)``, but the long
+        lists (findings, links) are encoded item by item: the whole report never exists
+        as one tree of dicts plus the encoder's millions of pieces.
         """
-        if not report.links:
-            return json.dumps(report_to_dict(report), indent=2, ensure_ascii=False) + "\n"
-        mark = f"links-{uuid.uuid4().hex}"
-        text = json.dumps(report_to_dict(report, links=mark), indent=2, ensure_ascii=False)
-        items = ",\n    ".join(
-            json.dumps(link.to_dict(), indent=2, ensure_ascii=False).replace("\n", "\n    ")
-            for link in sorted(report.links, key=lambda r: r.url)
-        )
-        return text.replace(f'"{mark}"', f"[\n    {items}\n  ]", 1) + "\n"
+        marked = _shape(report, _FINDINGS, None if report.links is None else _LINKS)
+        head, rest = _dumps(marked).split(_dumps(_FINDINGS), 1)
+        findings = _list(f.to_dict() for f in report.sorted_findings())
+        if report.links is None:
+            return head + findings + rest + "\n"
+        middle, tail = rest.split(_dumps(_LINKS), 1)
+        links = _list(link.to_dict() for link in _links(report))
+        return head + findings + middle + links + tail + "\n"
