@@ -9,6 +9,7 @@ import pytest
 
 from validator.github.api import GitHubClient
 
+from ..tls import verifying
 from .fakeapi import FakeGitHub
 
 
@@ -41,7 +42,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def client(fake: FakeGitHub, clock: Clock) -> t.Iterator[GitHubClient]:
-    with httpx.Client(timeout=5.0) as http:
+    with httpx.Client(timeout=5.0, verify=verifying()) as http:
         yield GitHubClient(
             fake.repo,
             token=fake.token,

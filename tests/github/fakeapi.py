@@ -180,6 +180,7 @@ def _handler(fake: FakeGitHub) -> type[http.server.BaseHTTPRequestHandler]:
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms ACK wait
 
         def log_message(self, format: str, *args: t.Any) -> None:  # noqa: A002
             pass

@@ -22,6 +22,7 @@ from validator.github.sync import (
 from validator.report.json import report_to_dict
 
 from ..report.conftest import link_findings
+from ..tls import verifying
 from .conftest import Clock
 from .fakeapi import FakeGitHub
 
@@ -447,7 +448,7 @@ def test_github_enterprise_api_url_with_a_path_prefix(clock: Clock) -> None:
     try:
         for i in range(120):
             fake.add_issue(f"other {i}", "no marker", [LABEL])
-        with httpx.Client(timeout=5.0) as http:
+        with httpx.Client(timeout=5.0, verify=verifying()) as http:
             client = GitHubClient(
                 fake.repo, token=fake.token, api_url=fake.url + "/", client=http, sleep=clock.sleep
             )

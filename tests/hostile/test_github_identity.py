@@ -14,6 +14,7 @@ import pytest
 from tests.github.conftest import Clock
 from tests.github.fakeapi import FakeGitHub
 from tests.github.test_sync import LABEL, dead, night, run
+from tests.tls import verifying
 from validator.github.api import GitHubClient
 from validator.github.sync import MARKER
 
@@ -30,7 +31,7 @@ def fake(request: pytest.FixtureRequest) -> t.Iterator[FakeGitHub]:
 
 @pytest.fixture
 def client(fake: FakeGitHub, clock: Clock) -> t.Iterator[GitHubClient]:
-    with httpx.Client(timeout=5.0) as http:
+    with httpx.Client(timeout=5.0, verify=verifying()) as http:
         yield GitHubClient(
             fake.repo, token=fake.token, api_url=fake.url, client=http,
             sleep=clock.sleep, clock=clock.time,

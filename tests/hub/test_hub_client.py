@@ -12,6 +12,7 @@ import pytest
 import respx
 
 from tests.hub.conftest import RecordingLimiter, RecordingSleep
+from tests.tls import verifying
 from validator.hub import HubClient, HubResponse, HubSettings, RateLimit, RepoVerdict
 from validator.hub.cache import CachedResponse, EtagCache
 from validator.hub.outcome import problem_of
@@ -26,7 +27,7 @@ def client(
     limiter: RecordingLimiter | None = None,
     cache: EtagCache | None = None,
 ) -> tuple[HubClient, httpx.AsyncClient]:
-    http = httpx.AsyncClient()
+    http = httpx.AsyncClient(verify=verifying())
     hub = HubClient(
         settings or HubSettings(endpoint=EP, token="hf_secret"),
         http,

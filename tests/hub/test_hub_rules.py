@@ -13,6 +13,7 @@ import pytest
 import respx
 
 from tests.hub.conftest import RecordingLimiter, RecordingSleep, load_licenses
+from tests.tls import verifying
 from validator.catalog.model import Entry
 from validator.catalog.source import parse_text
 from validator.findings import Finding, Severity
@@ -80,7 +81,7 @@ def mock_repo(
 
 def check(*entries: Entry) -> HubOutcome:
     async def main() -> HubOutcome:
-        async with httpx.AsyncClient() as http:
+        async with httpx.AsyncClient(verify=verifying()) as http:
             return await check_catalog_hub(
                 list(entries), load_licenses(), HubSettings(endpoint=EP), client=http,
                 sleep=RecordingSleep(), limiter=RecordingLimiter(),
