@@ -158,36 +158,43 @@ def _finding_key(finding: Finding) -> str:
     return json.dumps(finding.to_dict(), sort_keys=True, ensure_ascii=False, default=str)
 
 
+_T = t.TypeVar("_T")
+
+
+def _union(parts: t.Iterable[t.Sequence[_T] | None], key: t.Callable[[_T], str]) -> list[_T] | None:
+    """Each item once (the first shard's copy), sorted by ``key``; ``None`` when no
+    shard carried the list at all (that check did not run)."""
+    merged: dict[str, _T] | None = None
+    for part in parts:
+        if part is None:
+            continue
+        merged = merged if merged is not None else {}
+        for item in part:
+            merged.setdefault(key(item), item)
+    return None if merged is None else [merged[k] for k in sorted(merged)]
+
+
+def _merged_hosts(reports: t.Sequence[Report]) -> dict[str, dict[str, int | float]] | None:
+    tables = [r.hosts for r in reports if r.hosts is not None]
+    return {host: row for table in tables for host, row in table.items()} if tables else None
+
+
 def merge_reports(reports: t.Sequence[Report]) -> Report:
     """One report from several shard reports (see the module docstring)."""
     findings: dict[str, Finding] = {}
-    links: dict[str, LinkResult] | None = None
-    hub: dict[str, RepoResult] | None = None
-    hosts: dict[str, dict[str, int | float]] | None = None
     for report in reports:
         for finding in report.findings:
             findings.setdefault(_finding_key(finding), finding)
-        if report.links is not None:
-            links = links if links is not None else {}
-            for link in report.links:
-                links.setdefault(link.url, link)
-        if report.hub is not None:
-            hub = hub if hub is not None else {}
-            for repo in report.hub:
-                hub.setdefault(repo.repo, repo)
-        if report.hosts is not None:
-            hosts = {**(hosts or {}), **report.hosts}
     unavailable = [r.network_unavailable for r in reports]
     logs = [r.runs for r in reports if r.runs is not None]
-    merged = Report(
+    return Report(
         findings=sorted(findings.values(), key=Finding.sort_key),
-        links=None if links is None else sorted(links.values(), key=lambda r: r.url),
-        hub=None if hub is None else sorted(hub.values(), key=lambda r: r.repo),
+        links=_union((r.links for r in reports), lambda link: link.url),
+        hub=_union((r.hub for r in reports), lambda repo: repo.repo),
         files_checked=max((r.files_checked for r in reports), default=0),
         entries_checked=max((r.entries_checked for r in reports), default=0),
         network_unavailable=unavailable[0] if unavailable and all(unavailable) else None,
         waived=max((r.waived for r in reports), default=0),
-        hosts=hosts,
+        hosts=_merged_hosts(reports),
         runs=merge_runs(logs) if logs else None,
     )
-    return merged
