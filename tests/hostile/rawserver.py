@@ -71,6 +71,9 @@ class RawServer:
         server = socketserver.ThreadingTCPServer((address, 0), _Handler, bind_and_activate=False)
         server.daemon_threads = True
         server.allow_reuse_address = True
+        # socketserver listens with a backlog of 5: a crawl opening more connections at
+        # once has a SYN dropped and waits the kernel's 1 s retransmission timeout.
+        server.request_queue_size = 128
         server.server_bind()
         server.server_activate()
         self._servers.append(server)

@@ -102,7 +102,7 @@ class FakeHub:
         class Handler(_Handler):
             fake = hub
 
-        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -136,6 +136,10 @@ class FakeHub:
 
 _API = re.compile(r"^/api/(models|datasets)/([^/]+/[^/]+?)(/commits/main)?/?$")
 _RESOLVE = re.compile(r"^/(datasets/)?([^/]+/[^/]+)/resolve/main/(.+)$")
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    request_queue_size = 128  # not 5: concurrent checks would wait 1 s for a dropped SYN
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
