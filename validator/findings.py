@@ -161,10 +161,14 @@ class LinkResult:
     locations: tuple[Location, ...] = ()
     history: LinkHistory | None = None
     """Failure history from the cache; ``None`` when no history was attached."""
+    answered_by: str | None = None
+    """The Hub API answer this verdict comes from (``GET <url> -> 200``) when the Hub
+    check had already asked about the repo, so the URL itself was not requested."""
 
     def to_dict(self) -> dict[str, t.Any]:
-        """JSON form (the ``links`` items of the JSON report, version 1)."""
-        return {
+        """JSON form (the ``links`` items of the JSON report, version 1;
+        ``answered_by`` only when set)."""
+        out: dict[str, t.Any] = {
             "url": self.url,
             "verdict": self.verdict.value,
             "status": self.status,
@@ -176,6 +180,9 @@ class LinkResult:
             "history": self.history.to_dict() if self.history else {},
             "locations": [loc.to_dict() for loc in self.locations],
         }
+        if self.answered_by:
+            out["answered_by"] = self.answered_by
+        return out
 
 
 @dataclasses.dataclass(frozen=True)
@@ -233,6 +240,8 @@ class Report:
     """The run log from the cache (oldest first, this run last) when a crawl used one."""
     hosts: dict[str, dict[str, int | float]] | None = None
     """Per-host crawl figures (``--host-stats``), by host name; ``None`` when not asked."""
+    saved_requests: int = 0
+    """Links not requested because the Hub check had already answered for them."""
 
     def add(self, finding: Finding) -> None:
         """Record one finding."""
@@ -288,6 +297,8 @@ class Report:
             for link in self.links:
                 verdicts[link.verdict.value] += 1
             out["links"] = {"checked": len(self.links), "verdicts": verdicts}
+            if self.saved_requests:
+                out["links"]["saved_requests"] = self.saved_requests
         if self.hub is not None:
             repos: dict[str, int] = {}
             for repo in self.hub:

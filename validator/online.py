@@ -16,8 +16,10 @@ from validator.options import RunOptions
 from validator.pipeline import CacheError, OnlineOutcome, OnlineTargets
 
 if t.TYPE_CHECKING:
+    from validator.findings import LinkResult
     from validator.http.settings import CrawlSettings
     from validator.hub.settings import HubSettings
+    from validator.links.checker import Handover
     from validator.links.extract import LinkRef
 
 
@@ -71,6 +73,7 @@ async def _online(
     run_hub = options.hub and hub_settings is not None and owns(shard, hub_settings.endpoint)
     failures: list[Exception] = []
     unavailable: dict[str, str] = {}
+    handover, hand_over = _handover(targets) if options.links and run_hub else (None, None)
     # One limiter for both parts: the crawl fetches huggingface.co model pages while the
     # Hub check asks huggingface.co/api, and the per-host limits are for the host.
     limiter = settings.limiter()
@@ -82,13 +85,16 @@ async def _online(
         root = settings.root_dir if settings.root_dir is not None else Path.cwd()
         local = LocalLinks(root=root, anchors=targets.anchors)
         try:
-            result = await check_links(refs, settings, limiter=limiter, local=local)
+            result = await check_links(
+                refs, settings, limiter=limiter, local=local, handover=handover
+            )
         except (OSError, sqlite3.Error) as exc:  # cannot create it, not a database, locked
             path = settings.resolved_cache_path()
             failures.append(CacheError(f"cannot use the cache at {path}: {exc}"))
             return
         outcome.links = result.results
         outcome.runs = result.runs
+        outcome.saved_requests = result.saved_requests
         outcome.findings.extend(result.findings)
         outcome.families.add("links")
         if result.network_unavailable:
@@ -100,10 +106,16 @@ async def _online(
 
         assert hub_settings is not None
         licenses = targets.catalog.licenses
-        async with standalone_client(hub_settings, settings.resolver) as http:
-            result = await check_catalog_hub(
-                entries, licenses, hub_settings, client=http, limiter=limiter
-            )
+        answers: dict[str, LinkResult] = {}
+        try:
+            async with standalone_client(hub_settings, settings.resolver) as http:
+                result = await check_catalog_hub(
+                    entries, licenses, hub_settings, client=http, limiter=limiter
+                )
+            answers = result.links
+        finally:
+            if hand_over is not None:
+                hand_over(answers)  # the crawl never waits for an answer that cannot come
         outcome.findings.extend(result.findings)
         outcome.hub = sorted(result.repos, key=lambda r: r.repo)
         outcome.families.add("hub")
@@ -124,6 +136,34 @@ async def _online(
         # host proves the network is there, and its failures are real findings.
         outcome.network_unavailable = unavailable.get("links") or unavailable["hub"]
     return outcome
+
+
+def _handover(
+    targets: OnlineTargets,
+) -> tuple[Handover, t.Callable[[t.Mapping[str, LinkResult]], None]]:
+    """What the Hub check will answer for the crawl, and the call that hands it over.
+
+    The crawl requests every other URL first and waits for the Hub's answers only for
+    the checkpoint and dataset URLs the Hub check asks about (one request per fact).
+    """
+    import anyio
+
+    from validator.hub.repos import collect_refs
+    from validator.links.checker import Handover
+
+    done = anyio.Event()
+    answers: dict[str, LinkResult] = {}
+
+    def hand_over(known: t.Mapping[str, LinkResult]) -> None:
+        answers.update(known)
+        done.set()
+
+    async def wait() -> dict[str, LinkResult]:
+        await done.wait()
+        return answers
+
+    urls = frozenset(ref.url for ref in collect_refs(targets.entries))
+    return Handover(urls, wait), hand_over
 
 
 def _shard_refs(

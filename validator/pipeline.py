@@ -97,6 +97,8 @@ class OnlineOutcome:
     runs: list[RunSummary] | None = None
     hosts: dict[str, dict[str, int | float]] | None = None
     """Per-host crawl figures, when ``--host-stats`` asked."""
+    saved_requests: int = 0
+    """Links whose verdict came from the Hub check's answer instead of a request."""
     families: set[str] = dataclasses.field(default_factory=set)
     """Rule families that ran (``links``, ``hub``), for waiver bookkeeping."""
     entries: set[str] = dataclasses.field(default_factory=set)
@@ -170,6 +172,7 @@ def run(
         entries=[(entry.file, entry.id) for entry in inputs.entries],
         runs=online.runs,
         hosts=online.hosts,
+        saved_requests=online.saved_requests,
     )
     if options.fix_from_hub:
         from validator.hub import apply_hub_fixes

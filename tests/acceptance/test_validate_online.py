@@ -12,12 +12,14 @@ import json
 import shutil
 import subprocess
 import typing as t
+from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
 
-from tests.hub.fakehub.server import FakeHub
+from tests.hub.fakehub.server import FakeHub, load_repos
 from validator.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -190,3 +192,41 @@ def test_fix_from_hub_writes_the_hub_value_and_keeps_the_rest(
     # The run that fixed it still reports what it found; the next run is clean of it.
     code, report, _ = run(str(catalog), "--online", "--no-links", *FAST, "--max-retries", "1")
     assert "hub-license-mismatch" not in {f["rule"] for f in report["findings"]}
+
+
+def test_one_request_per_fact_the_crawl_takes_the_hub_answers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The bundled catalog's huggingface.co URLs are remapped onto the fake Hub, so the
+    # crawl and the Hub check talk to one host, as they do in production.
+    monkeypatch.chdir(ROOT)
+    repos = load_repos()
+    for repo in repos.values():
+        repo.plant.pop("429", None)  # a retry after 429 asks again on purpose
+    with FakeHub(repos) as hub:
+        monkeypatch.setenv("HF_ENDPOINT", hub.endpoint)
+        remap = rf"https://huggingface\.co/ {hub.endpoint}/"
+        only_hub = r"^https?://(?!127\.0\.0\.1)"
+        _, report, _ = run("catalog", "--online", *FAST, "--remap", remap, "--exclude", only_hub)
+        seen = [(s.method, urlsplit(s.path).path, urlsplit(s.path).query) for s in hub.seen]
+    repeated = [req for req, n in Counter(seen).items() if n > 1]
+    assert repeated == []  # no request to the Hub host twice
+    answered = [link for link in report["links"] if "answered_by" in link]
+    paths = {path for _method, path, _query in seen}
+    for link in answered:
+        page = urlsplit(link["url"]).path
+        assert page not in paths  # the checkpoint page was never requested
+        assert link["answered_by"].startswith(f"GET {hub.endpoint}/api/")
+        assert link["history"]["last_checked"]  # judged this run, history kept
+    assert "/api/datasets/OpenAssistant/oasst1" in paths
+    assert len(answered) == 25  # 20 model + 5 dataset checkpoints, the gated one too
+    assert report["summary"]["links"]["saved_requests"] == len(answered)
+    crawled = [link for link in report["links"] if link["verdict"] != "skipped"]
+    assert len(crawled) > len(answered)  # other pages on the host were still crawled
+
+
+def test_nothing_saved_says_nothing(fake_hub: FakeHub) -> None:
+    # Without the Hub check there is nothing to hand over: no figure in the summary.
+    only_hub = r"^https?://(?!127\.0\.0\.1)"
+    _, report, _ = run("catalog", "--online", "--no-hub", *FAST, "--exclude", only_hub)
+    assert "saved_requests" not in report["summary"]["links"]

@@ -33,7 +33,7 @@ from validator.hub.repos import RepoId, RepoKind, RepoRef, collect_refs
 from validator.hub.result import RepoPlace
 from validator.hub.rules import context_findings, params_findings, release_findings
 from validator.hub.settings import HubSettings
-from validator.hub.verdicts import org_result, place_of, repo_findings, repo_result
+from validator.hub.verdicts import link_result, org_result, place_of, repo_findings, repo_result
 
 
 def _open_cache(settings: HubSettings) -> EtagCache | None:
@@ -99,6 +99,9 @@ async def check_catalog_hub(
     for ref in repo_refs:
         places.setdefault(ref.repo, []).append(place_of(ref))
         outcome.findings.extend(repo_findings(ref, states[ref.repo]))
+        answer = link_result(ref, states[ref.repo])
+        if answer is not None:
+            outcome.links[ref.url] = answer
     for entry in entries:
         outcome.findings.extend(_fact_findings(entry, repo_refs, states, licenses))
     outcome.repos.extend(org_result(ref) for ref in org_refs)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from validator.findings import Finding
+from validator.findings import Finding, LinkResult
 from validator.hub.client import HubResponse
 from validator.hub.result import RepoPlace, RepoResult, RepoVerdict
 
@@ -56,6 +56,9 @@ class HubOutcome:
     """A sentence when the endpoint could not be reached at all (then no repo is
     called missing or unavailable: nothing was learnt)."""
     requests: int = 0
+    links: dict[str, LinkResult] = dataclasses.field(default_factory=dict)
+    """What the answers say of each catalog checkpoint/dataset URL as a link, by URL
+    (:func:`~validator.hub.verdicts.link_result`): the crawl need not ask again."""
 
     def verdicts(self) -> dict[str, str]:
         """Repo id to verdict value: handy for summaries and tests."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import typing as t
 
 from validator.catalog.source import json_path
-from validator.findings import Finding
+from validator.findings import Finding, LinkResult, Verdict
 from validator.hub.fetch import RepoState
 from validator.hub.repos import RepoId, RepoKind, RepoRef
 from validator.hub.result import RepoPlace, RepoResult, RepoVerdict
@@ -123,3 +123,31 @@ def repo_result(repo: RepoId, state: RepoState, places: t.Sequence[RepoPlace]) -
         new_id=state.new_id, status=state.status, detail=detail, gated=state.gated,
         places=tuple(places), checks=tuple(checks),
     )  # fmt: skip
+
+
+def link_result(ref: RepoRef, state: RepoState) -> LinkResult | None:
+    """What the Hub's answer about a repo says of ``ref.url`` as a link, or ``None``
+    when it says nothing sure (disabled, rate-limited, an error, a fragment to look
+    for in the page): then the crawl asks the URL itself.
+
+    The repo's card was read (ok, gated files, renamed: the Hub redirects an old id
+    with a 307, reference §1.5, which a link check follows without a finding), or the
+    API called it missing (a dead link). ``answered_by`` names the answer.
+    """
+    verdict, detail = state.verdict_now()
+    if "#" in ref.url:
+        return None
+    answered_by = f"GET {state.api_url} -> {state.status}"
+    if verdict is RepoVerdict.MISSING:
+        error = f"the Hub API answered {detail}"
+        return LinkResult(ref.url, Verdict.DEAD, status=state.status, error=error,
+                          answered_by=answered_by)  # fmt: skip
+    if state.facts is None or verdict not in (
+        RepoVerdict.OK, RepoVerdict.GATED, RepoVerdict.RENAMED
+    ):  # fmt: skip
+        return None
+    if verdict is RepoVerdict.RENAMED and state.new_id:
+        new_url = ref.url.replace(f"/{state.repo.id}", f"/{state.new_id}", 1)
+        return LinkResult(ref.url, Verdict.OK, status=state.status, final_url=new_url,
+                          redirects=((307, new_url),), answered_by=answered_by)  # fmt: skip
+    return LinkResult(ref.url, Verdict.OK, status=state.status, answered_by=answered_by)

@@ -7,6 +7,11 @@ per occurrence (:mod:`~validator.links.verdicts`).
 
 When not one host answered and some failures were network-level (no DNS, no route),
 the run reports ``network_unavailable`` and calls nothing dead.
+
+In ``validate --online`` the Hub check asks the API about every checkpoint and dataset
+repo; a :class:`Handover` lets the crawl take those answers instead of requesting the
+same URLs again (one request per fact): those URLs are crawled last, and only when the
+Hub check had nothing sure to say about them.
 """
 
 from __future__ import annotations
@@ -32,6 +37,16 @@ from validator.links.schedule import host_of
 from validator.links.verdicts import finding_for
 
 
+@dataclasses.dataclass(frozen=True)
+class Handover:
+    """URLs another check answers this run, and how to wait for its answers."""
+
+    urls: frozenset[str]
+    """The URLs (as written, before ``--remap``) the other check will answer."""
+    answers: t.Callable[[], t.Awaitable[t.Mapping[str, LinkResult]]]
+    """Waits for the other check; its verdict per URL (those it is sure of)."""
+
+
 @dataclasses.dataclass
 class LinkOutcome:
     """What a crawl found: one result per distinct URL and findings per occurrence."""
@@ -45,6 +60,8 @@ class LinkOutcome:
     (:meth:`validator.http.HostLimiter.stats`)."""
     runs: list[RunSummary] | None = None
     """The cache's run log, this run last (``None`` without a cache)."""
+    saved_requests: int = 0
+    """URLs not requested because a :class:`Handover` answered them."""
 
     @property
     def failed(self) -> bool:
@@ -101,26 +118,44 @@ async def check_links(
     now: float | None = None,
     sleep: Sleep | None = None,
     local: LocalLinks | None = None,
+    handover: Handover | None = None,
 ) -> LinkOutcome:
     """Check every distinct URL of ``refs``; results, findings and network status.
 
     ``now`` is the wall-clock time the history records; ``sleep`` is the crawler's
     retry wait (default: :func:`validator.timing.sleep`). Links that need no
     network (local files, anchors, ``mailto:``) are judged first by ``local``
-    (:mod:`validator.links.offline`); only http(s) URLs are crawled.
+    (:mod:`validator.links.offline`); only http(s) URLs are crawled. ``handover``:
+    URLs whose verdict another check supplies (see the module docstring).
     """
     filters = UrlFilters.from_settings(settings)
     refs = [_rewritten(ref, filters) for ref in refs]
     offline = judge_offline(refs, local, filters)
     by_url = _distinct(offline.web)
     wall = time.time() if now is None else now
+    if handover is not None:
+        handover = _rewritten_handover(handover, filters)
     run = await _crawl_remembered(
-        list(by_url), settings, wall, client=client, limiter=limiter, sleep=sleep
+        list(by_url), settings, wall, client=client, limiter=limiter, sleep=sleep, handover=handover
     )
     results, findings = _per_place(by_url, run, settings.fail_after)
     results.extend(offline.results)
     findings.extend(offline.findings)
-    return LinkOutcome(results, findings, run.unavailable, run.stats, run.runs)
+    return LinkOutcome(results, findings, run.unavailable, run.stats, run.runs, run.saved)
+
+
+def _rewritten_handover(handover: Handover, filters: UrlFilters) -> Handover:
+    """``handover`` keyed by the URLs as crawled (after ``--base-url``/``--remap``)."""
+
+    async def answers() -> dict[str, LinkResult]:
+        known = await handover.answers()
+        out: dict[str, LinkResult] = {}
+        for url, result in known.items():
+            new = filters.rewrite(url)
+            out[new] = result if new == url else dataclasses.replace(result, url=new)
+        return out
+
+    return Handover(frozenset(filters.rewrite(u) for u in handover.urls), answers)
 
 
 @dataclasses.dataclass
@@ -131,6 +166,7 @@ class _Run:
     unavailable: str | None
     stats: dict[str, dict[str, int | float]]
     runs: list[RunSummary] | None
+    saved: int = 0
 
 
 async def _crawl_remembered(
@@ -141,6 +177,7 @@ async def _crawl_remembered(
     client: httpx.AsyncClient | None,
     limiter: HostLimiter | None,
     sleep: Sleep | None,
+    handover: Handover | None = None,
 ) -> _Run:
     """Reuse fresh successes, crawl the rest, attach and store the history."""
     cache = None if settings.no_cache else Cache(settings.resolved_cache_path())
@@ -149,20 +186,27 @@ async def _crawl_remembered(
         reused = reusable(records, wall, settings.cache_ttl)
         todo = [url for url in urls if url not in reused]
         head = HeadPolicy.load(cache, {host_of(u) for u in todo}) if cache else HeadPolicy()
-        probes, stats = await crawl(
-            todo,
-            settings,
-            client=client,
-            limiter=limiter,
-            sleep=sleep,
-            history=records,
-            head=head,
-        )
+        limiter = limiter if limiter is not None else settings.limiter()
+
+        async def crawl_some(some: list[str]) -> dict[str, Probe]:
+            probes, _stats = await crawl(
+                some,
+                settings,
+                client=client,
+                limiter=limiter,
+                sleep=sleep,
+                history=records,
+                head=head,
+            )
+            return probes
+
+        probes, answered = await _crawl_handed_over(todo, handover, crawl_some)
+        stats = limiter.stats()
         if cache:
             head.save(cache)
-        unavailable = network_unavailable(probes.values())
+        unavailable = None if answered else network_unavailable(probes.values())
         fetched = _unjudged(probes) if unavailable else {u: p.result for u, p in probes.items()}
-        raw = {**fetched, **reused}
+        raw = {**fetched, **answered, **reused}
         with_history, to_store = apply_history(
             raw, records, wall, reused=reused, judged=not unavailable
         )
@@ -172,7 +216,28 @@ async def _crawl_remembered(
     finally:
         if cache:
             cache.close()
-    return _Run(with_history, unavailable, stats, runs)
+    return _Run(with_history, unavailable, stats, runs, len(answered))
+
+
+async def _crawl_handed_over(
+    todo: list[str],
+    handover: Handover | None,
+    crawl_some: t.Callable[[list[str]], t.Awaitable[dict[str, Probe]]],
+) -> tuple[dict[str, Probe], dict[str, LinkResult]]:
+    """Crawl ``todo``: first what no one else answers, then (after the handover's
+    answers arrive) only the handed-over URLs left unanswered. The probes, and the
+    results taken from the answers."""
+    if handover is None:
+        return await crawl_some(todo), {}
+    first = [u for u in todo if u not in handover.urls]
+    later = [u for u in todo if u in handover.urls]
+    probes = await crawl_some(first) if first else {}
+    known = await handover.answers() if later else {}
+    answered = {u: known[u] for u in later if u in known}
+    rest = [u for u in later if u not in answered]
+    if rest:
+        probes.update(await crawl_some(rest))
+    return probes, answered
 
 
 def _run_log(

@@ -71,6 +71,8 @@ def finding_for(
         "verdict": result.verdict.value,
         "status": result.status,
     }
+    if result.answered_by:
+        evidence["answered_by"] = result.answered_by
     history = result.history
     if history is not None:
         evidence["history"] = history.to_dict()

@@ -199,6 +199,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------------ routes
 
+    def do_HEAD(self) -> None:  # noqa: N802
+        # The Hub check never sends HEAD; a link crawl may. Seen, then refused as
+        # the stdlib server always did, so tests can count every request.
+        self.fake.seen.append(Seen("HEAD", self.path, dict(self.headers.items())))
+        self.send_error(501, "Unsupported method ('HEAD')")
+
     def do_GET(self) -> None:  # noqa: N802
         parts = urlsplit(self.path)
         self.fake.seen.append(Seen("GET", self.path, dict(self.headers.items())))
