@@ -185,6 +185,21 @@ def test_planted_cases(fake_hub: FakeHub, sleep: RecordingSleep, limiter: Record
     assert late.evidence["url"].endswith("/commits/main?p=2")
     # 429-always asked for 601 s: given up at once, nothing slept that long
     assert all(w <= settings.max_wait for w in sleep.waits)
+    # what the answers say of the checkpoint URLs as links (the crawl asks no more)
+    links = outcome.links
+
+    def link(entry: str, index: int = 0) -> tuple[str, int | None, str | None] | None:
+        result = links.get(e[entry].data["checkpoints"][index]["url"])
+        return (result.verdict.value, result.status, result.final_url) if result else None
+
+    assert link("planted-missing") == ("dead", 401, None)
+    assert link("planted-missing", 1) == ("dead", 404, None)
+    assert link("planted-renamed") == ("ok", 200, "https://huggingface.co/planted/new-name")
+    assert link("planted-gated") == ("ok", 200, None)  # the page is there, its files gated
+    assert link("planted-disabled") is None  # nothing sure about the page: crawled
+    assert link("planted-rate-limits", 1) is None
+    missing = links[e["planted-missing"].data["checkpoints"][0]["url"]]
+    assert missing.answered_by == f"GET {fake_hub.endpoint}/api/models/planted/missing-401 -> 401"
 
 
 def test_hf_endpoint_and_token_from_environment(
