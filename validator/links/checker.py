@@ -17,13 +17,14 @@ Hub check had nothing sure to say about them.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 import typing as t
 
 import httpx
 
 from validator.findings import Finding, LinkResult, Location, RunSummary, Severity, Verdict
-from validator.http import Cache, CrawlSettings, HostLimiter
+from validator.http import Cache, CrawlSettings, HostLimiter, LinkRecord
 from validator.links import runlog
 from validator.links.crawl import Probe, Sleep
 from validator.links.extract import LinkRef
@@ -135,6 +136,8 @@ async def check_links(
     wall = time.time() if now is None else now
     if handover is not None:
         handover = _rewritten_handover(handover, filters)
+    if limiter is None:  # one for the run: a hand-over may crawl twice
+        limiter = settings.limiter()
     run = await _crawl_remembered(
         list(by_url), settings, wall, client=client, limiter=limiter, sleep=sleep, handover=handover
     )
@@ -175,7 +178,7 @@ async def _crawl_remembered(
     wall: float,
     *,
     client: httpx.AsyncClient | None,
-    limiter: HostLimiter | None,
+    limiter: HostLimiter,
     sleep: Sleep | None,
     handover: Handover | None = None,
 ) -> _Run:
@@ -186,25 +189,21 @@ async def _crawl_remembered(
         reused = reusable(records, wall, settings.cache_ttl)
         todo = [url for url in urls if url not in reused]
         head = HeadPolicy.load(cache, {host_of(u) for u in todo}) if cache else HeadPolicy()
-        limiter = limiter if limiter is not None else settings.limiter()
-
-        async def crawl_some(some: list[str]) -> dict[str, Probe]:
-            probes, _stats = await crawl(
-                some,
-                settings,
-                client=client,
-                limiter=limiter,
-                sleep=sleep,
-                history=records,
-                head=head,
-            )
-            return probes
-
+        crawl_some = functools.partial(
+            _crawl_probes,
+            settings=settings,
+            client=client,
+            limiter=limiter,
+            sleep=sleep,
+            history=records,
+            head=head,
+        )
         probes, answered = await _crawl_handed_over(todo, handover, crawl_some)
         stats = limiter.stats()
         if cache:
             head.save(cache)
-        unavailable = None if answered else network_unavailable(probes.values())
+        # an answer from the Hub proves the network is there
+        unavailable = network_unavailable(probes.values()) if not answered else None
         fetched = _unjudged(probes) if unavailable else {u: p.result for u, p in probes.items()}
         raw = {**fetched, **answered, **reused}
         with_history, to_store = apply_history(
@@ -217,6 +216,23 @@ async def _crawl_remembered(
         if cache:
             cache.close()
     return _Run(with_history, unavailable, stats, runs, len(answered))
+
+
+async def _crawl_probes(
+    urls: list[str],
+    *,
+    settings: CrawlSettings,
+    client: httpx.AsyncClient | None,
+    limiter: HostLimiter,
+    sleep: Sleep | None,
+    history: t.Mapping[str, LinkRecord],
+    head: HeadPolicy,
+) -> dict[str, Probe]:
+    """One crawl's probes (host figures come from the run's ``limiter`` afterwards)."""
+    probes, _stats = await crawl(
+        urls, settings, client=client, limiter=limiter, sleep=sleep, history=history, head=head
+    )
+    return probes
 
 
 async def _crawl_handed_over(
