@@ -75,6 +75,7 @@ def _link(data: t.Mapping[str, t.Any]) -> LinkResult:
         attempts=int(data.get("attempts") or 0),
         elapsed_ms=int(data.get("elapsed_ms") or 0),
         error=data.get("error"),
+        answered_by=data.get("answered_by"),
         locations=tuple(Location(**loc) for loc in data.get("locations") or ()),
         history=LinkHistory(**history) if history else None,
     )
@@ -112,9 +113,16 @@ def report_from_dict(data: t.Any) -> Report:
             waived=int(summary.get("waived") or 0),
             hosts=data.get("hosts"),
             runs=_runs(data.get("runs")),
+            saved_requests=_saved_requests(summary),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ValueError(f"malformed report: {type(exc).__name__}: {exc}") from None
+
+
+def _saved_requests(summary: t.Mapping[str, t.Any]) -> int:
+    """Crawl requests the Hub's answers made unnecessary (absent when none were)."""
+    links = summary.get("links") or {}
+    return int(links.get("saved_requests") or 0)
 
 
 def _runs(data: t.Any) -> list[RunSummary] | None:
@@ -197,4 +205,5 @@ def merge_reports(reports: t.Sequence[Report]) -> Report:
         waived=max((r.waived for r in reports), default=0),
         hosts=_merged_hosts(reports),
         runs=merge_runs(logs) if logs else None,
+        saved_requests=sum(r.saved_requests for r in reports),
     )
