@@ -96,4 +96,6 @@ class TextReporter(Reporter):
         elif report.links is not None:
             failing = len(report.failing_links())
             text += f"; {_plural(len(report.links), 'link')} checked, {failing} failing"
+            if report.saved_requests:
+                text += f" ({report.saved_requests} answered by the Hub check)"
         return text

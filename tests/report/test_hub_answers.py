@@ -1,5 +1,5 @@
-"""report merge keeps what the Hub answered for the crawl: ``answered_by`` on each link
-and the summary's ``saved_requests``, summed over the shards."""
+"""What the Hub answered for the crawl stays visible: ``answered_by`` on each link and
+the summary's ``saved_requests`` (summed over merged shards, said in the text summary)."""
 
 from __future__ import annotations
 
@@ -39,3 +39,12 @@ def test_merge_sums_saved_requests_and_keeps_answered_by() -> None:
 def test_merge_of_shards_that_saved_nothing_says_nothing() -> None:
     merged = merge_reports([_round_trip(_shard("https://x.example/", 0, None))])
     assert "saved_requests" not in merged.summary()["links"]
+
+
+def test_text_summary_says_how_many_links_the_hub_answered() -> None:
+    from validator.report.text import TextReporter
+
+    saved = TextReporter().format(_shard("https://huggingface.co/o/a", 1, "GET x -> 200"))
+    assert saved.rstrip().endswith("1 link checked, 0 failing (1 answered by the Hub check)")
+    none = TextReporter().format(_shard("https://x.example/", 0, None))
+    assert none.rstrip().endswith("1 link checked, 0 failing")
