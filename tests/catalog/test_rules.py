@@ -14,6 +14,7 @@ from validator.hub.urls import parse_hf_url
 from validator.rules import run_offline
 from validator.rules.dates import url_month
 from validator.rules.identity import normalize_url
+from validator.rules.provenance import carried_month
 from validator.rules.waivers import apply_waivers
 
 TODAY = dt.date(2026, 11, 28)
@@ -144,3 +145,39 @@ def test_a_repeated_waiver_is_reported_and_never_undoes_the_reasoned_one() -> No
     outcome = apply_waivers(run_offline(Catalog([e]), TODAY), [e], lambda rule, entry: True)
     assert [(f.rule, f.line) for f in outcome.findings] == [("waiver-duplicate", 12)]
     assert outcome.waived == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "sizes"),
+    [
+        ("https://huggingface.co/org/m-13b", [13.0]),
+        # Links below the repo: the size is in the repo name, not in "main" or "README.md".
+        ("https://huggingface.co/org/m-13b/tree/main", [13.0]),
+        ("https://huggingface.co/org/m-13b/blob/main/README.md", [13.0]),
+        ("https://huggingface.co/org/m-7b/blob/main/weights-13b.bin", []),
+        ("https://hf.co/org/m-13b/tree/main", [13.0]),
+        ("https://huggingface.co/org-13b", []),  # an organisation page names no checkpoint
+        # Outside the Hub only the checkpoint's own name counts, as before.
+        ("https://example.org/models/m-13b", []),
+    ],
+)
+def test_checkpoint_size_is_read_from_the_hub_repo_name(url: str, sizes: list[float]) -> None:
+    findings = run_offline(Catalog([entry(model("params_b: 7\n", url=url))]), TODAY)
+    wrong = [f.evidence["sizes"] for f in findings if f.rule == "checkpoint-size-vs-params"]
+    assert wrong == ([sizes] if sizes else [])
+
+
+@pytest.mark.parametrize(
+    ("url", "month"),
+    [
+        ("https://huggingface.co/mistralai/Mistral-Nemo-Instruct-2407", (2024, 7)),
+        ("https://huggingface.co/mistralai/Mistral-Nemo-Instruct-2407/tree/main", (2024, 7)),
+        ("https://hf.co/mistralai/Mistral-Nemo-Instruct-2407", (2024, 7)),
+        ("https://huggingface.co/org-2407", None),  # an organisation, not a versioned repo
+        ("https://example.org/models/x-2407", None),
+    ],
+)
+def test_version_suffix_is_read_from_the_hub_repo_name(
+    url: str, month: tuple[int, int] | None
+) -> None:
+    assert carried_month(url) == month

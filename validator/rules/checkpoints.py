@@ -13,6 +13,7 @@ import typing as t
 
 from validator.catalog.model import MODEL_KINDS, Entry
 from validator.findings import Finding
+from validator.hub.urls import parse_hf_url
 from validator.rules import RuleContext
 
 TOLERANCE = 0.15
@@ -62,8 +63,10 @@ def _fits(size: float, listed: list[float], span: tuple[float, float] | None) ->
 def _checkpoint_name(checkpoint: t.Any) -> str:
     if not isinstance(checkpoint, dict):
         return ""
-    url = str(checkpoint.get("url", ""))
-    tail = url.rstrip("/").rsplit("/", 1)[-1] if "huggingface.co/" in url else ""
+    # A Hub link's repo name carries the size too (not the last path segment: a
+    # ``/tree/main`` or ``/blob/main/README.md`` link would give "main" or "README.md").
+    link = parse_hf_url(str(checkpoint.get("url", "")))
+    tail = link.name if link is not None and link.name else ""
     return f"{checkpoint.get('name', '')} {tail}"
 
 

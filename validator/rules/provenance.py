@@ -13,12 +13,14 @@ import re
 import typing as t
 
 from validator.findings import Finding
+from validator.hub.urls import parse_hf_url
 from validator.rules import RuleContext
 from validator.rules.dates import MAX_MONTHS_APART, parse_release, url_month
 
 _ARXIV_HTML = re.compile(r"arxiv\.org/html/(?P<yymm>\d{4})\.\d{4,5}", re.IGNORECASE)
 _NAME_DATE = re.compile(r"(?<!\d)(20[12]\d)-?(0[1-9]|1[0-2])-?(?:0[1-9]|[12]\d|3[01])(?!\d)")
-_VERSION_SUFFIX = re.compile(r"huggingface\.co/[^/]+/[^/?#]*-(2[3-9])(0[1-9]|1[0-2])(?:[/?#]|$)")
+_VERSION_SUFFIX = re.compile(r"-(2[3-9])(0[1-9]|1[0-2])$")
+"""A Hub repo name ending ``-YYMM`` (``Mistral-Nemo-Instruct-2407``)."""
 _FIELDS = ("checkpoint", "context-length-source", "try-it")
 """Fields checked here (papers are release-date-vs-url's)."""
 
@@ -32,8 +34,9 @@ def carried_month(url: str) -> tuple[int, int] | None:
     if html:
         month = int(html["yymm"][2:])
         return (2000 + int(html["yymm"][:2]), month) if 1 <= month <= 12 else None
-    for pattern in (_NAME_DATE, _VERSION_SUFFIX):
-        match = pattern.search(url)
+    link = parse_hf_url(url)
+    for pattern, text in ((_NAME_DATE, url), (_VERSION_SUFFIX, link.name if link else None)):
+        match = pattern.search(text) if text else None
         if match:
             year = int(match.group(1))
             return (year if year > 100 else 2000 + year, int(match.group(2)))
