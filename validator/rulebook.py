@@ -1,7 +1,8 @@
 """The rule book: every rule id the tool can emit and everything said about it.
 
 The only source of rule metadata: id, default severity, title (one-line summary),
-help for reporters (SARIF) and the docs anchor. Checks build findings with these ids
+the docs anchor, and (from ``rulehelp.yaml`` next to this module, read once, lazily)
+the help and example ``validator rules`` and SARIF show. Checks build findings with these ids
 and never state a severity themselves; a finding carries a severity only as an
 explicit override (``--fail-after``). Which crawl verdict breaks which link rule is
 the one table in :mod:`validator.links.verdicts`. Plain data, below the checks and
@@ -12,6 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
+import importlib.resources
+import typing as t
+
+import yaml
 
 
 class Severity(enum.IntEnum):
@@ -53,8 +59,6 @@ class RuleInfo:
     family: str = "offline"
     """``offline`` (always runs), ``links`` or ``hub`` (only in online runs), ``import``
     (only ``validator import``, about the page it reads)."""
-    help: str | None = None
-    """What to do about it, in general (a finding's own hint is more specific)."""
 
     @property
     def title(self) -> str:
@@ -68,16 +72,53 @@ class RuleInfo:
 
     @property
     def help_text(self) -> str:
-        """:attr:`help`, or a pointer to the docs."""
-        return self.help or f"See {self.docs_anchor} for the rule `{self.id}`."
+        """What triggers the rule, why it matters and how to fix it, in general (a
+        finding's own hint is more specific)."""
+        return _help()[self.id]["help"]
+
+    @property
+    def example(self) -> str:
+        """A few catalog lines (or a one-line situation) that trigger the rule."""
+        return _help()[self.id]["example"]
+
+    @property
+    def waivable(self) -> bool:
+        """Whether an entry's ``waivers:`` can silence it. Waivers apply to entries that
+        loaded and passed the schema, so not to findings about the file itself (its
+        bytes, its YAML, its schema), nor to the waiver rules, nor to import's findings
+        about the page it reads."""
+        return not (self.id in UNWAIVABLE or self.family == "import")
+
+
+UNWAIVABLE = frozenset(
+    {
+        "file-unreadable",
+        "file-encoding",
+        "file-too-large",
+        "yaml-empty",
+        "yaml-syntax",
+        "yaml-not-mapping",
+        "yaml-too-deep",
+        "yaml-duplicate-key",
+        "yaml-anchor",
+        "schema",
+        "waiver-missing-reason",
+        "waiver-unknown-rule",
+        "waiver-unused",
+        "waiver-duplicate",
+    }
+)
+"""Rules no entry can waive (see :attr:`RuleInfo.waivable`)."""
+
+
+@functools.cache
+def _help() -> dict[str, dict[str, str]]:
+    text = importlib.resources.files(__package__).joinpath("rulehelp.yaml").read_text("utf-8")
+    return t.cast(dict[str, dict[str, str]], yaml.safe_load(text))
 
 
 def _r(rule: str, severity: Severity, summary: str, family: str = "offline") -> RuleInfo:
     return RuleInfo(rule, severity, summary, family)
-
-
-def _link(rule: str, severity: Severity, summary: str, help: str) -> RuleInfo:
-    return RuleInfo(rule, severity, summary, "links", help)
 
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
@@ -152,48 +193,13 @@ RULES: dict[str, RuleInfo] = {
         _r("waiver-unknown-rule", E, "A waiver names a rule that does not exist."),
         _r("waiver-unused", W, "A waiver silences a rule that no longer fires."),
         _r("waiver-duplicate", W, "An entry waives the same rule twice."),
-        _link(
-            "link-dead",
-            E,
-            "The link is dead (404, 410, unknown domain).",
-            "Replace the URL (an archived copy may do) or remove it; or waive with a reason.",
-        ),
-        _link(
-            "link-error",
-            W,
-            "The link failed after retries.",
-            "Check the URL by hand; a host that keeps failing may need replacing.",
-        ),
-        _link(
-            "link-timeout",
-            W,
-            "The link timed out after retries.",
-            "Check the URL by hand; a host that keeps timing out may need replacing.",
-        ),
-        _link(
-            "link-fragment-missing",
-            W,
-            "The page is alive but the #anchor is not in it.",
-            "Point the link at an anchor that exists, or drop the #fragment.",
-        ),
-        _link(
-            "link-redirected",
-            W,
-            "The link redirects permanently; carry the new URL.",
-            "Run `validator links --fix` to rewrite it to the new URL.",
-        ),
-        _link(
-            "link-blocked",
-            I,
-            "The host refuses robots; the link is unverifiable.",
-            "Nothing to fix unless a person finds the page gone.",
-        ),
-        _link(
-            "link-file-url",
-            E,
-            "A catalog URL is file://, a path on one machine.",
-            "Link the file's public URL instead.",
-        ),
+        _r("link-dead", E, "The link is dead (404, 410, unknown domain).", "links"),
+        _r("link-error", W, "The link failed after retries.", "links"),
+        _r("link-timeout", W, "The link timed out after retries.", "links"),
+        _r("link-fragment-missing", W, "The page is alive but the #anchor is not in it.", "links"),
+        _r("link-redirected", W, "The link redirects permanently; carry the new URL.", "links"),
+        _r("link-blocked", I, "The host refuses robots; the link is unverifiable.", "links"),
+        _r("link-file-url", E, "A catalog URL is file://, a path on one machine.", "links"),
         _r("hub-license-mismatch", E, "The Hub's license differs from the catalog's.", "hub"),
         _r("hub-license-ambiguous", W, "Two licenses and no per-checkpoint license.", "hub"),
         _r(

@@ -4,11 +4,14 @@ explaining rules, colour switches, quiet and verbose."""
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
+import validator
 from validator.cli import main
 from validator.rulebook import RULES
 
@@ -89,12 +92,35 @@ def test_rules_explains_one_rule_with_an_example() -> None:
     info = RULES["duplicate-name"]
     assert code == 0
     assert out.startswith("duplicate-name (warning, offline)\n")
-    assert info.summary in out and info.help_text in out and info.docs_anchor in out
+    assert info.summary in out and info.docs_anchor in out
+    assert info.help_text in " ".join(out.split())
+    assert textwrap.indent(info.example, "    ") in out
     assert "waivers:\n      - rule: duplicate-name\n" in out
     assert 'ignore = ["duplicate-name"]' in out
     code, _out, err = _run("rules", "duplicate-nam")
     assert code == 2
     assert err == "validator: no rule 'duplicate-nam' (did you mean 'duplicate-name'?)\n"
+
+
+def test_every_rule_has_help_and_an_example() -> None:
+    shipped = yaml.safe_load((Path(validator.__file__).parent / "rulehelp.yaml").read_text())
+    assert list(shipped) == list(RULES)  # no help for a rule that does not exist
+    for info in RULES.values():
+        sentences = info.help_text.count(". ") + info.help_text.endswith(".")
+        assert 2 <= sentences <= 5, info.id
+        assert info.example.strip(), info.id
+        assert info.id not in info.example or not info.waivable, info.id
+
+
+@pytest.mark.parametrize(
+    "rule", ["waiver-missing-reason", "waiver-unused", "yaml-syntax", "schema"]
+)
+def test_rules_does_not_suggest_waiving_what_no_entry_can_waive(rule: str) -> None:
+    code, out, _ = _run("rules", rule)
+    assert code == 0
+    assert f"- rule: {rule}\n" not in out
+    assert "An entry cannot waive it" in out
+    assert f'ignore = ["{rule}"]' in out
 
 
 @pytest.mark.parametrize(

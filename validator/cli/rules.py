@@ -1,14 +1,15 @@
 """``validator rules [RULE]``: every rule of the rule book, or one explained.
 
 Everything shown comes from :mod:`validator.rulebook` (id, default severity, family,
-title, help, docs anchor); the example is how to waive or switch off the rule, which
-is the same for every rule.
+title, help, example, docs anchor). How to waive the rule is shown only for rules an
+entry can waive; every rule can be switched off for a run or a repository.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+import textwrap
 
 import click
 
@@ -18,21 +19,35 @@ from validator.rulebook import RULES, RuleInfo
 
 
 def _explain(info: RuleInfo) -> str:
+    example = textwrap.indent(info.example, "    ")
     return f"""{info.id} ({info.severity.label}, {info.family})
 
 {info.summary}
 
-{info.help_text}
+{textwrap.fill(info.help_text, 88)}
 
+Example that triggers it:
+
+{example}
+
+{_silencing(info)}
 Documented in {info.docs_anchor}.
+"""
 
-Example: waive it for one entry, with the reason the entry is right anyway:
+
+def _silencing(info: RuleInfo) -> str:
+    waive = (
+        f"""Waive it for one entry, with the reason the entry is right anyway:
 
     waivers:
       - rule: {info.id}
         reason: <why this entry is right anyway, for the next reader>
 
-or switch it off for a run (`validator validate --ignore {info.id}`) or for the
+"""
+        if info.waivable
+        else "An entry cannot waive it (fix the cause instead).\n\n"
+    )
+    return f"""{waive}Switch it off for a run (`validator validate --ignore {info.id}`) or for the
 repository:
 
     [tool.validator]
@@ -50,13 +65,15 @@ def _table() -> str:
     return "\n".join(lines) + f"\n\n{len(RULES)} rules; `validator rules RULE` explains one.\n"
 
 
-def _as_dict(info: RuleInfo) -> dict[str, str]:
+def _as_dict(info: RuleInfo) -> dict[str, str | bool]:
     return {
         "id": info.id,
         "severity": info.severity.label,
         "family": info.family,
         "title": info.summary,
         "help": info.help_text,
+        "example": info.example,
+        "waivable": info.waivable,
         "docs": info.docs_anchor,
     }
 

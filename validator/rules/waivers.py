@@ -15,12 +15,7 @@ from validator.catalog.model import Entry
 from validator.findings import Finding
 from validator.rules import RULES
 
-WAIVER_RULES = {
-    "waiver-missing-reason",
-    "waiver-unknown-rule",
-    "waiver-unused",
-    "waiver-duplicate",
-}
+WAIVER_RULES = {rule for rule in RULES if rule.startswith("waiver-")}
 
 
 @dataclasses.dataclass
