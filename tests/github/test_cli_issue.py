@@ -141,3 +141,14 @@ def test_no_network_is_exit_3_even_for_a_dry_run(tmp_path: Path) -> None:
         assert result.exit_code == 3, result.output
         assert result.stderr.startswith("validator: network unavailable: ")
         assert "GitHub refused" not in result.output
+
+
+def test_report_can_come_from_stdin(fake: FakeGitHub, env: dict[str, str]) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["issue", "sync", "--report", "-", "--repo", fake.repo, "--dry-run"],
+        env=env,
+        input=json.dumps(night()),
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("dry run: create (1 failure and no open report issue)\n")

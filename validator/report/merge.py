@@ -150,7 +150,7 @@ def merge_runs(logs: t.Sequence[list[RunSummary]]) -> list[RunSummary]:
 
 def read_report(path: Path) -> Report:
     """Read one JSON report file; :class:`ReportFormatError` with the file's name."""
-    from validator.jsonfile import JsonFileError, load_json
+    from validator.jsonfile import JsonFileError, load_json, shown_name
 
     try:
         data = load_json(path, "report")
@@ -159,7 +159,7 @@ def read_report(path: Path) -> Report:
     try:
         return report_from_dict(data)
     except ValueError as exc:
-        raise ReportFormatError(f"{path}: {exc}") from None
+        raise ReportFormatError(f"{shown_name(path)}: {exc}") from None
 
 
 def _finding_key(finding: Finding) -> str:
