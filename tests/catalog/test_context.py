@@ -101,6 +101,18 @@ def test_an_unsaved_buffer_on_stdin_is_checked_in_its_place(catalog: Path) -> No
     assert f"{name}\n" in broken.output and "based_on names 'gone'" in broken.output
 
 
+def test_stdin_without_a_file_name_is_a_usage_error(catalog: Path) -> None:
+    # Without a name the text has no id to match and no catalog to sit in: every
+    # finding would be about '<stdin>.yaml', not about the entry.
+    text = (catalog.parent / "catalog/models/code/starchat-alpha.yaml").read_text("utf-8")
+    result = CliRunner().invoke(main, ["validate", "-"], input=text)
+    assert result.exit_code == 2
+    assert result.output == (
+        "validator: `validate -` needs --stdin-filename PATH: "
+        "the catalog file the text stands for\n"
+    )
+
+
 def test_a_context_file_edited_between_runs_of_one_process_is_read_afresh(
     catalog: Path,
 ) -> None:

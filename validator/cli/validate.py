@@ -92,6 +92,8 @@ def validate_command(
         fail(str(exc))
     if fix_rules and not online:
         fail("--fix-from-hub needs --online")
+    if Path("-") in paths and stdin_filename is None:
+        fail("`validate -` needs --stdin-filename PATH: the catalog file the text stands for")
     try:
         crawl_overrides = overrides_from_options(**crawl)
     except click.BadParameter as exc:
