@@ -244,3 +244,19 @@ def test_dash_is_stdout_for_render_out_and_stdin_for_check_and_import(
     imported = CliRunner().invoke(main, ["import", "-", "--out", "new"], input=page)
     assert imported.exit_code in (0, 1), imported.output
     assert len(list((tmp_path / "new").rglob("*.yaml"))) > 30
+
+
+@pytest.mark.parametrize(
+    ("page", "said"),
+    [
+        ("2025-02-9afcb339.md", "1 cell needs a look"),
+        ("2023-11-675d94da.md", "2 cells need a look"),
+    ],
+)
+def test_import_counts_the_cells_to_look_at_in_good_english(
+    tmp_path: Path, page: str, said: str
+) -> None:
+    upstream = Path(__file__).parents[1] / "fixtures" / "upstream" / page
+    result = run("import", str(upstream), "--out", str(tmp_path / "catalog"))
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1].endswith(f"; {said}")

@@ -94,10 +94,14 @@ def import_command(page: Path, out: Path, force: bool) -> None:
         )
     click.echo(
         f"wrote {len(targets)} files to {out}"
-        + (f"; {len(result.findings)} cells need a look" if result.findings else "")
+        + (f"; {_cells_need_a_look(len(result.findings))}" if result.findings else "")
     )
     if result.findings:
         raise SystemExit(ExitCode.FINDINGS)
+
+
+def _cells_need_a_look(count: int) -> str:
+    return "1 cell needs a look" if count == 1 else f"{count} cells need a look"
 
 
 @main.command("render")
