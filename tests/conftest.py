@@ -8,14 +8,16 @@ servers on loopback; unit tests use respx, which never opens a socket.
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 import time
 import typing as t
+from pathlib import Path
 
 import click.testing
 import pytest
 
-from tests.hostile.markers import leaked
+from tests.hostile.markers import PLANTED, leaked, leaked_in_files, snapshot, written_places
 from validator import timing
 
 _real_getaddrinfo = socket.getaddrinfo
@@ -75,23 +77,37 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: t.Any) -> None:
     ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("VALIDATOR_CACHE_DIR", str(tmp_path / "validator-cache"))
+    # Marker secrets for every test (tests/hostile/markers.py): whatever a command
+    # prints or writes is searched for them. A test needing no token deletes it.
+    for var, value in PLANTED.items():
+        monkeypatch.setenv(var, value)
 
 
 _real_invoke = click.testing.CliRunner.invoke
 
 
-def _checked_invoke(self: click.testing.CliRunner, *args: t.Any, **kwargs: t.Any) -> t.Any:
-    result = _real_invoke(self, *args, **kwargs)
-    shown = [result.stdout_bytes, result.stderr_bytes or b"", str(result.exception or "")]
-    found = [secret for text in shown for secret in leaked(text)]
-    assert not found, f"a command printed a planted secret: {found}"
-    return result
+def _checked_invoke(tmp_path: Path) -> t.Callable[..., t.Any]:
+    def invoke(
+        self: click.testing.CliRunner, cli: t.Any, args: t.Any = None, **kwargs: t.Any
+    ) -> t.Any:
+        argv = [str(a) for a in args] if isinstance(args, list | tuple) else []
+        envs = [os.environ, self.env, kwargs.get("env")]
+        places = written_places(tmp_path, argv, envs)
+        before = snapshot(places)
+        result = _real_invoke(self, cli, args, **kwargs)
+        shown = [result.stdout_bytes, result.stderr_bytes or b"", str(result.exception or "")]
+        found = [secret for text in shown for secret in leaked(text)]
+        found += leaked_in_files(before, snapshot(places))
+        assert not found, f"a command printed or wrote a planted secret: {found}"
+        return result
+
+    return invoke
 
 
 @pytest.fixture(autouse=True)
-def _no_secret_in_any_output(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every command run by any test: no planted marker secret in what it printed."""
-    monkeypatch.setattr(click.testing.CliRunner, "invoke", _checked_invoke)
+def _no_secret_in_any_output(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Every command run by any test: no planted marker secret in what it printed or wrote."""
+    monkeypatch.setattr(click.testing.CliRunner, "invoke", _checked_invoke(tmp_path))
 
 
 class FastForward(timing.Timing):

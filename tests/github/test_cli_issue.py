@@ -93,7 +93,10 @@ def test_bad_report_is_a_usage_error(
     assert fake.calls == []
 
 
-def test_missing_token_and_bad_repo(fake: FakeGitHub, tmp_path: Path) -> None:
+def test_missing_token_and_bad_repo(
+    fake: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GITHUB_TOKEN")  # the planted marker (tests/conftest.py)
     path = _report(tmp_path, night())
     runner = CliRunner()
     result = runner.invoke(main, ["issue", "sync", "--report", str(path), "--repo", "x/y"])

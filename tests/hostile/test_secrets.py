@@ -9,10 +9,13 @@ went.
 
 from __future__ import annotations
 
+import gzip
 import json
+import os
 import socket
 from pathlib import Path
 
+import click
 import httpx
 import pytest
 from click.testing import CliRunner
@@ -247,3 +250,55 @@ def test_issue_sync_never_prints_the_token(
     if suffix:
         assert "GITHUB_TOKEN holds" in result.stderr
     assert not leaked(_all_written(tmp_path, result))
+
+
+# -- the suite-wide check itself (tests/conftest.py) can fail ---------------------------
+
+
+@click.command()
+@click.option("--output", "outputs", multiple=True)
+@click.option("--leak", type=click.Choice(["stdout", "file", "gzip", "output", "summary"]))
+@click.option("--secret", default="HF_TOKEN")
+def _leaky(outputs: tuple[str, ...], leak: str | None, secret: str) -> None:
+    """Writes the planted secret ``secret`` to the place named by ``leak``."""
+    value = os.environ[secret].encode()
+    here = Path(os.environ["LEAKY_DIR"])
+    places = {
+        "stdout": None,
+        "file": here / "cache" / "entry.json",
+        "gzip": here / "report.json.gz",
+        "output": Path(outputs[0].split(":", 1)[1]) if outputs else None,
+        "summary": Path(os.environ.get("GITHUB_STEP_SUMMARY", here / "none")),
+    }
+    target = places.get(leak or "")
+    if leak == "stdout":
+        click.echo(b"token: " + value)
+    elif target is not None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(gzip.compress(value) if leak == "gzip" else b"x" + value)
+
+
+@pytest.mark.parametrize("leak", ["stdout", "file", "gzip", "output", "summary"])
+@pytest.mark.parametrize("secret", ["HF_TOKEN", "GITHUB_TOKEN", "TEST_AUTH"])
+def test_the_suite_wide_check_catches_a_planted_secret_wherever_written(
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    leak: str,
+    secret: str,
+) -> None:
+    monkeypatch.setenv("LEAKY_DIR", str(tmp_path))
+    elsewhere = tmp_path_factory.mktemp("elsewhere")  # not under tmp_path: found by its option
+    args = ["--leak", leak, "--secret", secret, "--output", f"json:{elsewhere / 'r.json'}"]
+    env = {"GITHUB_STEP_SUMMARY": str(elsewhere / "summary.md")}
+    with pytest.raises(AssertionError, match="planted secret"):
+        CliRunner().invoke(_leaky, args, env=env)
+    assert CliRunner().invoke(_leaky, ["--secret", secret], env=env).exit_code == 0
+
+
+def test_the_suite_wide_check_ignores_what_the_test_itself_wrote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEAKY_DIR", str(tmp_path))
+    (tmp_path / "fixture.txt").write_text(MARKERS["HF_TOKEN"])  # an input, not an output
+    assert CliRunner().invoke(_leaky, []).exit_code == 0

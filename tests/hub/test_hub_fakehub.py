@@ -207,6 +207,7 @@ def test_hf_endpoint_and_token_from_environment(
 ) -> None:
     monkeypatch.setenv("HF_ENDPOINT", fake_hub.endpoint)
     monkeypatch.setenv("HUGGING_FACE_HUB_TOKEN", APPROVED_TOKEN)
+    monkeypatch.delenv("HF_TOKEN")  # the planted marker would win over the older variable
     entries = [by_entry(load_entries(PLANTED))[n] for n in ("planted-gated", "planted-cdn")]
     settings = HubSettings.from_env()
     assert settings.endpoint == fake_hub.endpoint and settings.token == APPROVED_TOKEN

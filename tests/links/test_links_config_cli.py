@@ -65,6 +65,7 @@ def test_config_errors_name_file_and_key(tmp_path: Path, text: str, message: str
 
 
 def test_header_tokens_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HF_TOKEN")  # the planted marker (tests/conftest.py): no token first
     (tmp_path / ".validator.toml").write_text(
         "[hosts.'huggingface.co']\nheaders = { Authorization = 'Bearer ${HF_TOKEN}' }\n"
     )
