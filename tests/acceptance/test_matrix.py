@@ -11,11 +11,15 @@ outage notice, and asserts one answer for all seven (the issue's six and HTML):
 * unwaived failure: the one ``link-dead``, exit 1;
 * waived failure: no problem anywhere (its URL appears in no format but the JSON
   inventory), "1 waived", exit 0;
-* outage: no problem, the notice in every format, exit 3.
+* outage: no problem, the notice in every format, exit 3;
+* real outage: the real crawler with no network (the test guard resolves no public
+  name) and a link to a host that refuses link checkers (``blocked`` without a
+  request): still no problem in any format, only the notice, exit 3.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -33,6 +37,12 @@ from validator.pipeline import OnlineOutcome, OnlineTargets
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 DEAD = "https://example.org/blog/2023/05/tiny"
 OUTAGE = "Network unavailable: none of the 2 hosts could be reached (example.org: unknown host)"
+TWEET = "https://twitter.com/example/status/1"
+REAL_OUTAGE = (  # the same host every run: the first by name, not the first to fail
+    "Network unavailable: none of the {hosts} hosts could be reached (arxiv.org: unknown host"
+    " arxiv.org (tests may not resolve 'arxiv.org')), so no link was judged."
+)
+REAL_HOSTS = {"links": 6, "validate": 3}  # links also checks the license texts' URLs
 FORMATS = ("text", "json", "markdown", "github", "sarif", "junit", "html")
 WAIVER = """waivers:
   - rule: link-dead
@@ -101,8 +111,9 @@ def problems(fmt: str, text: str) -> list[str]:
     return [line.split()[2].rstrip(":") for line in lines]
 
 
-def notice(fmt: str, text: str) -> bool:
+def notice(fmt: str, text: str, outage: str = OUTAGE) -> bool:
     """Whether a format carries the run-level outage notice."""
+    OUTAGE = outage  # noqa: N806 - the notice this scenario expects
     if fmt == "json":
         return json.loads(text)["summary"].get("network_unavailable") == OUTAGE
     if fmt == "sarif":
@@ -115,13 +126,15 @@ def notice(fmt: str, text: str) -> bool:
         "text": f"links not judged. {OUTAGE}\n",
         "markdown": f"> **Notice:** {OUTAGE}\n",
         "github": f"::notice title=validator::{OUTAGE}\n",
-        "html": f'<p class="banner" role="alert">{OUTAGE}</p>',
+        "html": f'<p class="banner" role="alert">{html.escape(OUTAGE)}</p>',
     }
     return marks[fmt] in text
 
 
 @pytest.mark.parametrize("command", ["links", "validate"])
-@pytest.mark.parametrize("scenario", ["clean", "unwaived failure", "waived failure", "outage"])
+@pytest.mark.parametrize(
+    "scenario", ["clean", "unwaived failure", "waived failure", "outage", "real outage"]
+)
 def test_every_format_tells_the_same_story(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, scenario: str
 ) -> None:
@@ -134,17 +147,26 @@ def test_every_format_tells_the_same_story(
         entry = entry.replace(DEAD, "https://example.org/blog/2023/05/tiny-ok")
     if scenario == "waived failure":
         entry += WAIVER
+    if scenario == "real outage":
+        entry = entry.replace(
+            "  - title: Paper\n", f"  - title: Tweet\n    url: {TWEET}\n" + "  - title: Paper\n"
+        )
     (tmp_path / "catalog" / "tiny-model.yaml").write_text(entry, encoding="utf-8")
-    outage = scenario == "outage"
-    monkeypatch.setattr("validator.pipeline._default_online", lambda: fake_stage(outage))
+    outage = scenario in ("outage", "real outage")
+    real = REAL_OUTAGE.format(hosts=REAL_HOSTS[command])
+    expected_notice = real if scenario == "real outage" else OUTAGE
+    if scenario != "real outage":
+        monkeypatch.setattr("validator.pipeline._default_online", lambda: fake_stage(outage))
 
     args = [command, "catalog"] + (["--online", "--no-hub"] if command == "validate" else [])
+    if scenario == "real outage":
+        args += ["--no-cache", "--max-retries", "0"]
     outputs = [f"--output={fmt}:{fmt}.out" for fmt in FORMATS]
     result = CliRunner().invoke(main, [*args, *outputs])
     assert "Traceback" not in result.output, result.output
 
     expected = ["link-dead"] if scenario == "unwaived failure" else []
-    code = {"clean": 0, "unwaived failure": 1, "waived failure": 0, "outage": 3}[scenario]
+    code = {"clean": 0, "unwaived failure": 1, "waived failure": 0}.get(scenario, 3)
     assert result.exit_code == code, result.output
     told = {}
     for fmt in FORMATS:
@@ -154,13 +176,17 @@ def test_every_format_tells_the_same_story(
         told[fmt] = [rule for rule in shown if rule != "row"]
         if fmt in ("markdown", "html"):
             assert shown.count("row") == len(expected), text
-        assert notice(fmt, text) is outage, (fmt, text)
-        if scenario in ("waived failure", "outage") and fmt != "json":
+        assert notice(fmt, text, expected_notice) is outage, (fmt, text)
+        # an outage judged no link: no format's summary counts links as checked
+        assert ("links checked" in text or "links-checked" in text) is False or not outage, fmt
+        if scenario in ("waived failure", "outage", "real outage") and fmt != "json":
             # JSON's links list and HTML's per-host table are inventories, not problems.
             shown_text = re.sub(r'<section id="hosts">.*?</section>', "", text, flags=re.S)
-            shown_text = shown_text.replace(OUTAGE, "")
+            shown_text = shown_text.replace(expected_notice, "")
+            shown_text = shown_text.replace(html.escape(expected_notice), "")
             assert DEAD not in shown_text and "example.org" not in shown_text, (fmt, text)
+            assert TWEET not in shown_text, (fmt, text)
     assert told == dict.fromkeys(FORMATS, expected)
     summary = json.loads((tmp_path / "json.out").read_text(encoding="utf-8"))["summary"]
     assert summary["waived"] == (1 if scenario == "waived failure" else 0)
-    assert (OUTAGE in result.stderr) is outage
+    assert (expected_notice in result.stderr) is outage

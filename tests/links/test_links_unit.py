@@ -196,6 +196,25 @@ def test_only_connect_failures_still_mean_network_unavailable() -> None:
     assert outcome.network_unavailable is not None
 
 
+def test_the_outage_notice_is_the_same_whatever_failed_first() -> None:
+    """The notice names the first host by name, not the first to fail (completion order)."""
+    from validator.findings import LinkResult
+    from validator.links.checker import network_unavailable
+    from validator.links.crawl import Probe
+
+    urls = ["https://huggingface.co/a", "https://arxiv.org/abs/1", "https://github.com/x"]
+    probes = [
+        Probe(LinkResult(u, Verdict.ERROR, error=f"no DNS for {u}"), network_failure="dns")
+        for u in urls
+    ]
+    expected = (
+        "Network unavailable: none of the 3 hosts could be reached "
+        "(arxiv.org: no DNS for https://arxiv.org/abs/1), so no link was judged."
+    )
+    assert network_unavailable(probes) == expected
+    assert network_unavailable(reversed(probes)) == expected
+
+
 def test_head_dropped_by_the_server_then_get() -> None:
     # Some servers reset or garble HEAD but serve GET (lychee and linkinator fall back
     # on such errors too); only a timeout is not worth a second method.

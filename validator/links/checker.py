@@ -81,7 +81,8 @@ def network_unavailable(probes: t.Iterable[Probe]) -> str | None:
     if reached or not network_failures:
         return None
     hosts = {_host(r.url) for r in network_failures}
-    example = network_failures[0]
+    # the first host by name (then URL), not the first to fail: the same sentence every run
+    example = min(network_failures, key=lambda r: (_host(r.url), r.url, r.error or ""))
     return (
         f"Network unavailable: none of the {len(hosts)} host{'s' if len(hosts) != 1 else ''} "
         f"could be reached ({_host(example.url)}: {example.error}), so no link was judged."
@@ -277,8 +278,10 @@ def _per_place(
             locations=tuple(_dedupe_locations(r.location for r in occurrences)),
         )
         results.append(result)
-        if run.unavailable and result.verdict.is_failure:
-            continue  # one run-level sentence instead of a finding per link
+        if run.unavailable:
+            # one run-level sentence instead of a finding per link: with nothing
+            # reached, no verdict (not even "blocked") is evidence about a link
+            continue
         override = fail_after_severity(result, fail_after)
         for ref in occurrences:
             finding = finding_for(result, ref, override)

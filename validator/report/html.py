@@ -226,7 +226,8 @@ class HtmlReporter(Reporter):
             ("files", report.files_checked, ""),
             ("entries", report.entries_checked, ""),
         ]
-        if report.links is not None:
+        # an outage judged no link: its banner says so, no count says "checked"
+        if report.links is not None and not report.network_unavailable:
             failing = len(report.failing_links())
             stats += [("links checked", len(report.links), ""), ("links failing", failing, "bad")]
         out = ['<section id="summary"><h2>Summary</h2><ul class="stats">']

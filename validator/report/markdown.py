@@ -62,14 +62,17 @@ class MarkdownReporter(Reporter):
 
     def _counts(self, report: Report) -> list[str]:
         heads = ["errors", "warnings", "infos", "files", "entries"]
-        cells = [
+        cells: list[int | str] = [
             report.count(Severity.ERROR),
             report.count(Severity.WARNING),
             report.count(Severity.INFO),
             report.files_checked,
             report.entries_checked,
         ]
-        if report.links is not None:
+        if report.network_unavailable:
+            heads += ["links"]  # as the text summary says: an outage judged no link
+            cells += ["not judged"]
+        elif report.links is not None:
             heads += ["links checked", "links failing"]
             cells += [len(report.links), len(report.failing_links())]
         out = [
