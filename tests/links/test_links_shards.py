@@ -122,3 +122,32 @@ def test_run_logs_of_shards_add_up_night_by_night() -> None:
         RunSummary("2026-11-28T03:17:05Z", 10, 1),
         RunSummary("2026-11-29T03:17:09Z", 16, 2),
     ]
+
+
+def test_merge_keeps_one_shards_outage(tmp_path: Path) -> None:
+    """Shard 2 reached nothing: the merge says so and exits 3, not 1 on half the data."""
+    from validator.findings import Finding, LinkResult, Report, Verdict
+    from validator.report.json import JsonReporter
+
+    dead = LinkResult("https://a.example/x", Verdict.DEAD, 404, error="HTTP 404")
+    first = Report(
+        findings=[Finding("link-dead", "dead link https://a.example/x", "f.md", 1, 1)],
+        links=[dead],
+        files_checked=1,
+    )
+    notice = "Network unavailable: none of the 1 host could be reached (b.example: no DNS)"
+    second = Report(
+        links=[LinkResult("https://b.example/y", Verdict.ERROR, error="no DNS")],
+        files_checked=1,
+        network_unavailable=notice,
+    )
+    parts = []
+    for i, report in enumerate((first, second), 1):
+        part = tmp_path / f"p{i}.json"
+        part.write_text(JsonReporter().format(report), encoding="utf-8")
+        parts.append(str(part))
+    result = CliRunner().invoke(main, ["report", "merge", *parts, "--format", "json"])
+    assert result.exit_code == 3, result.output
+    expected = f"Network unavailable in shard report 2 of 2, so its links were not judged: {notice}"
+    assert json.loads(result.stdout)["summary"]["network_unavailable"] == expected
+    assert expected in result.stderr

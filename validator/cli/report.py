@@ -38,7 +38,7 @@ def merge_command(
 
     Findings are deduplicated and sorted, links and Hub results kept once each, the
     summary recomputed. Exit codes: 0 clean; 1 merged findings at or above --fail-on;
-    2 unreadable report; 3 every shard found the network unavailable.
+    2 unreadable report; 3 a shard found the network unavailable (its links were not judged).
     """
     from validator.findings import Severity
     from validator.report.merge import ReportFormatError, merge_reports, read_report

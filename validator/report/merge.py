@@ -11,7 +11,9 @@ back together:
 * summary: recomputed from the merged lists; files and entries are those of the
   largest shard (every shard reads the same inputs); ``waived`` likewise the largest
   count, since offline waivers act in every shard;
-* network unavailable only when every shard says so;
+* network unavailable when any shard says so: a shard that reached nothing judged
+  none of its hosts, so the merged report carries its notice (and exits 3) rather
+  than pass over links nobody checked;
 * the run log (each shard's cache keeps its own): the k-th latest run of every shard
   added together, so the nightly history counts the whole catalog.
 
@@ -187,13 +189,27 @@ def _merged_hosts(reports: t.Sequence[Report]) -> dict[str, dict[str, int | floa
     return {host: row for table in tables for host, row in table.items()} if tables else None
 
 
+def _merged_outage(notices: t.Sequence[str | None]) -> str | None:
+    """The run-level notice: a shard's outage leaves its hosts unjudged, so it stands."""
+    failed = [(i, notice) for i, notice in enumerate(notices, 1) if notice]
+    if not failed:
+        return None
+    if len(failed) == len(notices):
+        return failed[0][1]
+    shards = ", ".join(str(i) for i, _ in failed)
+    which = "shard report" if len(failed) == 1 else "shard reports"
+    return (
+        f"Network unavailable in {which} {shards} of {len(notices)}, so its links were "
+        f"not judged: {failed[0][1]}"
+    )
+
+
 def merge_reports(reports: t.Sequence[Report]) -> Report:
     """One report from several shard reports (see the module docstring)."""
     findings: dict[str, Finding] = {}
     for report in reports:
         for finding in report.findings:
             findings.setdefault(_finding_key(finding), finding)
-    unavailable = [r.network_unavailable for r in reports]
     logs = [r.runs for r in reports if r.runs is not None]
     return Report(
         findings=sorted(findings.values(), key=Finding.sort_key),
@@ -201,7 +217,7 @@ def merge_reports(reports: t.Sequence[Report]) -> Report:
         hub=_union((r.hub for r in reports), lambda repo: repo.repo),
         files_checked=max((r.files_checked for r in reports), default=0),
         entries_checked=max((r.entries_checked for r in reports), default=0),
-        network_unavailable=unavailable[0] if unavailable and all(unavailable) else None,
+        network_unavailable=_merged_outage([r.network_unavailable for r in reports]),
         waived=max((r.waived for r in reports), default=0),
         hosts=_merged_hosts(reports),
         runs=merge_runs(logs) if logs else None,
