@@ -189,4 +189,8 @@ def test_every_format_tells_the_same_story(
     assert told == dict.fromkeys(FORMATS, expected)
     summary = json.loads((tmp_path / "json.out").read_text(encoding="utf-8"))["summary"]
     assert summary["waived"] == (1 if scenario == "waived failure" else 0)
+    # links counts entries as validate does: the license glossary is no entry
+    assert summary["entries"] == 1
+    cases = ET.fromstring((tmp_path / "junit.out").read_text(encoding="utf-8")).iter("testcase")
+    assert [case.get("name") for case in cases] == ["tiny-model"]
     assert (expected_notice in result.stderr) is outage

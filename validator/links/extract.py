@@ -14,7 +14,7 @@ import dataclasses
 import typing as t
 from pathlib import Path
 
-from validator.catalog.loader import YAML_SUFFIXES, walk
+from validator.catalog.loader import LICENSES_FILE, YAML_SUFFIXES, walk
 from validator.catalog.model import Entry
 from validator.catalog.source import SourceError, json_path, load
 from validator.findings import Finding, Location, Severity
@@ -90,6 +90,12 @@ def refs_from_entry(entry: Entry) -> list[LinkRef]:
         )
         out.append(LinkRef(ref.url.strip(), loc, entry, ref.path))
     return out
+
+
+def _without_entry(ref: LinkRef) -> LinkRef:
+    """``ref`` as a plain file's link: no entry, and none in its location."""
+    location = dataclasses.replace(ref.location, entry=None)
+    return dataclasses.replace(ref, location=location, entry=None)
 
 
 def refs_from_entries(entries: list[Entry] | tuple[Entry, ...]) -> list[LinkRef]:
@@ -212,10 +218,15 @@ def collect_paths(
                         Finding(exc.rule, exc.message, shown, exc.line, exc.column)
                     )
                     continue
-                entry = Entry(source)
-                collected.entries += 1
+                refs = refs_from_entry(Entry(source))
                 collected.yaml_files.append(path)
-                collected.refs.extend(refs_from_entry(entry))
+                if path.name == LICENSES_FILE:
+                    # the license glossary: its URLs are checked, but it is no entry
+                    # (validate counts none), so its links belong to the file alone
+                    refs = [_without_entry(ref) for ref in refs]
+                else:
+                    collected.entries += 1
+                collected.refs.extend(refs)
                 continue
             try:
                 text = path.read_text(encoding="utf-8", errors="replace")
