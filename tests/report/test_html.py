@@ -143,6 +143,14 @@ def test_offline_run_says_what_was_not_checked() -> None:
     assert root.find_all("svg") == [] and "links-checked" not in stats(root)
 
 
+def test_a_crawl_without_cache_says_there_is_no_history_for_that_reason() -> None:
+    """``--no-cache``: the links were checked, there is only no run log to chart."""
+    links = [LinkResult("https://a.example/", Verdict.OK, 200)]
+    root = parse(HtmlReporter().format(Report(files_checked=1, links=links, runs=None)))
+    assert "No history: no cache was used." in root.all_text()
+    assert "did not run" not in root.all_text()
+
+
 def test_helpers() -> None:
     assert [r.at for r in nightly(RUNS, nights=3)] == [
         "2026-11-26T03:17:00Z",

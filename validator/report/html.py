@@ -191,7 +191,7 @@ class HtmlReporter(Reporter):
             "<header><h1>Catalog validation report</h1>",
             f'<p class="muted">{self._subtitle(report)}</p></header>',
             *self._summary(report),
-            *self._history(report.runs),
+            *self._history(report.runs, crawled=report.links is not None),
             *self._findings(report.sorted_findings()),
             *self._failing(report),
             *self._hosts(report.links),
@@ -340,11 +340,13 @@ class HtmlReporter(Reporter):
             f'<td class="nowrap">{html_text(history_age(r))}</td></tr>'
         )
 
-    def _history(self, runs: list[RunSummary] | None) -> list[str]:
+    def _history(self, runs: list[RunSummary] | None, *, crawled: bool) -> list[str]:
         out = ['<section id="history"><h2>History</h2>']
         nights = nightly(runs or [])
         if not nights:
-            why = "the link check did not run" if runs is None else "no run recorded yet"
+            why = "no run recorded yet"
+            if runs is None:  # no run log: either no crawl, or one without a cache
+                why = "no cache was used" if crawled else "the link check did not run"
             return [*out, f'<p class="muted">No history: {why}.</p></section>']
         first, last = nights[0].at[:10], nights[-1].at[:10]
         out.append(
