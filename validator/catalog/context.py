@@ -37,7 +37,7 @@ def load_context_entries(paths: list[Path], root: Path | None, schemas: SchemaSe
     """The catalog's other entries that pass their schema, when only some were given."""
     from validator.catalog.loader import discover, load_context
 
-    if root is None:
+    if root is None or _whole(paths, root):
         return []
     given = discover([p for p in paths if p.exists()]) + paths
 
@@ -45,6 +45,13 @@ def load_context_entries(paths: list[Path], root: Path | None, schemas: SchemaSe
         return _conforming(file, display, schemas)
 
     return [Entry(s) for s in load_context(root, given, read)]
+
+
+def _whole(paths: list[Path], root: Path) -> bool:
+    """Whether a given folder holds the whole catalog: then no file is left for context
+    (and walking and matching thousands of files to find none is most of a run)."""
+    resolved = root.resolve()
+    return any(p.is_dir() and p.resolve() in (resolved, *resolved.parents) for p in paths)
 
 
 _Key = tuple[Path, Path, str, str, str]

@@ -304,6 +304,14 @@ class _Collector:
         return lines
 
 
+def _inert(token: Token, heading: bool) -> bool:
+    """Whether a block's inline text can hold no link, anchor or directive: no ``[``
+    (links, images, references), no ``<`` (autolinks, HTML) and no bare URL, and not a
+    heading (its text is an anchor). linkify is off, so no other inline rule links."""
+    src = token.content
+    return not heading and "[" not in src and "<" not in src and not find_bare_urls(src)
+
+
 def _inline_and_collect(state: StateCore) -> None:
     """markdown-it's ``inline`` core rule, collecting each block's links as it goes.
 
@@ -316,6 +324,8 @@ def _inline_and_collect(state: StateCore) -> None:
     for token in state.tokens:
         if token.type == "heading_open":
             heading = True
+        elif token.type == "inline" and collector is not None and _inert(token, heading):
+            token.children = []  # nothing for the collector: not parsed at all
         elif token.type == "inline":
             token.children = []
             state.md.inline.parse(token.content, state.md, state.env, token.children)
