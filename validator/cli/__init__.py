@@ -133,4 +133,3 @@ def _exit_interrupted() -> t.NoReturn:
 @click.version_option(__version__, prog_name="validator")
 def main() -> None:
     """Validate, link-check and cross-check a catalog of open LLMs."""
-
