@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.hostile.markers import PLANTED_HEADERS
 from validator.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,7 +66,7 @@ def test_a_missing_config_file_is_a_usage_error_offline(repo: Path) -> None:
 
 
 def test_a_valid_config_still_passes_offline(repo: Path) -> None:
-    (repo / ".validator.toml").write_text("timeout = 5\n", encoding="utf-8")
+    (repo / ".validator.toml").write_text("timeout = 5\n" + PLANTED_HEADERS, encoding="utf-8")
     code, err = _run("validate")
     assert code == 0, err
 

@@ -31,6 +31,12 @@ PLANTED = {
 }
 """Environment every test starts with (a test needing another token, or none, overrides)."""
 
+PLANTED_HEADERS = (
+    'headers = { Authorization = "Bearer ${TEST_AUTH}", Cookie = "${TEST_COOKIE}", '
+    '"Proxy-Authorization" = "Basic ${TEST_PROXY}" }\n'
+)
+"""A top-level config line sending the planted markers: tests that build a config add it."""
+
 Snapshot = dict[Path, tuple[int, int]]
 
 

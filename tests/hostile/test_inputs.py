@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.github.fakeapi import FakeGitHub
+from tests.hostile.markers import PLANTED_HEADERS
 from validator.cli import main
 
 ENTRY = "id: {id}\nkind: eval\nname: {id}\nurl: https://example.com/{id}\n"
@@ -76,7 +77,9 @@ def test_deeply_nested_report_is_one_line(tmp_path: Path) -> None:
 
 def test_private_allowlist_that_is_not_a_network_is_one_line(tmp_path: Path) -> None:
     """Before: a traceback."""
-    (tmp_path / ".validator.toml").write_text('private-allowlist = ["not-a-network"]\n')
+    (tmp_path / ".validator.toml").write_text(
+        'private-allowlist = ["not-a-network"]\n' + PLANTED_HEADERS
+    )
     urls = tmp_path / "urls.txt"
     urls.write_text("https://a.example/\n")
     result = CliRunner().invoke(

@@ -12,6 +12,7 @@ import yaml
 from click.testing import CliRunner
 
 import validator
+from tests.hostile.markers import PLANTED_HEADERS
 from validator.cli import main
 from validator.rulebook import RULES
 
@@ -54,13 +55,17 @@ def test_config_selection_and_command_line_layers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / ".validator.toml").write_text('ignore = ["schema"]\n', encoding="utf-8")
+    (tmp_path / ".validator.toml").write_text(
+        'ignore = ["schema"]\n' + PLANTED_HEADERS, encoding="utf-8"
+    )
     code, out, _ = _run("validate", *TWO, "--format", "json")
     assert _rules_in(out) == {"release-date-vs-url"} and code == 0
     # The command line's --select replaces the configuration's selection (ruff's way).
     code, out, _ = _run("validate", *TWO, "--format", "json", "--select", "schema")
     assert _rules_in(out) == {"schema"} and code == 1
-    (tmp_path / ".validator.toml").write_text('select = ["nope"]\n', encoding="utf-8")
+    (tmp_path / ".validator.toml").write_text(
+        'select = ["nope"]\n' + PLANTED_HEADERS, encoding="utf-8"
+    )
     code, _out, err = _run("validate", *TWO)
     assert code == 2
     assert ".validator.toml:1: select: 'nope' is not a rule id or prefix" in err
