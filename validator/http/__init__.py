@@ -6,8 +6,9 @@ here is generic HTTP; nothing knows about catalogs or verdicts.
 
 from __future__ import annotations
 
-import importlib
 import typing as t
+
+from validator.lazy import export
 
 if t.TYPE_CHECKING:
     from validator.http.backend import SafeNetworkBackend, is_public_address, system_resolver
@@ -78,9 +79,7 @@ _HOME = {
 
 
 def __getattr__(name: str) -> t.Any:
-    if name not in _HOME:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
+    return export(__name__, _HOME, name)
 
 
 __all__ = [

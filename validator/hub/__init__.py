@@ -11,8 +11,9 @@ evidence. ``docs/hub.md`` documents the checks; API facts are from
 
 from __future__ import annotations
 
-import importlib
 import typing as t
+
+from validator.lazy import export
 
 if t.TYPE_CHECKING:
     from validator.hub.check import check_catalog_hub
@@ -49,9 +50,7 @@ _HOME = {
 
 
 def __getattr__(name: str) -> t.Any:
-    if name not in _HOME:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
+    return export(__name__, _HOME, name)
 
 
 __all__ = [
