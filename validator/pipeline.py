@@ -41,6 +41,7 @@ from validator.schema import SchemaSet, default_schema_dir
 from validator.selection import enabled_rules
 
 if t.TYPE_CHECKING:
+    from validator.catalog.source import Source
     from validator.config import Config
     from validator.links.extract import LinkRef
 
@@ -73,6 +74,9 @@ class Inputs:
     context: list[Entry] = dataclasses.field(default_factory=list)
     """The rest of the catalog when only some of its files were given: the offline
     rules see it (``based_on`` targets, duplicates), findings on it are not reported."""
+    glossary: Source | None = None
+    """The license glossary when it was given (not only found) and is schema-valid:
+    the online crawl checks its URLs beside the entries'."""
 
 
 @dataclasses.dataclass
@@ -238,6 +242,9 @@ def _collect_catalog(options: RunOptions) -> Inputs:
         changed = {p.resolve() for p in changes.changed}
         inputs.deleted = set(changes.gone)
         inputs.changed = [e for e in valid if e.path.resolve() in changed]
+    book = catalog.licenses
+    if book is not None and book.source in loaded.sources and book.source.display not in broken:
+        inputs.glossary = book.source
     return inputs
 
 
@@ -274,12 +281,13 @@ def _collect_links(options: RunOptions) -> Inputs:
 
 
 def _targets(inputs: Inputs) -> OnlineTargets:
-    return OnlineTargets(
-        entries=inputs.valid if inputs.changed is None else inputs.changed,
-        catalog=inputs.catalog,
-        refs=inputs.refs,
-        anchors=inputs.anchors,
-    )
+    entries = inputs.valid if inputs.changed is None else inputs.changed
+    refs = inputs.refs
+    if refs is None and inputs.glossary is not None and inputs.changed is None:
+        from validator.links.extract import refs_from_entries, refs_from_glossary
+
+        refs = refs_from_entries(entries) + refs_from_glossary(inputs.glossary)
+    return OnlineTargets(entries=entries, catalog=inputs.catalog, refs=refs, anchors=inputs.anchors)
 
 
 def _default_online() -> OnlineStage:

@@ -121,11 +121,16 @@ def test_bad_changed_since_ref_is_a_usage_error(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_link_crawl_findings_sit_at_the_url_lines(tmp_path: Path) -> None:
+    """Entry URLs and the license glossary's URLs are crawled, each judged at its line."""
     from tests.links.linkserver import Server
 
     server = Server().start()
     try:
-        shutil.copy(ROOT / "catalog" / "licenses.yaml", tmp_path / "licenses.yaml")
+        (tmp_path / "licenses.yaml").write_text(
+            "licenses:\n  - id: apache-2.0\n    name: Apache 2.0\n    spdx: Apache-2.0\n"
+            f"    url: {server.url(1, '/gone-license')}\n    hub_ids: [apache-2.0]\n",
+            encoding="utf-8",
+        )
         entry = tmp_path / "models" / "language" / "m.yaml"
         entry.parent.mkdir(parents=True)
         entry.write_text(
@@ -139,13 +144,21 @@ def test_link_crawl_findings_sit_at_the_url_lines(tmp_path: Path) -> None:
         code, report, _ = run(str(tmp_path), "--online", "--no-hub", "--allow-private", *FAST)
     finally:
         server.stop()
-    found = sorted((f["rule"], f["severity"], f["line"], f["column"]) for f in report["findings"])
-    assert found == [("link-dead", "error", 7, 5), ("link-redirected", "warning", 14, 5)]
+    found = sorted(
+        (Path(f["file"]).name, f["rule"], f["severity"], f["line"], f["column"])
+        for f in report["findings"]
+    )
+    assert found == [
+        ("licenses.yaml", "link-dead", "error", 5, 5),
+        ("m.yaml", "link-dead", "error", 7, 5),
+        ("m.yaml", "link-redirected", "warning", 14, 5),
+    ]
     verdicts = {link["url"]: link["verdict"] for link in report["links"]}
     assert verdicts == {
         server.url(0, "/missing"): "dead",
         server.url(1, "/ok"): "ok",
         server.url(2, "/r301"): "redirected",
+        server.url(1, "/gone-license"): "dead",
     }
     assert code == 1
 

@@ -1,13 +1,13 @@
 """Link checking: extract every URL with its places, crawl, judge, remember, fix.
 
-``check_catalog_links`` is what ``validator validate --online`` calls; ``check_paths``
-serves ``validator links`` (catalog folders, YAML, Markdown and plain text files).
+Every command reaches this through :func:`validator.pipeline.run`: ``links`` collects
+its URLs with ``collect_paths``, ``validate --online`` with ``refs_from_entries`` (and
+``refs_from_glossary``), and both crawl them with ``check_links``.
 """
 
 from __future__ import annotations
 
 import typing as t
-from pathlib import Path
 
 # Imported on first use (PEP 562), so that offline work (``validate`` judging the docs'
 # local links through validator.links.offline) never pays for httpx.
@@ -21,6 +21,7 @@ _LAZY = {
     "LinkRef": "validator.links.extract",
     "collect_paths": "validator.links.extract",
     "refs_from_entries": "validator.links.extract",
+    "refs_from_glossary": "validator.links.extract",
     "refs_from_markdown": "validator.links.extract",
     "refs_from_text": "validator.links.extract",
     "FixReport": "validator.links.fix",
@@ -31,8 +32,6 @@ _LAZY = {
 }
 
 if t.TYPE_CHECKING:
-    from validator.catalog.model import Entry
-    from validator.http import CrawlSettings, HostLimiter
     from validator.http.redirects import permanent_target
     from validator.links.checker import LinkOutcome, check_links
     from validator.links.crawl import Crawler, Probe
@@ -41,6 +40,7 @@ if t.TYPE_CHECKING:
         LinkRef,
         collect_paths,
         refs_from_entries,
+        refs_from_glossary,
         refs_from_markdown,
         refs_from_text,
     )
@@ -58,34 +58,6 @@ def __getattr__(name: str) -> t.Any:
     return getattr(importlib.import_module(module), name)
 
 
-async def check_catalog_links(
-    entries: t.Sequence[Entry], settings: CrawlSettings, *, limiter: HostLimiter | None = None
-) -> LinkOutcome:
-    """Check every URL of ``entries``; one result per distinct URL, findings per place.
-
-    Pass a ``limiter`` to share per-host politeness with another client (the Hub check).
-    """
-    from validator.links.checker import check_links
-    from validator.links.extract import refs_from_entries
-
-    return await check_links(refs_from_entries(list(entries)), settings, limiter=limiter)
-
-
-async def check_paths(
-    paths: t.Sequence[Path], settings: CrawlSettings
-) -> tuple[Collected, LinkOutcome]:
-    """Collect URLs from files and folders (see :func:`collect_paths`) and check them.
-
-    Raises :class:`FileNotFoundError` for a missing path.
-    """
-    from validator.links.checker import check_links
-    from validator.links.extract import collect_paths
-
-    collected = collect_paths(tuple(paths))
-    outcome = await check_links(collected.refs, settings)
-    return collected, outcome
-
-
 __all__ = [
     "VERDICT_RULES",
     "Collected",
@@ -94,14 +66,13 @@ __all__ = [
     "LinkOutcome",
     "LinkRef",
     "Probe",
-    "check_catalog_links",
     "check_links",
-    "check_paths",
     "collect_paths",
     "crawl",
     "fix_redirects",
     "permanent_target",
     "refs_from_entries",
+    "refs_from_glossary",
     "refs_from_markdown",
     "refs_from_text",
     "rule_for",

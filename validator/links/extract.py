@@ -16,7 +16,7 @@ from pathlib import Path
 
 from validator.catalog.loader import LICENSES_FILE, YAML_SUFFIXES, walk
 from validator.catalog.model import Entry
-from validator.catalog.source import SourceError, json_path, load
+from validator.catalog.source import Source, SourceError, json_path, load
 from validator.findings import Finding, Location, Severity
 from validator.links.autolinks import find_bare_urls
 from validator.links.filters import excluded_path
@@ -101,6 +101,12 @@ def _without_entry(ref: LinkRef) -> LinkRef:
 def refs_from_entries(entries: list[Entry] | tuple[Entry, ...]) -> list[LinkRef]:
     """Every URL of every entry, in entry and file order."""
     return [ref for entry in entries for ref in refs_from_entry(entry)]
+
+
+def refs_from_glossary(source: Source) -> list[LinkRef]:
+    """The license glossary's URLs: checked, but the glossary is no entry (validate
+    counts none), so its links belong to the file alone."""
+    return [_without_entry(ref) for ref in refs_from_entry(Entry(source))]
 
 
 def _ref(url: str, file: str, line: int, column: int) -> LinkRef:
@@ -218,15 +224,12 @@ def collect_paths(
                         Finding(exc.rule, exc.message, shown, exc.line, exc.column)
                     )
                     continue
-                refs = refs_from_entry(Entry(source))
                 collected.yaml_files.append(path)
                 if path.name == LICENSES_FILE:
-                    # the license glossary: its URLs are checked, but it is no entry
-                    # (validate counts none), so its links belong to the file alone
-                    refs = [_without_entry(ref) for ref in refs]
+                    collected.refs.extend(refs_from_glossary(source))
                 else:
                     collected.entries += 1
-                collected.refs.extend(refs)
+                    collected.refs.extend(refs_from_entry(Entry(source)))
                 continue
             try:
                 text = path.read_text(encoding="utf-8", errors="replace")
