@@ -150,6 +150,89 @@ def test_one_slow_name_is_not_a_stalled_resolver() -> None:
     assert outcome["slow.example"] == "cannot resolve slow.example: no answer within 0.02 s"
 
 
+class OfflineLookup:
+    """A resolver without an upstream: most names fail at once, ``slow`` ones never answer
+    (on a real runner they fail too, after the resolver's own 5 s retry)."""
+
+    def __init__(self, slow: t.Container[str], *, resolves: t.Container[str] = ()) -> None:
+        self.slow = slow
+        self.resolves = resolves
+        self.calls: dict[str, int] = {}
+
+    async def __call__(self, host: str, port: int) -> list[str]:
+        self.calls[host] = self.calls.get(host, 0) + 1
+        await anyio.lowlevel.checkpoint()
+        if host in self.slow:
+            await anyio.sleep_forever()
+        if host in self.resolves:
+            return ["93.184.216.34"]
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+
+def _resolve_all(resolver: HostResolver, hosts: t.Iterable[str]) -> dict[str, str]:
+    """Each host's addresses, or its error's message, all looked up at once."""
+    outcome: dict[str, str] = {}
+
+    async def run() -> None:
+        async def one(host: str) -> None:
+            try:
+                outcome[host] = ",".join(await resolver(host, 443))
+            except (ResolverError, UnknownHostError) as exc:
+                outcome[host] = str(exc)
+
+        async with anyio.create_task_group() as group:
+            for host in hosts:
+                group.start_soon(one, host)
+
+    anyio.run(run)
+    return outcome
+
+
+def test_a_resolver_that_fails_every_name_is_not_waited_for_on_its_slow_ones() -> None:
+    """The runner of the issue: NXDOMAIN at once for most names, 5 s for a few."""
+    fast = ["a.example", "b.example", "c.example", "d.example"]
+    slow = ["www.slow.example", "www.slower.example"]
+    waited: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waited.append(seconds)
+        await anyio.lowlevel.checkpoint()
+
+    resolver = HostResolver(OfflineLookup(slow), timeout=5.0, sleep=sleep)
+    started = time.monotonic()
+    outcome = _resolve_all(resolver, fast + slow)
+    assert time.monotonic() - started < 1.0  # not the 5 s timeout
+    assert resolver.outage() and not resolver.stalled
+    assert 0.5 in waited  # the pending lookups were given 0.5 s on the injected clock
+    assert outcome["a.example"] == "unknown host a.example (Name or service not known)"
+    assert outcome["www.slow.example"] == (
+        "cannot resolve www.slow.example: no answer within 0.5 s, "
+        "and 4 of 6 lookups failed with not one name resolved"
+    )
+    failure = resolver.failure("www.slower.example")
+    assert isinstance(failure, ResolverError) and failure.network_level
+
+
+def test_one_resolved_name_keeps_the_slow_ones_waiting_for_their_answer() -> None:
+    # A dead domain or three among live ones: the resolver works, so nothing is given
+    # up early and each host is judged on its own answer.
+    lookup = OfflineLookup({"www.slow.example"}, resolves={"live.example"})
+    resolver = HostResolver(lookup, timeout=0.05, sleep=instant)
+    assert _resolve_all(resolver, ["live.example"]) == {"live.example": "93.184.216.34"}
+    outcome = _resolve_all(resolver, ["a.example", "b.example", "c.example", "www.slow.example"])
+    assert not resolver.outage()
+    assert outcome["a.example"] == "unknown host a.example (Name or service not known)"
+    assert outcome["www.slow.example"] == "cannot resolve www.slow.example: no answer within 0.05 s"
+
+
+def test_too_few_failures_are_no_outage() -> None:
+    # Two names gone and nothing resolved yet: not enough to call the resolver cut off.
+    lookup = OfflineLookup({"www.slow.example"})
+    resolver = HostResolver(lookup, timeout=0.05, sleep=instant)
+    outcome = _resolve_all(resolver, ["a.example", "b.example", "www.slow.example"])
+    assert outcome["www.slow.example"] == "cannot resolve www.slow.example: no answer within 0.05 s"
+
+
 def _bundled_like_urls() -> list[str]:
     """101 URLs over 19 hosts, 41 of them on one host, like the bundled catalog."""
     urls = [f"https://huggingface.co/org/model-{i}" for i in range(41)]
@@ -197,4 +280,25 @@ def test_validate_online_without_dns_reports_network_unavailable_fast(
     assert "Network unavailable" in result.stderr
     assert set(lookup.calls.values()) == {1}, lookup.calls  # crawl and Hub share the answer
     assert "huggingface.co" in lookup.calls
+    assert elapsed < 2.0
+
+
+def test_links_on_a_runner_whose_resolver_fails_every_name_exits_3_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The issue's measurement with this machine's resolver: `validator links` on the
+    bundled catalog, most names NXDOMAIN at once and the ``www.`` ones never answering."""
+    from validator.http import resolver
+
+    slow = {"www.databricks.com", "www.mosaicml.com", "www.together.xyz", "www.llama.com"}
+    lookup = OfflineLookup(slow)
+    monkeypatch.setattr("validator.http.backend.system_resolver", lookup)
+    # real time, as the lookups are (raising=False: main had no such setting)
+    monkeypatch.setattr(resolver, "OUTAGE_AFTER", 0.01, raising=False)
+    started = time.monotonic()
+    result = CliRunner().invoke(main, ["links", "--no-cache"])
+    elapsed = time.monotonic() - started
+    assert result.exit_code == 3, result.output
+    assert "Network unavailable: none of the" in result.stderr
+    assert slow <= set(lookup.calls)  # the slow names were asked, and not waited for
     assert elapsed < 2.0

@@ -5,10 +5,10 @@ again for each URL and each retry: on a runner without network the bundled catal
 took 25 s to reach "network unavailable" (101 URLs, 19 hosts, 3 retries with backoff
 each, 41 URLs of huggingface.co spaced by the host interval). :class:`HostResolver`
 looks each host up once (concurrent callers wait for the same lookup), bounds a stalled
-lookup by a timeout, gives up on a resolver that answers nothing at all, and keeps the
-answer for the run: the addresses, or the failure, which every later request of the
-host gets at once and does not retry (the system resolver retries on its own before it
-reports EAI_AGAIN).
+lookup by a timeout, gives up on a resolver that answers nothing at all or nothing but
+failures (:meth:`HostResolver.outage`), and keeps the answer for the run: the
+addresses, or the failure, which every later request of the host gets at once and does
+not retry (the system resolver retries on its own before it reports EAI_AGAIN).
 
 A crawl that is handed a :class:`HostResolver` in ``CrawlSettings.resolver`` settles
 each URL's host name before it asks for one of the host's request slots (:func:`settle`),
@@ -35,6 +35,12 @@ STALL_QUORUM = 3
 """A resolver with this many lookups in flight and not one answer after ``STALL_AFTER``
 seconds is stalled (a firewall dropping DNS packets): a working resolver answers a
 name it has cached in milliseconds, and a catalog's hosts are never all uncached."""
+
+OUTAGE_AFTER = 0.5
+"""A lookup still pending this long is given up on when the resolver has answered
+nothing but failures so far (:meth:`HostResolver.outage`): some resolvers without an
+upstream answer most names at once and let a few (``www.`` names with a CNAME to
+chase) run into their 5 s retry, only to fail them too."""
 
 Sleep = t.Callable[[float], t.Awaitable[None]]
 
@@ -63,8 +69,9 @@ class HostResolver:
     ``timeout`` bounds one lookup of a name that is slow to answer. A resolver that
     answers nothing at all is found sooner: when ``stall_quorum`` or more hosts are being
     looked up and not one lookup has come back after ``stall_after`` seconds, the
-    resolver is taken as stalled and every lookup of the run fails at once. ``sleep``
-    waits for that (injected by tests).
+    resolver is taken as stalled and every lookup of the run fails at once. Likewise a
+    lookup still pending after ``outage_after`` seconds is given up on while
+    :meth:`outage` holds. ``sleep`` waits for both (injected by tests).
     """
 
     def __init__(
@@ -74,17 +81,25 @@ class HostResolver:
         timeout: float = DEFAULT_CONNECT_TIMEOUT,
         stall_after: float = STALL_AFTER,
         stall_quorum: int = STALL_QUORUM,
+        outage_after: float | None = None,
         sleep: Sleep | None = None,
     ) -> None:
         self._resolve = resolve
         self.timeout = timeout
         self.stall_after = stall_after
         self.stall_quorum = stall_quorum
+        self.outage_after = OUTAGE_AFTER if outage_after is None else outage_after
         self._sleep = sleep or anyio.sleep
         self._answers: dict[str, list[str] | _Failure] = {}
         self._pending: dict[str, anyio.Event] = {}
         self._answered = False
         """Some lookup came back (addresses or an error): the resolver is alive."""
+        self._resolved = False
+        """Some lookup came back with addresses: the resolver works."""
+        self._failed = 0
+        """Lookups that failed for a reason of the network's (not an IDN codec's)."""
+        self._news = anyio.Event()
+        """Set (and replaced) each time a lookup comes back."""
         self.stalled = False
         self.lookups = 0
         """How many times the underlying resolver was asked (for tests and stats)."""
@@ -106,6 +121,14 @@ class HostResolver:
             raise answer.error()
         return list(answer)
 
+    def outage(self) -> bool:
+        """Whether the resolver looks cut off: not one name resolved, ``stall_quorum`` or
+        more lookups failed, and they are at least half of those asked. A single success
+        anywhere ends this for the run, so a dead domain among live ones is still judged
+        per URL (on its own answer) and a working network is never called unavailable."""
+        failed = self._failed
+        return not self._resolved and failed >= self.stall_quorum and 2 * failed >= self.lookups
+
     def failure(self, host: str) -> NetworkError | None:
         """The error every request of ``host`` gets in this run, if its lookup failed."""
         answer = self._answers.get(host.lower().rstrip("."))
@@ -116,6 +139,14 @@ class HostResolver:
         asked each name server ``attempts`` times (resolv.conf) before EAI_AGAIN."""
         try:
             return await self._ask_watched(host, port)
+        except _GivenUp as exc:
+            failed, asked = exc.args
+            return _Failure(
+                host,
+                None,
+                f"cannot resolve {host}: no answer within {self.outage_after:g} s, and "
+                f"{failed} of {asked} lookups failed with not one name resolved",
+            )
         except TimeoutError:
             return _Failure(
                 host, None, f"cannot resolve {host}: no answer within {self.timeout:g} s"
@@ -140,36 +171,72 @@ class HostResolver:
             raise _Stalled
         self.lookups += 1
         outcome: list[list[str] | Exception] = []
-        with anyio.fail_after(self.timeout):
-            async with anyio.create_task_group() as group:
+        given_up: list[tuple[int, int]] = []  # failed and asked lookups when given up
+        try:
+            with anyio.fail_after(self.timeout):
+                async with anyio.create_task_group() as group:
 
-                async def ask() -> None:
-                    try:
-                        resolve = self._resolve or backend.system_resolver
-                        outcome.append(await resolve(host, port))
-                    except (OSError, UnicodeError) as exc:
-                        outcome.append(exc)
-                    self._answered = True
-                    group.cancel_scope.cancel()
-
-                async def watch() -> None:
-                    await self._sleep(self.stall_after)
-                    if not self._answered and len(self._pending) >= self.stall_quorum:
-                        self.stalled = True
-                    if self.stalled:
+                    async def ask() -> None:
+                        try:
+                            resolve = self._resolve or backend.system_resolver
+                            outcome.append(await resolve(host, port))
+                        except (OSError, UnicodeError) as exc:
+                            outcome.append(exc)
+                        self._answered = True
                         group.cancel_scope.cancel()
 
-                group.start_soon(ask)
-                group.start_soon(watch)
+                    async def watch_stall() -> None:
+                        await self._sleep(self.stall_after)
+                        if not self._answered and len(self._pending) >= self.stall_quorum:
+                            self.stalled = True
+                        if self.stalled:
+                            group.cancel_scope.cancel()
+
+                    async def watch_outage() -> None:
+                        await self._sleep(self.outage_after)
+                        if await self._outage_concluded():
+                            given_up.append((self._failed, self.lookups))
+                            group.cancel_scope.cancel()
+
+                    group.start_soon(ask)
+                    group.start_soon(watch_stall)
+                    group.start_soon(watch_outage)
+        finally:
+            self._record(outcome)
+        if given_up and not outcome:
+            raise _GivenUp(*given_up[0])
         if not outcome:
             raise _Stalled
         if isinstance(outcome[0], Exception):
             raise outcome[0]
         return outcome[0]
 
+    async def _outage_concluded(self) -> bool:
+        """Whether :meth:`outage` holds now or once more lookups come back; ``False`` as
+        soon as a name resolves (then a pending lookup gets its full ``timeout``)."""
+        while not self._resolved:
+            if self.outage():
+                return True
+            await self._news.wait()
+        return False
+
+    def _record(self, outcome: list[list[str] | Exception]) -> None:
+        """Count what a lookup came back with, and wake the watchers."""
+        answer = outcome[0] if outcome else None
+        if isinstance(answer, list):
+            self._resolved = True
+        elif not isinstance(answer, UnicodeError):  # a timeout, a stall, an OSError
+            self._failed += 1
+        news, self._news = self._news, anyio.Event()
+        news.set()
+
 
 class _Stalled(Exception):
     """Internal: the resolver answers nothing (see :class:`HostResolver`)."""
+
+
+class _GivenUp(Exception):
+    """Internal: the resolver answers nothing but failures (:meth:`HostResolver.outage`)."""
 
 
 def _is_literal(host: str) -> bool:
