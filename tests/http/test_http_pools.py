@@ -7,7 +7,8 @@ import httpx
 import pytest
 
 from tests.links.linkserver import HOSTS, Server
-from validator.http.client import OriginPools, SafeTransport
+from validator.http.client import SafeTransport
+from validator.http.pool import OriginPools
 from validator.http.settings import CrawlSettings
 
 
@@ -34,3 +35,35 @@ def test_one_pool_per_origin_reused_and_idle_ones_closed(monkeypatch: pytest.Mon
     # Two requests to host 0 shared a connection; its pool was then closed as the least
     # recently used idle one, so the last request opened a new connection.
     assert [server.connections[h] for h in HOSTS] == [2, 1, 1]
+
+
+def test_connections_per_origin_bounded_and_unread_bodies_not_reused() -> None:
+    server = Server().start()
+    try:
+        transport = SafeTransport(
+            CrawlSettings(allow_private=True),
+            limits=httpx.Limits(max_connections=2, max_keepalive_connections=2),
+        )
+
+        async def main() -> None:
+            async with httpx.AsyncClient(transport=transport) as client:
+
+                async def get(host: int, path: str) -> None:
+                    response = await client.get(server.url(host, path))
+                    assert response.status_code == 200
+
+                async with anyio.create_task_group() as tg:
+                    for _ in range(6):
+                        tg.start_soon(get, 0, "/count")
+                # a body closed before its end: that connection cannot serve again
+                async with client.stream("GET", server.url(1, "/huge")) as response:
+                    assert response.status_code == 200
+                await get(1, "/ok")
+                await get(1, "/ok")
+
+        anyio.run(main)
+    finally:
+        server.stop()
+    assert server.max_in_flight == 2  # two connections in use at host 0, never more
+    assert server.connections[HOSTS[0]] == 2  # six requests shared them
+    assert server.connections[HOSTS[1]] == 2  # the huge body's, then one for both /ok
