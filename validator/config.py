@@ -38,6 +38,7 @@ from validator.http.settings import CrawlSettings, HostSettings, Knob, knobs_of
 from validator.links.filters import FilterError, parse_remap
 from validator.options import CrawlOverrides
 from validator.selection import Selection, SelectionError, check_selectors
+from validator.stdio import TooLarge, is_dash, read_bytes, shown_name
 
 CONFIG_FILE = ".validator.toml"
 PYPROJECT = "pyproject.toml"
@@ -291,41 +292,63 @@ def key_lines(text: str, table: str) -> dict[str, int]:
     return out
 
 
-def _read_toml(path: Path) -> dict[str, t.Any]:
+MAX_BYTES = 16 * 1024 * 1024
+"""A configuration is a few lines; this bounds one read from standard input."""
+
+
+def _read_toml(path: Path, stdin: bytes | None = None) -> tuple[dict[str, t.Any], str]:
+    """The parsed file and its text (``-``: standard input, or ``stdin`` when given)."""
+    shown = shown_name(path)
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        raw = stdin if stdin is not None else read_bytes(path, limit=MAX_BYTES)
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise ConfigError(f"{shown}: cannot read: {exc.strerror or exc}") from None
+    except TooLarge as exc:
+        raise ConfigError(f"{shown}: {exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{shown}: invalid TOML: not UTF-8 (byte {exc.start}: {raw[exc.start]:#04x})"
+        ) from None
+    try:
+        return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
         place = _TOML_PLACE.search(str(exc))
-        at = f"{path}:{place.group(1)}:{place.group(2)}" if place else str(path)
+        at = f"{shown}:{place.group(1)}:{place.group(2)}" if place else shown
         reason = _TOML_PLACE.sub("", str(exc)).strip()
         raise ConfigError(f"{at}: invalid TOML: {reason}") from None
-    except UnicodeDecodeError as exc:  # tomllib decodes the bytes before parsing
-        raise ConfigError(
-            f"{path}: invalid TOML: not UTF-8 (byte {exc.start}: {exc.object[exc.start]:#04x})"
-        ) from None
 
 
-def load_config(explicit: Path | None = None, start: Path | None = None) -> Config:
+def _is_pyproject(path: Path, data: t.Mapping[str, t.Any]) -> bool:
+    """Whether the settings are under ``[tool.validator]``: a ``pyproject.toml``, or
+    standard input holding a ``[tool]`` table (which a ``.validator.toml`` cannot have)."""
+    return path.name == PYPROJECT or (is_dash(path) and "tool" in data)
+
+
+def load_config(
+    explicit: Path | None = None, start: Path | None = None, *, stdin: bytes | None = None
+) -> Config:
     """Find and validate the configuration.
 
     ``explicit`` (``--config``) wins; it may be a ``.validator.toml``-style file or a
-    ``pyproject.toml`` (read from ``[tool.validator]``). Otherwise ``.validator.toml``,
-    then ``pyproject.toml``'s ``[tool.validator]``, in ``start`` (default: the current
-    directory). No file: defaults. Raises :class:`ConfigError`.
+    ``pyproject.toml`` (read from ``[tool.validator]``), or ``-`` for standard input
+    (either kind; ``stdin`` is its content when the caller has read it already).
+    Otherwise ``.validator.toml``, then ``pyproject.toml``'s ``[tool.validator]``, in
+    ``start`` (default: the current directory). No file: defaults. Relative paths in a
+    file are relative to its folder, on standard input to the current directory.
+    Raises :class:`ConfigError`.
     """
     folder = start if start is not None else Path.cwd()
     if explicit is not None:
-        if not explicit.is_file():
+        if not is_dash(explicit) and not explicit.is_file():
             raise ConfigError(f"{explicit}: config file not found")
         candidates = [explicit]
     else:
         candidates = [p for p in (folder / CONFIG_FILE, folder / PYPROJECT) if p.is_file()]
     for path in candidates:
-        data = _read_toml(path)
-        if path.name == PYPROJECT:
+        data, text = _read_toml(path, stdin)
+        if _is_pyproject(path, data):
             tool = data.get("tool", {})
             table = tool.get("validator") if isinstance(tool, dict) else None
             if table is None:
@@ -335,10 +358,12 @@ def load_config(explicit: Path | None = None, start: Path | None = None) -> Conf
             prefix = "tool.validator."
         else:
             table, prefix = data, ""
+        shown = shown_name(path)
         if not isinstance(table, dict):
-            raise ConfigError(f"{path}: [tool.validator] must be a table")
-        lines = key_lines(path.read_text(encoding="utf-8"), prefix.rstrip("."))
-        config = parse_table(table, str(path), prefix, path.parent, lines)
+            raise ConfigError(f"{shown}: [tool.validator] must be a table")
+        lines = key_lines(text, prefix.rstrip("."))
+        base = Path.cwd() if is_dash(path) else path.parent
+        config = parse_table(table, shown, prefix, base, lines)
         return dataclasses.replace(config, path=path)
     return Config()
 

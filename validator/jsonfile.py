@@ -5,18 +5,17 @@ cannot be read (with the OS's reason), larger than :data:`MAX_BYTES`, not UTF-8,
 JSON (with line and column), or nested too deeply for the parser (a hostile
 ``[[[[...`` of 100,000 levels, which was a ``RecursionError``). Strings come back
 UTF-8-encodable (:func:`validator.escape.printable`). The path ``-`` is standard input,
-read under the same limits.
+read under the same limits (:mod:`validator.stdio`).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import sys
 import typing as t
 from pathlib import Path
 
 from validator.escape import printable
+from validator.stdio import TooLarge, read_bytes, shown_name
 
 MAX_BYTES = 256 * 1024 * 1024
 """A nightly report of 100,000 links is tens of MiB; four times that is not a report."""
@@ -26,23 +25,15 @@ class JsonFileError(ValueError):
     """A JSON file that cannot be used; ``str()`` is one line naming it."""
 
 
-def shown_name(path: Path) -> str:
-    """How messages name ``path``: ``<stdin>`` for ``-``, undecodable bytes escaped."""
-    name = os.fsdecode(path)
-    shown = "<stdin>" if name == "-" else name
-    return shown.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
 def load_json(path: Path, what: str = "file", stdin: t.BinaryIO | None = None) -> t.Any:
     """The parsed content of ``path`` (``-``: ``stdin``, by default standard input);
     :class:`JsonFileError` when it is not usable."""
-    from_stdin = os.fsdecode(path) == "-"
     shown = shown_name(path)
     try:
-        raw = _read_stdin(stdin or sys.stdin.buffer) if from_stdin else _read_file(path)
+        raw = read_bytes(path, limit=MAX_BYTES, what="a report", stdin=stdin)
     except OSError as exc:
         raise JsonFileError(f"cannot read {what} {shown}: {exc.strerror or exc}") from None
-    except _TooLarge as exc:
+    except TooLarge as exc:
         raise JsonFileError(f"{what} {shown}: {exc}") from None
     try:
         text = raw.decode("utf-8")
@@ -54,24 +45,6 @@ def load_json(path: Path, what: str = "file", stdin: t.BinaryIO | None = None) -
         raise JsonFileError(f"{what} {shown} is not a report: JSON nested too deeply") from None
     except ValueError as exc:
         raise JsonFileError(f"{what} {shown} is not JSON: {exc}") from None
-
-
-class _TooLarge(Exception):
-    """The input is over :data:`MAX_BYTES`; ``str()`` says how large."""
-
-
-def _read_file(path: Path) -> bytes:
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise _TooLarge(f"{size:,} bytes, more than the {MAX_BYTES:,} a report may be")
-    return path.read_bytes()
-
-
-def _read_stdin(stream: t.BinaryIO) -> bytes:
-    raw = stream.read(MAX_BYTES + 1)
-    if len(raw) > MAX_BYTES:
-        raise _TooLarge(f"more than the {MAX_BYTES:,} bytes a report may be")
-    return raw
 
 
 def _printable(data: t.Any) -> t.Any:

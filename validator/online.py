@@ -30,12 +30,11 @@ def run_online(targets: OnlineTargets, options: RunOptions) -> OnlineOutcome:
     """
     import anyio
 
-    from validator.config import load_config
     from validator.http.resolver import per_run
 
     # One resolver for the run, shared by both parts: each host is looked up once, and
     # a name that does not resolve fails all its URLs and Hub requests at once.
-    settings = per_run(load_config(options.config_path).crawl_settings(options.crawl))
+    settings = per_run(options.config().crawl_settings(options.crawl))
     from validator.links.filters import UrlFilters
 
     UrlFilters.from_settings(settings)  # a bad ignore file or remap: one line, before any request

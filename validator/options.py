@@ -14,6 +14,9 @@ from pathlib import Path
 from validator.findings import Severity
 from validator.selection import Selection
 
+if t.TYPE_CHECKING:
+    from validator.config import Config
+
 
 @dataclasses.dataclass(frozen=True)
 class CrawlOverrides:
@@ -45,6 +48,9 @@ class RunOptions:
     changed_since: str | None = None
     """Pull-request mode: online checks only on entry files changed since this git ref."""
     config_path: Path | None = None
+    config_stdin: bytes | None = None
+    """``--config -``: the configuration as read from standard input (read once, by the
+    CLI, since every stage reads the configuration again)."""
     crawl: CrawlOverrides = dataclasses.field(default_factory=CrawlOverrides)
     fix_from_hub: tuple[str, ...] = ()
     """Rule ids whose Hub value should be written back into the catalog."""
@@ -63,6 +69,12 @@ class RunOptions:
     """Finding no file to check is a success, not the usage error it is by default."""
     selection: Selection = dataclasses.field(default_factory=Selection)
     """``--select``/``--ignore``/``--extend-ignore``: applied over the configuration's."""
+
+    def config(self) -> Config:
+        """The run's configuration, read and validated (``ConfigError`` when unusable)."""
+        from validator.config import load_config
+
+        return load_config(self.config_path, stdin=self.config_stdin)
 
     @classmethod
     def for_links(cls, paths: tuple[Path, ...], **kwargs: t.Any) -> RunOptions:

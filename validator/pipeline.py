@@ -202,9 +202,7 @@ def validate(options: RunOptions, **kwargs: t.Any) -> Run:
 def _read_config(options: RunOptions) -> Config:
     """Read and validate the configuration, so a broken one fails every run the same
     way, not only the online ones that use it (they read it again: it is small)."""
-    from validator.config import load_config
-
-    return load_config(options.config_path)
+    return options.config()
 
 
 def _collect(options: RunOptions) -> Inputs:
@@ -258,10 +256,9 @@ def _docs_links(options: RunOptions, inputs: Inputs) -> list[Finding]:
 
 def _collect_links(options: RunOptions) -> Inputs:
     """Any inputs of ``validator links``: their URLs, and the catalog entries among them."""
-    from validator.config import load_config
     from validator.links.extract import collect_paths
 
-    settings = load_config(options.config_path).crawl_settings(options.crawl)
+    settings = options.config().crawl_settings(options.crawl)
     collected = collect_paths(
         options.paths,
         stdin=options.stdin,

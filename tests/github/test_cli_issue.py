@@ -155,3 +155,20 @@ def test_report_can_come_from_stdin(fake: FakeGitHub, env: dict[str, str]) -> No
     )
     assert result.exit_code == 0, result.output
     assert result.output.startswith("dry run: create (1 failure and no open report issue)\n")
+
+
+def test_sync_quiet_drops_the_closing_line_and_verbose_says_what_it_read(
+    fake: FakeGitHub, env: dict[str, str], tmp_path: Path
+) -> None:
+    path = _report(tmp_path, night(dead("https://x.test/gone", 3)))
+    args = ["issue", "sync", "--report", "-", "--repo", fake.repo, "--fail-after", "3"]
+    result = CliRunner().invoke(main, [*args, "-q"], env=env, input=path.read_text())
+    assert (result.exit_code, result.output) == (0, "")
+    assert fake.issues[1]["state"] == "open"  # quiet, not idle
+    result = CliRunner().invoke(main, [*args, "-v"], env=env, input=path.read_text())
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "validator: report <stdin>: 3 findings, 1 link\n"
+        f"validator: repository {fake.repo}; label 'catalog-report'; dry run: False\n"
+    )
+    assert result.stdout.startswith("nothing to do") or result.stdout.startswith("updated")

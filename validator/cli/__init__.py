@@ -100,11 +100,15 @@ class _Main(click.Group):
         return sorted(set(COMMAND_MODULES) | set(self.commands))
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        """The command, its module imported on first use (it registers itself)."""
+        """The command, its module imported on first use (it registers itself), with
+        the options every command has (:mod:`validator.cli.verbosity`)."""
+        from validator.cli import verbosity
+
         module = COMMAND_MODULES.get(cmd_name)
         if cmd_name not in self.commands and module is not None:
             importlib.import_module(f"{__name__}.{module}")
-        return super().get_command(ctx, cmd_name)
+        command = super().get_command(ctx, cmd_name)
+        return verbosity.add_to(command) if command is not None else None
 
     def invoke(self, ctx: click.Context) -> t.Any:
         with _terminate_as_interrupt():
@@ -133,3 +137,12 @@ def _exit_interrupted() -> t.NoReturn:
 @click.version_option(__version__, prog_name="validator")
 def main() -> None:
     """Validate, link-check and cross-check a catalog of open LLMs."""
+
+
+def _with_verbosity() -> None:
+    from validator.cli import verbosity
+
+    verbosity.add_to(main)
+
+
+_with_verbosity()

@@ -57,30 +57,46 @@ def exit_code(report: Report, fail_on: Severity) -> ExitCode:
 
 def report_and_exit(run: Run, specs: t.Sequence[OutputSpec], fail_on: Severity) -> t.NoReturn:
     """Print the run's notes, write every output, and exit with the report's code."""
-    from validator.cli.options import remembered, use_color
-    from validator.report.outputs import OutputError, write_outputs
+    from validator.cli.verbosity import quiet, say
     from validator.rulebook import RULES
+    from validator.stdio import shown_name
 
     report = run.report
-    if remembered("verbose"):
-        config = run.config_path or "none (defaults)"
-        note(f"{PREFIX}config: {config}; rules on: {run.rules_enabled} of {len(RULES)}")
-    quiet = bool(remembered("quiet"))
-    for line in [] if quiet else run.notes:
+    config = shown_name(run.config_path) if run.config_path else "none (defaults)"
+    say(f"config: {config}; rules on: {run.rules_enabled} of {len(RULES)}")
+    for line in [] if quiet() else run.notes:
         note(line)
-    if quiet and not report.findings and not report.network_unavailable:
-        specs = [spec for spec in specs if spec.path is not None]  # files are still written
     if report.hosts is not None:
         from validator.report.hosts import host_table
 
         click.echo(host_table(report.hosts), err=True, nl=False)
+    write_report(report, specs)
+    sys.exit(int(exit_code(report, fail_on)))
+
+
+def write_report(report: Report, specs: t.Sequence[OutputSpec]) -> None:
+    """Write every output of ``report``; a failure to write fails the command. With
+    ``-q`` a clean report is not printed on stdout (files are still written)."""
+    from validator.cli.options import use_color
+    from validator.cli.verbosity import quiet
+    from validator.report.outputs import OutputError, write_outputs
+
+    if quiet() and not report.findings and not report.network_unavailable:
+        specs = [spec for spec in specs if spec.path is not None]
     try:
         write_outputs(report, specs, color=use_color(), environ=os.environ)
     except OutputError as exc:
         fail(str(exc))
     if report.network_unavailable:
         click.echo(PREFIX + clean(report.network_unavailable), err=True)
-    sys.exit(int(exit_code(report, fail_on)))
 
 
-__all__ = ["PREFIX", "exit_code", "fail", "note", "output_specs", "report_and_exit"]
+__all__ = [
+    "PREFIX",
+    "exit_code",
+    "fail",
+    "note",
+    "output_specs",
+    "report_and_exit",
+    "write_report",
+]

@@ -19,8 +19,10 @@ import click
 
 from validator.cli import main
 from validator.cli.exits import fail
+from validator.cli.verbosity import quiet, say
 from validator.escape import blob_base_url
 from validator.exitcodes import ExitCode
+from validator.stdio import shown_name
 
 ISSUE_EXIT_CODES_HELP = (
     "Exit codes: 0 done (also when nothing changed); 1 GitHub refused a call; "
@@ -38,8 +40,8 @@ def issue_group() -> None:
     "--report",
     "report_path",
     required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="JSON report from `validator validate --online --output json:PATH`.",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="JSON report from `validator validate --online --output json:PATH` ('-': stdin).",
 )
 @click.option("--repo", required=True, help="Repository as OWNER/NAME.")
 @click.option("--label", default=None, help="Label that marks the report issue.")
@@ -62,32 +64,28 @@ def sync_command(
     artifact_url: str | None,
     dry_run: bool,
 ) -> None:
-    """Create, update or close the one report issue from a JSON report.
+    """Create, update or close the one report issue from a JSON report ('-': stdin).
 
-    Uses GITHUB_TOKEN and GITHUB_API_URL (default https://api.github.com).
+    Uses GITHUB_TOKEN and GITHUB_API_URL (default https://api.github.com). -q drops the
+    closing line saying what was done; -v says which report, repository and label.
     """
     from validator.github.api import DEFAULT_API_URL, GitHubAPIError, GitHubClient
     from validator.github.sync import DEFAULT_LABEL, DEFAULT_TITLE, ReportError, sync
-    from validator.jsonfile import JsonFileError, load_json
 
-    try:
-        report = load_json(report_path, "report")
-    except JsonFileError as e:
-        fail(str(e), ExitCode.USAGE)
-
+    report = _load_report(report_path)
     env = os.environ
     token = env.get("GITHUB_TOKEN")
     if not token and not dry_run:
         fail("GITHUB_TOKEN is not set (needed to write issues)", ExitCode.USAGE)
-    server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
-    if artifact_url is None and env.get("GITHUB_RUN_ID"):
-        artifact_url = f"{server}/{repo}/actions/runs/{env['GITHUB_RUN_ID']}"
+    if artifact_url is None:
+        artifact_url = _run_url(env, repo)
     try:
         client = GitHubClient(
             repo, token=token, api_url=env.get("GITHUB_API_URL") or DEFAULT_API_URL
         )
     except ValueError as e:  # OWNER/NAME, or a token that cannot be sent (CredentialError)
         fail(str(e), ExitCode.USAGE)
+    say(f"repository {repo}; label {label or DEFAULT_LABEL!r}; dry run: {dry_run}")
     with client:
         try:
             result = sync(
@@ -107,8 +105,40 @@ def sync_command(
             if e.status is None:  # no answer at all: the network, not a refusal
                 fail(f"network unavailable: {e}", ExitCode.NETWORK_UNAVAILABLE)
             fail(f"GitHub refused: {e}", ExitCode.FINDINGS)
-    if not dry_run:
+    if not dry_run and not quiet():
         click.echo(_done(result))
+
+
+def _run_url(env: t.Mapping[str, str], repo: str) -> str | None:
+    """This workflow run's page (where its artifacts are), inside GitHub Actions."""
+    if not env.get("GITHUB_RUN_ID"):
+        return None
+    server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
+    return f"{server}/{repo}/actions/runs/{env['GITHUB_RUN_ID']}"
+
+
+def _load_report(path: Path) -> t.Any:
+    """The JSON report (``-``: standard input); a usage error when unreadable."""
+    from validator.jsonfile import JsonFileError, load_json
+
+    try:
+        report = load_json(path, "report")
+    except JsonFileError as e:
+        fail(str(e), ExitCode.USAGE)
+    say(_read_what(path, report))
+    return report
+
+
+def _read_what(path: Path, report: t.Any) -> str:
+    """What the report holds, in one verbose line."""
+    findings = report.get("findings") if isinstance(report, dict) else None
+    links = report.get("links") if isinstance(report, dict) else None
+    counts = [
+        f"{len(items)} {name}{'' if len(items) == 1 else 's'}"
+        for name, items in (("finding", findings), ("link", links))
+        if isinstance(items, list)
+    ]
+    return f"report {shown_name(path)}: {', '.join(counts) or 'no findings or links listed'}"
 
 
 def _done(result: t.Any) -> str:

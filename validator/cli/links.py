@@ -7,7 +7,6 @@ Like ``validate``, the command only turns its options into a
 
 from __future__ import annotations
 
-import sys
 import typing as t
 from pathlib import Path
 
@@ -16,10 +15,12 @@ import click
 from validator.cli import main
 from validator.cli.exits import fail, output_specs, report_and_exit
 from validator.cli.options import (
+    config_option,
     crawl_options,
     overrides_from_options,
     report_options,
     selection,
+    standard_input,
 )
 from validator.selection import SelectionError
 
@@ -27,15 +28,9 @@ DEFAULT_PATHS = (Path("catalog"),)
 
 
 @main.command("links")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, allow_dash=True))
 @crawl_options
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Config file [.validator.toml or pyproject.toml].",
-)
+@config_option
 @report_options
 @click.option(
     "--input-format",
@@ -86,11 +81,12 @@ def links_command(
         crawl_overrides = overrides_from_options(**crawl)
     except click.BadParameter as exc:
         fail(exc.format_message())
-    stdin = sys.stdin.read() if any(str(p) == "-" for p in paths) else None
+    stdin, config_stdin = standard_input(paths, config_path)
     options = RunOptions.for_links(
         paths or DEFAULT_PATHS,
         fail_on=Severity.parse(fail_on),
         config_path=config_path,
+        config_stdin=config_stdin,
         crawl=crawl_overrides,
         fix_redirects=fix,
         stdin=stdin,

@@ -16,9 +16,11 @@ import click
 
 from validator.cli import main
 from validator.cli.exits import fail
+from validator.cli.verbosity import quiet, say, verbose
 from validator.exitcodes import ExitCode
 from validator.markdown.importer import ImportProblem, import_page
 from validator.markdown.render import RenderError, render_folder
+from validator.stdio import is_dash
 
 MAX_DIFF_LINES = 40
 """A stale page shows this much of the diff; the rest is one `render --out` away."""
@@ -26,7 +28,7 @@ MAX_DIFF_LINES = 40
 
 def _read(path: Path, what: str) -> str:
     """The text of ``path``; ``-`` is standard input."""
-    if str(path) == "-":
+    if is_dash(path):
         return sys.stdin.read()
     try:
         return path.read_text(encoding="utf-8")
@@ -66,8 +68,9 @@ def import_command(page: Path, out: Path, force: bool) -> None:
     """Turn PAGE (Markdown in the seed page's format) into catalog YAML files.
 
     Every row becomes an entry; a cell the schema cannot model is kept verbatim and
-    reported at PAGE:line:column. Exit 0 when the page imported exactly, 1 with findings,
-    2 when PAGE is not a page of this shape.
+    reported at PAGE:line:column ('-': PAGE from stdin). Exit 0 when the page imported
+    exactly, 1 with findings, 2 when PAGE is not a page of this shape. -q drops the
+    closing "wrote N files" line; -v names each file written, on stderr.
     """
     text = _read(page, "page")
     try:
@@ -85,6 +88,7 @@ def import_command(page: Path, out: Path, force: bool) -> None:
         for path, content in targets.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(content, encoding="utf-8")
+            say(f"wrote {path}")
     except OSError as exc:
         fail(f"{exc.filename or out}: cannot write: {exc.strerror or exc}")
     for finding in result.findings:
@@ -92,10 +96,11 @@ def import_command(page: Path, out: Path, force: bool) -> None:
             f"{finding.file}:{finding.line}:{finding.column}: {finding.severity.label} "
             f"{finding.rule} [{finding.entry}]: {finding.message}"
         )
-    click.echo(
-        f"wrote {len(targets)} files to {out}"
-        + (f"; {_cells_need_a_look(len(result.findings))}" if result.findings else "")
-    )
+    if not quiet():
+        click.echo(
+            f"wrote {len(targets)} files to {out}"
+            + (f"; {_cells_need_a_look(len(result.findings))}" if result.findings else "")
+        )
     if result.findings:
         raise SystemExit(ExitCode.FINDINGS)
 
@@ -124,14 +129,19 @@ def _cells_need_a_look(count: int) -> str:
     help="Compare with this page instead ('-': standard input); exit 1 when it is stale.",
 )
 def render_command(catalog: Path, out: Path | None, check: Path | None) -> None:
-    """Write the Markdown page from the catalog, or check that a page is up to date."""
+    """Write the Markdown page from the catalog, or check that a page is up to date.
+
+    -q drops the "wrote" and "up to date" lines (a stale page is still shown); -v says on
+    stderr what was rendered and shows the whole diff of a stale page.
+    """
     if (out is None) == (check is None):
         fail("render: give exactly one of --out PATH or --check PATH")
     try:
         text = render_folder(catalog)
     except RenderError as exc:
         fail(str(exc))
-    if out is not None and str(out) == "-":
+    say(f"rendered {catalog}: {len(text.splitlines())} lines")
+    if out is not None and is_dash(out):
         click.echo(text, nl=False)  # the page on stdout, nothing else there
         return
     if out is not None:
@@ -139,16 +149,19 @@ def render_command(catalog: Path, out: Path | None, check: Path | None) -> None:
             out.write_text(text, encoding="utf-8")
         except OSError as exc:
             fail(f"{out}: cannot write: {exc.strerror or exc}")
-        click.echo(f"wrote {out}")
+        if not quiet():
+            click.echo(f"wrote {out}")
         return
     assert check is not None
     current = _read(check, "page")
     if current == text:
-        click.echo(f"{check} is up to date with {catalog}")
+        if not quiet():
+            click.echo(f"{check} is up to date with {catalog}")
         return
     diff = _diff(current, text, str(check), f"rendered from {catalog}")
+    shown = len(diff) if verbose() else MAX_DIFF_LINES
     click.echo(f"{check} is stale: run `validator render --catalog {catalog} --out {check}`")
-    click.echo("\n".join(diff[:MAX_DIFF_LINES]))
-    if len(diff) > MAX_DIFF_LINES:
-        click.echo(f"... {len(diff) - MAX_DIFF_LINES} more diff lines")
+    click.echo("\n".join(diff[:shown]))
+    if len(diff) > shown:
+        click.echo(f"... {len(diff) - shown} more diff lines (-v shows them)")
     raise SystemExit(ExitCode.FINDINGS)

@@ -73,22 +73,6 @@ CONVENTION_OPTIONS = [
         callback=_remember,
         help="Colour in the text report; auto follows NO_COLOR, FORCE_COLOR and the terminal.",
     ),
-    click.option(
-        "-q",
-        "--quiet",
-        is_flag=True,
-        expose_value=False,
-        callback=_remember,
-        help="Print nothing on stdout for a clean run, and no notes.",
-    ),
-    click.option(
-        "-v",
-        "--verbose",
-        is_flag=True,
-        expose_value=False,
-        callback=_remember,
-        help="Also say on stderr which configuration and how many rules the run used.",
-    ),
 ]
 """Options every reporting command has, read through :func:`remembered`."""
 
@@ -107,6 +91,36 @@ def selection() -> Selection:
         ignore=values("ignore"),
         extend_ignore=values("extend_ignore"),
     )
+
+
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
+    help="Configuration file, '-' for standard input "
+    "[.validator.toml, else pyproject.toml [tool.validator]].",
+)
+"""``--config``, the same for every command that reads the configuration."""
+
+
+def standard_input(
+    paths: t.Sequence[Path], config_path: Path | None
+) -> tuple[str | None, bytes | None]:
+    """What standard input holds for this run: the text of the path ``-``, or the
+    configuration of ``--config -`` (read once here, as each stage reads it again)."""
+    from validator.cli.exits import fail
+    from validator.config import MAX_BYTES
+    from validator.stdio import STDIN_NAME, TooLarge, is_dash, read_bytes
+
+    text_wanted = any(is_dash(path) for path in paths)
+    if config_path is None or not is_dash(config_path):
+        return (sys.stdin.read() if text_wanted else None), None
+    if text_wanted:
+        fail("standard input can be read once: give the path '-' or '--config -', not both")
+    try:
+        return None, read_bytes(config_path, limit=MAX_BYTES, what="a configuration")
+    except (OSError, TooLarge) as exc:
+        fail(f"{STDIN_NAME}: cannot read the configuration: {exc}")
 
 
 fail_on_option = click.option(

@@ -9,18 +9,18 @@ findings, as if one run had checked everything (:mod:`validator.report.merge`).
 from __future__ import annotations
 
 import dataclasses
-import os
 import sys
 from pathlib import Path
 
 import click
 
 from validator.cli import main
-from validator.cli.exits import PREFIX, exit_code, fail, output_specs
-from validator.cli.options import report_options, selection, use_color
-from validator.escape import clean
+from validator.cli.exits import exit_code, fail, output_specs, write_report
+from validator.cli.options import report_options, selection
+from validator.cli.verbosity import say
 from validator.rulebook import RULES
 from validator.selection import SelectionError, enabled_rules
+from validator.stdio import shown_name
 
 
 @main.group("report")
@@ -29,20 +29,24 @@ def report_group() -> None:
 
 
 @report_group.command("merge")
-@click.argument("reports", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument(
+    "reports", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True)
+)
 @report_options
 def merge_command(
     reports: tuple[Path, ...], output_format: str, outputs: tuple[str, ...], fail_on: str
 ) -> None:
-    """Merge the JSON reports of shards (--shard I/N) into one report.
+    """Merge the JSON reports of shards (--shard I/N) into one report ('-': stdin).
 
     Findings are deduplicated and sorted, links and Hub results kept once each, the
-    summary recomputed. Exit codes: 0 clean; 1 merged findings at or above --fail-on;
-    2 unreadable report; 3 a shard found the network unavailable (its links were not judged).
+    summary recomputed. -q prints nothing on stdout when the merged report is clean;
+    -v says on stderr which reports were merged and what the selection dropped.
+
+    Exit codes: 0 clean; 1 merged findings at or above --fail-on; 2 unreadable report;
+    3 a shard found the network unavailable (its links were not judged).
     """
     from validator.findings import Severity
     from validator.report.merge import ReportFormatError, merge_reports, read_report
-    from validator.report.outputs import OutputError, write_outputs
 
     specs = output_specs(output_format, outputs)
     try:
@@ -51,13 +55,14 @@ def merge_command(
     except (ReportFormatError, SelectionError) as exc:
         fail(str(exc))
     kept = [f for f in merged.findings if f.rule in enabled or f.rule not in RULES]
+    say(
+        f"merged {len(reports)} report{'s' if len(reports) != 1 else ''} "
+        f"({', '.join(shown_name(path) for path in reports)}): {len(kept)} findings kept, "
+        f"{len(merged.findings) - len(kept)} dropped by --select/--ignore; "
+        f"rules on: {len(enabled)} of {len(RULES)}"
+    )
     merged = dataclasses.replace(merged, findings=kept)
-    try:
-        write_outputs(merged, specs, color=use_color(), environ=os.environ)
-    except OutputError as exc:
-        fail(str(exc))
-    if merged.network_unavailable:
-        click.echo(PREFIX + clean(merged.network_unavailable), err=True)
+    write_report(merged, specs)
     sys.exit(int(exit_code(merged, Severity.parse(fail_on))))
 
 

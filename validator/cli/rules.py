@@ -15,6 +15,7 @@ import click
 
 from validator.cli import main
 from validator.cli.exits import fail
+from validator.cli.verbosity import quiet, verbose
 from validator.rulebook import RULES, RuleInfo
 
 
@@ -55,13 +56,23 @@ repository:
 """
 
 
-def _table() -> str:
+def _summary(info: RuleInfo) -> str:
+    return f"{info.id} ({info.severity.label}, {info.family}): {info.summary}"
+
+
+def _table(*, with_help: bool = False) -> str:
     width = max(len(rule) for rule in RULES)
     lines = [f"{'rule':<{width}}  {'severity':<8}  {'family':<7}  title"]
-    lines += [
-        f"{info.id:<{width}}  {info.severity.label:<8}  {info.family:<7}  {info.summary}"
-        for info in RULES.values()
-    ]
+    for info in RULES.values():
+        lines.append(
+            f"{info.id:<{width}}  {info.severity.label:<8}  {info.family:<7}  {info.summary}"
+        )
+        if with_help:
+            lines.append(
+                textwrap.indent(
+                    textwrap.fill(info.help_text, max(40, 86 - width)), " " * (width + 2)
+                )
+            )
     return "\n".join(lines) + f"\n\n{len(RULES)} rules; `validator rules RULE` explains one.\n"
 
 
@@ -89,19 +100,28 @@ def _as_dict(info: RuleInfo) -> dict[str, str | bool]:
     help="Text for people, JSON for scripts.",
 )
 def rules_command(rule: str | None, output_format: str) -> None:
-    """List every rule id with its default severity, or explain RULE with an example."""
+    """List every rule id with its default severity, or explain RULE with an example.
+
+    -q lists only the ids (one a line), or gives RULE's one-line summary; -v adds each
+    rule's help to the list. JSON is the same either way.
+    """
     if rule is None:
         if output_format == "json":
             click.echo(json.dumps([_as_dict(i) for i in RULES.values()], indent=2))
+        elif quiet():
+            click.echo("\n".join(RULES))
         else:
-            click.echo(_table(), nl=False)
+            click.echo(_table(with_help=verbose()), nl=False)
         return
     info = RULES.get(rule)
     if info is None:
         close = difflib.get_close_matches(rule, sorted(RULES), n=1, cutoff=0.5)
         hint = f" (did you mean '{close[0]}'?)" if close else "; `validator rules` lists them"
         fail(f"no rule {rule!r}{hint}")
-    click.echo(json.dumps(_as_dict(info), indent=2) if output_format == "json" else _explain(info))
+    if output_format == "json":
+        click.echo(json.dumps(_as_dict(info), indent=2))
+    else:
+        click.echo(_summary(info) if quiet() else _explain(info))
 
 
 __all__ = ["rules_command"]

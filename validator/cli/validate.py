@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import typing as t
 from pathlib import Path
 
@@ -11,18 +10,21 @@ import click
 from validator.cli import EXIT_CODES_HELP, main
 from validator.cli.exits import fail, output_specs, report_and_exit
 from validator.cli.options import (
+    config_option,
     crawl_options,
     overrides_from_options,
     report_options,
     selection,
+    standard_input,
 )
 from validator.findings import Severity
 from validator.options import RunOptions
 from validator.selection import SelectionError
+from validator.stdio import is_dash
 
 
 @main.command("validate", epilog=EXIT_CODES_HELP)
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, allow_dash=True))
 @report_options
 @click.option(
     "--online", is_flag=True, help="Also crawl every URL and cross-check Hugging Face cards."
@@ -43,12 +45,7 @@ from validator.selection import SelectionError
     help="With --online: write the Hub's value into the catalog for findings of RULE "
     "(e.g. hub-context-mismatch). Repeatable.",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Configuration file [.validator.toml, else pyproject.toml [tool.validator]].",
-)
+@config_option
 @crawl_options
 @click.option("--schema-dir", type=click.Path(path_type=Path, file_okay=False), hidden=True)
 @click.option(
@@ -92,12 +89,13 @@ def validate_command(
         fail(str(exc))
     if fix_rules and not online:
         fail("--fix-from-hub needs --online")
-    if Path("-") in paths and stdin_filename is None:
+    if any(is_dash(path) for path in paths) and stdin_filename is None:
         fail("`validate -` needs --stdin-filename PATH: the catalog file the text stands for")
     try:
         crawl_overrides = overrides_from_options(**crawl)
     except click.BadParameter as exc:
         fail(exc.format_message())
+    stdin, config_stdin = standard_input(paths, config_path)
     options = RunOptions(
         paths=paths or (Path("catalog"),),
         fail_on=Severity.parse(fail_on),
@@ -106,12 +104,13 @@ def validate_command(
         hub=hub,
         changed_since=changed_since,
         config_path=config_path,
+        config_stdin=config_stdin,
         crawl=crawl_overrides,
         fix_from_hub=fix_rules,
         schema_dir=schema_dir,
         allow_empty=allow_empty,
         selection=rules,
-        stdin=sys.stdin.read() if Path("-") in paths else None,
+        stdin=stdin,
         stdin_filename=stdin_filename,
     )
     try:
