@@ -3,30 +3,35 @@
 The schemas (draft 2020-12) live in the repository's ``schema/`` folder, one file per
 entry kind plus shared ``$defs``; they carry no ``$id`` and reference each other by file
 name (``defs.schema.json#/$defs/...``), which resolves next to the file for any tool
-that reads them from disk; here through a ``referencing.Registry`` built from the
-folder, so validation never fetches anything.
-jsonschema's messages are written for schema authors ("Additional properties are not
-allowed ('nmae' was unexpected)"); :func:`describe` rewrites the common ones for the
-people who edit catalog files, and suggests the nearest known key for a typo.
+that reads them from disk; here through a registry of the folder's files, so validation
+never fetches anything. Every ``$ref`` is inlined once per process.
+
+Two engines, one verdict: jsonschema-rs answers "valid" in microseconds for the files it
+may vouch for (:mod:`validator.schema_fastpath`); every other file goes to jsonschema,
+whose errors :mod:`validator.schema_messages` rewrites for the people who edit catalog
+files. jsonschema is imported only then, so validating a clean catalog never loads it.
 """
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import typing as t
 from pathlib import Path
+from urllib.parse import unquote
 
-import jsonschema
-import referencing
-import referencing.jsonschema
-from jsonschema.exceptions import ValidationError, best_match
+import jsonschema_rs
 
 from validator.catalog.loader import LICENSES_FILE
 from validator.catalog.model import KIND_FOLDERS
 from validator.catalog.source import Source, json_path
 from validator.findings import Finding
+from validator.schema_fastpath import FastCheck, refuse_retrieval
+from validator.schema_messages import describe, pick_branch
+
+if t.TYPE_CHECKING:
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_FOR_KIND = {
     "language-model": "model.schema.json",
@@ -52,8 +57,9 @@ def default_schema_dir() -> Path:
     raise SchemaSetupError(f"no schema folder found next to {here}")
 
 
-_VALIDATORS: dict[tuple[str, str], jsonschema.Draft202012Validator] = {}
-"""Built validators by (schema fingerprint, file name); they hold no per-run state."""
+_BUILT: dict[tuple[str, str, str], t.Any] = {}
+"""Inlined schemas and validators by (what, schema fingerprint, file name), built once
+per process; they hold no per-run state."""
 
 
 class SchemaSet:
@@ -61,8 +67,10 @@ class SchemaSet:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        resources: list[tuple[str, referencing.Resource[t.Any]]] = []
+        resources: list[tuple[str, t.Any]] = []
         self._by_name: dict[str, dict[str, t.Any]] = {}
+        self._uris: dict[str, str] = {}
+        self._documents: dict[str, t.Any] = {}
         files = sorted(folder.glob("*.json"))
         if not files:
             raise SchemaSetupError(f"{folder}: no *.json schema files")
@@ -75,27 +83,45 @@ class SchemaSet:
                 raise SchemaSetupError(f"{file}: cannot read schema: {exc}") from None
             digest.update(b"%d:%s%d:%s" % (len(file.name), file.name.encode(), len(raw), raw))
             self._by_name[file.name] = contents
-            resource = referencing.Resource.from_contents(
-                contents, default_specification=referencing.jsonschema.DRAFT202012
-            )
-            resources.append((contents.get("$id", file.name), resource))
-        self._registry: referencing.Registry[t.Any] = referencing.Registry().with_resources(
-            resources
-        )
+            uri = contents.get("$id", file.resolve().as_uri()) if isinstance(contents, dict) else ""
+            self._uris[file.name] = uri
+            self._documents[uri] = contents
+            resources.append((uri, contents))
+        try:
+            self._registry = jsonschema_rs.Registry(resources, retriever=refuse_retrieval)
+        except (ValueError, jsonschema_rs.ReferencingError) as exc:
+            raise SchemaSetupError(f"{folder}: {exc}") from None
         self.fingerprint = digest.hexdigest()  # same schema files, same verdicts
 
-    def validator_for(self, name: str) -> jsonschema.Draft202012Validator:
-        """A validator for one schema file, ``$ref`` inlined, built once per process."""
-        key = (self.fingerprint, name)
-        if key not in _VALIDATORS:
+    def inlined(self, name: str) -> dict[str, t.Any]:
+        """One schema file with every ``$ref`` inlined (both engines check this)."""
+        key = ("inlined", self.fingerprint, name)
+        if key not in _BUILT:
             try:
                 schema = self._by_name[name]
             except KeyError:
                 raise SchemaSetupError(f"{self.folder}: missing {name}") from None
-            resolver = self._registry.resolver(base_uri=schema.get("$id", name))
-            inlined = _inline_refs(schema, resolver, depth=0)
-            _VALIDATORS[key] = jsonschema.Draft202012Validator(inlined, registry=self._registry)
-        return _VALIDATORS[key]
+            try:
+                resolver = self._registry.resolver(self._uris[name])
+                _BUILT[key] = _inline_refs(schema, resolver, self._documents, depth=0)
+            except jsonschema_rs.ReferencingError as exc:
+                raise SchemaSetupError(f"{self.folder / name}: {exc}") from None
+        return t.cast(dict[str, t.Any], _BUILT[key])
+
+    def validator_for(self, name: str) -> jsonschema.Draft202012Validator:
+        """jsonschema's validator for one schema file: the reference, and its errors."""
+        key = ("jsonschema", self.fingerprint, name)
+        if key not in _BUILT:
+            import jsonschema
+
+            _BUILT[key] = jsonschema.Draft202012Validator(self.inlined(name))
+        return t.cast("jsonschema.Draft202012Validator", _BUILT[key])
+
+    def _fast_check(self, name: str) -> FastCheck | _NoFastCheck:
+        key = ("jsonschema-rs", self.fingerprint, name)
+        if key not in _BUILT:
+            _BUILT[key] = FastCheck.build(self.inlined(name)) or _NoFastCheck()
+        return t.cast(FastCheck | _NoFastCheck, _BUILT[key])
 
     def schema_name_for(self, source: Source) -> str | None:
         """Which schema a file is checked against: by ``kind``, else by its folder."""
@@ -131,6 +157,8 @@ class SchemaSet:
                     "(docs/catalog-format.md)",
                 )
             ]
+        if self._fast_check(name).valid(source.data):
+            return []
         validator = self.validator_for(name)
         return [self._finding(source, error, name) for error in validator.iter_errors(source.data)]
 
@@ -151,56 +179,20 @@ class SchemaSet:
         )
 
 
-_SHAPE_KEYWORDS = ("type", "const", "enum")
+class _NoFastCheck:
+    """A schema the fast path may not vouch for: jsonschema decides every file."""
 
-
-def pick_branch(error: ValidationError) -> ValidationError:
-    """For a failed ``anyOf``/``oneOf``, the error of the alternative the author meant.
-
-    An alternative whose own type (or constant) does not fit the value was plainly not
-    meant; when exactly one alternative fits the value's shape, its most relevant
-    error is what a person needs ("$.params_b.max is missing"), not "is not valid
-    under any of the given schemas". Otherwise the ``anyOf`` error itself is kept and
-    :func:`describe` lists the shapes that would do.
-    """
-    while error.validator in ("oneOf", "anyOf") and error.context:
-        by_branch: dict[t.Any, list[ValidationError]] = {}
-        for sub in error.context:
-            by_branch.setdefault(sub.relative_schema_path[0], []).append(sub)
-        fitting = [
-            errors
-            for errors in by_branch.values()
-            if not any(e.validator in _SHAPE_KEYWORDS and not e.relative_path for e in errors)
-        ]
-        if len(fitting) != 1:
-            return error
-        picked = best_match(fitting[0])
-        if picked is None:
-            return error
-        error = picked
-    return error
-
-
-def _shapes(schema: t.Any) -> list[str]:
-    """How the alternatives of an ``anyOf``/``oneOf`` read to a person."""
-    out: list[str] = []
-    for branch in schema if isinstance(schema, list) else []:
-        if not isinstance(branch, dict):
-            continue
-        if "const" in branch:
-            out.append(repr(branch["const"]))
-        elif isinstance(branch.get("type"), str):
-            out.append(_TYPE_WORDS.get(str(branch["type"]), str(branch["type"])))
-        elif isinstance(branch.get("description"), str):
-            out.append(branch["description"].rstrip("."))
-    return list(dict.fromkeys(out))
+    def valid(self, data: t.Any) -> bool:
+        return False
 
 
 _ANNOTATIONS = {"description", "title", "$comment", "examples", "default"}
 _MAX_REF_DEPTH = 32
 
 
-def _inline_refs(node: t.Any, resolver: referencing._core.Resolver[t.Any], depth: int) -> t.Any:
+def _inline_refs(
+    node: t.Any, resolver: jsonschema_rs.Resolver, documents: dict[str, t.Any], depth: int
+) -> t.Any:
     """The schema with every ``$ref`` replaced by what it points at.
 
     jsonschema resolves a ``$ref`` through the registry on every use, which was half of
@@ -211,187 +203,42 @@ def _inline_refs(node: t.Any, resolver: referencing._core.Resolver[t.Any], depth
     if depth > _MAX_REF_DEPTH:
         raise SchemaSetupError("schema $ref chain too deep (recursive schema?)")
     if isinstance(node, list):
-        return [_inline_refs(item, resolver, depth) for item in node]
+        return [_inline_refs(item, resolver, documents, depth) for item in node]
     if not isinstance(node, dict):
         return node
     if isinstance(node.get("$ref"), str):
         resolved = resolver.lookup(node["$ref"])
-        target = _inline_refs(resolved.contents, resolved.resolver, depth + 1)
-        siblings = {k: _inline_refs(v, resolver, depth) for k, v in node.items() if k != "$ref"}
+        contents = _in_order(resolved, node["$ref"], documents)
+        target = _inline_refs(contents, resolved.resolver, documents, depth + 1)
+        siblings = {
+            k: _inline_refs(v, resolver, documents, depth) for k, v in node.items() if k != "$ref"
+        }
         if not siblings:
             return target
         if set(siblings) <= _ANNOTATIONS and isinstance(target, dict):
             return {**target, **siblings}
         return {**siblings, "allOf": [target, *siblings.get("allOf", [])]}
-    return {key: _inline_refs(value, resolver, depth) for key, value in node.items()}
+    return {key: _inline_refs(value, resolver, documents, depth) for key, value in node.items()}
+
+
+def _in_order(resolved: jsonschema_rs.Resolved, ref: str, documents: dict[str, t.Any]) -> t.Any:
+    """What ``ref`` points at, with the keys in the schema file's order.
+
+    jsonschema-rs resolves the reference (file, ``$id``, anchor), but hands back a copy
+    with sorted keys; the order of ``properties`` is the order messages list known keys
+    in, so a JSON-pointer fragment is followed in the document as read instead.
+    """
+    fragment = ref.partition("#")[2]
+    node = documents.get(resolved.resolver.base_uri)
+    if node is None or (fragment and not fragment.startswith("/")):
+        return resolved.contents
+    for token in fragment.split("/")[1:]:
+        token = unquote(token).replace("~1", "/").replace("~0", "~")
+        node = node[int(token)] if isinstance(node, list) else node.get(token)
+    return resolved.contents if node is None else node
 
 
 def _entry_id(source: Source) -> str | None:
     if isinstance(source.data, dict) and isinstance(source.data.get("id"), str):
         return t.cast(str, source.data["id"])
     return None if source.path.name == LICENSES_FILE else source.path.stem
-
-
-def _known_keys(schema: t.Any) -> list[str]:
-    if not isinstance(schema, dict):
-        return []
-    keys = list(schema.get("properties", {}))
-    for sub in ("allOf", "anyOf", "oneOf"):
-        for part in schema.get(sub, []):
-            keys.extend(_known_keys(part))
-    return keys
-
-
-def _conditional_kinds(schema: t.Any) -> dict[str, list[str]]:
-    """Keys that an ``if: {kind: ...}`` / ``then`` pair allows, with the kinds it names."""
-    out: dict[str, list[str]] = {}
-    if not isinstance(schema, dict):
-        return out
-    for part in schema.get("allOf", []):
-        if not isinstance(part, dict) or not isinstance(part.get("then"), dict):
-            continue
-        kind = part.get("if", {}).get("properties", {}).get("kind", {})
-        kinds = [kind["const"]] if "const" in kind else list(kind.get("enum", []))
-        for key in part["then"].get("properties", {}):
-            out.setdefault(key, []).extend(str(k) for k in kinds)
-    return out
-
-
-_TYPE_WORDS = {
-    "string": "a string",
-    "integer": "a whole number",
-    "number": "a number",
-    "array": "a list",
-    "object": "a mapping",
-    "boolean": "true or false",
-    "null": "empty",
-}
-
-
-Described = tuple[tuple[str | int, ...], str, str | None]
-"""(path of the offending value, message for people, hint)."""
-
-
-class _At(t.NamedTuple):
-    """Where an error is: its path, that path for a message, and "in <path>"."""
-
-    path: tuple[str | int, ...]
-    where: str
-    inside: str
-
-
-def _description(error: ValidationError) -> str | None:
-    """The failing schema's own ``description``: the hint for a value of the wrong form."""
-    described = error.schema.get("description") if isinstance(error.schema, dict) else None
-    return described if isinstance(described, str) else None
-
-
-def _unknown_key(error: ValidationError, at: _At) -> Described:
-    instance = error.instance if isinstance(error.instance, dict) else {}
-    known = _known_keys(error.schema)
-    extras = [k for k in instance if k not in known]
-    key = extras[0] if extras else "?"
-    kinds = _conditional_kinds(error.schema).get(str(key))
-    if kinds and isinstance(instance.get("kind"), str):
-        return (
-            (*at.path, key),
-            f"{key} only applies to {' and '.join(kinds)} entries, "
-            f"not to kind '{instance['kind']}'",
-            "remove it, or check `kind`",
-        )
-    close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-    hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(known)
-    return (*at.path, key), f"unknown key '{key}' {at.inside}", hint
-
-
-def _missing_key(error: ValidationError, at: _At) -> Described:
-    missing = str(error.message).split("'")[1] if "'" in error.message else error.message
-    return at.path, f"missing required key '{missing}' {at.inside}", None
-
-
-def _wrong_type(error: ValidationError, at: _At) -> Described:
-    wanted = error.validator_value
-    words = (
-        " or ".join(_TYPE_WORDS.get(str(w), str(w)) for w in wanted)
-        if isinstance(wanted, list)
-        else _TYPE_WORDS.get(str(wanted), str(wanted))
-    )
-    return at.path, f"{at.where} must be {words}, not {error.instance!r}", None
-
-
-def _not_an_option(error: ValidationError, at: _At) -> Described:
-    options = ", ".join(repr(v) for v in t.cast(list[t.Any], error.validator_value))
-    return at.path, f"{at.where} is {error.instance!r}; expected one of {options}", None
-
-
-def _not_the_constant(error: ValidationError, at: _At) -> Described:
-    wanted = f"{error.validator_value!r}, not {error.instance!r}"
-    return at.path, f"{at.where} must be {wanted}", None
-
-
-def _wrong_form(error: ValidationError, at: _At) -> Described:
-    message = f"{at.where} value {error.instance!r} is not in the expected form"
-    return at.path, message, _description(error)
-
-
-def _too_short(error: ValidationError, at: _At) -> Described:
-    least = error.validator_value
-    if error.validator == "minItems" and isinstance(least, int) and least > 1:
-        return at.path, f"{at.where} must list at least {least} items", None
-    return at.path, f"{at.where} must not be empty", None
-
-
-def _out_of_range(error: ValidationError, at: _At) -> Described:
-    message = f"{at.where} value {error.instance!r} is out of range ({error.message})"
-    return at.path, message, None
-
-
-def _repeated(error: ValidationError, at: _At) -> Described:
-    return at.path, f"{at.where} lists the same item twice", None
-
-
-def _no_shape_fits(error: ValidationError, at: _At) -> Described:
-    shapes = _shapes(error.validator_value)
-    if shapes:
-        wanted = ", ".join(shapes[:-1]) + " or " + shapes[-1] if len(shapes) > 1 else shapes[0]
-        return at.path, f"{at.where} must be {wanted}, not {error.instance!r}", _description(error)
-    message = f"{at.where} value {error.instance!r} does not fit any allowed form"
-    return at.path, message, _description(error)
-
-
-def _not_allowed(error: ValidationError, at: _At) -> Described:
-    return at.path, f"{at.where} is not allowed here", _description(error)
-
-
-_DESCRIBERS: dict[str, t.Callable[[ValidationError, _At], Described]] = {
-    "additionalProperties": _unknown_key,
-    "unevaluatedProperties": _unknown_key,
-    "required": _missing_key,
-    "type": _wrong_type,
-    "enum": _not_an_option,
-    "const": _not_the_constant,
-    "pattern": _wrong_form,
-    "format": _wrong_form,
-    "minItems": _too_short,
-    "minLength": _too_short,
-    "minimum": _out_of_range,
-    "exclusiveMinimum": _out_of_range,
-    "maximum": _out_of_range,
-    "exclusiveMaximum": _out_of_range,
-    "uniqueItems": _repeated,
-    "anyOf": _no_shape_fits,
-    "oneOf": _no_shape_fits,
-    "not": _not_allowed,
-}
-"""How to say each JSON Schema keyword's failure to a person; others keep jsonschema's."""
-
-
-def describe(error: ValidationError) -> Described:
-    """(path of the offending value, message for people, hint) for one schema error."""
-    path = tuple(error.absolute_path)
-    where = json_path(path) if path else "the entry"
-    at = _At(path, where, f"in {where}" if path else "at the top level")
-    describer = _DESCRIBERS.get(str(error.validator))
-    if describer is None:
-        return path, f"{where}: {error.message}", None
-    return describer(error, at)
