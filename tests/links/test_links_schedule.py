@@ -6,6 +6,7 @@ import dataclasses
 from pathlib import Path
 
 import anyio
+from anyio.lowlevel import checkpoint
 
 from tests.links.linkserver import Server
 from validator.http import Cache, CrawlSettings, LinkRecord
@@ -59,6 +60,54 @@ def test_dispatcher_hands_every_url_once_and_caps_workers_per_host() -> None:
             handed.append(job[1])
             assert job[0].workers <= 2
     assert sorted(handed) == sorted(urls)
+
+
+def test_follow_up_waits_for_its_hosts_last_url_unless_the_host_would_idle() -> None:
+    async def main() -> None:
+        urls = ["http://a/1", "http://a/2", "http://a/3", "http://a/4"]
+        dispatcher = Dispatcher(plan(urls, {}), lambda host: 4, lambda host: 1)
+        first = dispatcher.take(None)
+        second = dispatcher.take(None)
+        assert first is not None and second is not None
+        with anyio.fail_after(1):
+            await dispatcher.follow_up(first[1], "b")  # a hop to another host: no wait
+        done: list[str] = []
+
+        async def follow(url: str) -> None:
+            await dispatcher.follow_up(url, "a")
+            done.append(url)
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(follow, first[1])
+            for _ in range(5):
+                await checkpoint()
+            assert done == []  # the second worker still starts URLs: this one waits
+            # Were the second worker to hold a follow-up back too, nobody would start
+            # the host's URLs: it goes at once.
+            with anyio.fail_after(1):
+                await dispatcher.follow_up(second[1], "a")
+            assert dispatcher.take(second[0]) is not None
+            for _ in range(5):
+                await checkpoint()
+            assert done == []  # one URL left to start
+            assert dispatcher.take(second[0]) is not None
+        assert done == [first[1]]  # the host's last URL was handed out: the wait ends
+
+    anyio.run(main)
+
+
+def test_follow_ups_go_after_the_hosts_first_requests(server: Server, fast: CrawlSettings) -> None:
+    # Two slots, four workers: two may hold a follow-up back while two start URLs.
+    settings = dataclasses.replace(fast, host_concurrency=2)
+    urls = [server.url(1, "/r302?fu=0"), server.url(1, "/flaky?fu=1")]
+    urls += [server.url(1, f"/ok?fu={i}") for i in range(2, 14)]
+    start = len(server.methods)
+    probes, _stats = anyio.run(lambda: crawl(urls, settings))
+    assert {p.result.verdict.value for p in probes.values()} == {"ok"}
+    paths = [p for _m, _h, p in server.methods[start:]]
+    assert len(paths) == 16 and paths.count("/flaky?fu=1") == 2
+    # The redirect's hop and the 503's retry go with the host's last URLs, not before.
+    assert {"/ok", "/flaky?fu=1"} <= set(paths[-4:])
 
 
 def test_head_policy_learns_only_from_refusals_and_contradictions() -> None:

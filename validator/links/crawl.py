@@ -61,6 +61,8 @@ from validator.links.judge import Answer, verdict_of_answer, verdict_of_error
 from validator.links.methods import HeadPolicy
 
 Sleep = t.Callable[[float], t.Awaitable[None]]
+Turn = t.Callable[[str, str], t.Awaitable[None]]
+"""``turn(url, host)``: wait until the next request of ``url``, to ``host``, may go."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -114,8 +116,10 @@ class Crawler:
         *,
         sleep: Sleep = timing.sleep,
         head: HeadPolicy | None = None,
+        turn: Turn | None = None,
     ) -> None:
         self.settings = settings
+        self._turn = turn  # follow-ups' place in the host's queue (links.schedule)
         self.head = head if head is not None else HeadPolicy()
         self.client = client
         self.limiter = limiter
@@ -179,6 +183,7 @@ class Crawler:
             if self._refused(answer):
                 # HEAD refused or not trusted: ask again with GET, from the start.
                 head = answer.status if isinstance(answer, Answer) else None
+                self.head.learn(target.host, head, None)  # a refusal is known at once
                 answer = await self._follow("GET", target, state, read_body=False)
                 got = answer.status if isinstance(answer, Answer) else None
                 self.head.learn(target.host, head, got)
@@ -287,6 +292,8 @@ class Crawler:
     ) -> Answer | NetworkError:
         """One request in one host slot, within the URL's remaining budget."""
         state.attempts += 1
+        if state.attempts > 1 and self._turn is not None:
+            await self._turn(state.url, url.host)
         outcome: Answer | NetworkError = RequestTimeout(
             f"no answer within {self.settings.timeout:g} s"
         )

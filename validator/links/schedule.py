@@ -8,7 +8,12 @@ beyond that, and each is fixed by ordering alone (the limits never change):
 * a URL that hangs, reached late: its timeout lands after everything else instead of
   overlapping the queue. A URL whose last check timed out is started first;
 * a URL that needs retries (a 503, a 429 with ``Retry-After``) or answers slowly,
-  reached late: its backoff ends the run. Such URLs go right after the hangs.
+  reached late: its backoff ends the run. Such URLs go right after the hangs;
+* a hang nothing warned of, reached late because follow-ups (redirect hops, retries,
+  GET after a refused HEAD) took the host's turns first. Without history a hang may be
+  any URL, and it ends the run no sooner than its start plus the timeout; so every URL
+  of a host is started before the follow-ups of its started ones, which go at the end
+  of the host's queue, inside the last timeout (:meth:`Dispatcher.follow_up`).
 
 What is known about a URL comes from the cache (:class:`~validator.http.LinkRecord`):
 its last verdict, attempts, redirect hops and time taken. A URL never seen is
@@ -20,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import typing as t
 
+import anyio
 import httpx
 
 from validator.http import LinkRecord
@@ -73,6 +79,10 @@ class HostQueue:
     """Expected requests: the host's place in the run (most first)."""
     workers: int = 0
     """Workers serving this host right now."""
+    parked: int = 0
+    """Workers holding a follow-up back until the host's URLs have all started."""
+    drained: anyio.Event | None = None
+    """Set when the last URL has been handed out (made when a follow-up first waits)."""
 
 
 def plan(urls: t.Iterable[str], history: t.Mapping[str, LinkRecord]) -> list[HostQueue]:
@@ -97,26 +107,64 @@ class Dispatcher:
     """Hands URLs to a fixed pool of workers, busiest host first.
 
     A worker stays with its host while it has URLs, then joins the first host (in
-    plan order) that still has URLs and fewer than ``per_host`` workers. Memory stays
+    plan order) that still has URLs and fewer than ``per_host`` workers starting them. Memory stays
     flat however many hosts there are: the pool, not the host count, sets the tasks.
+    ``busy(host)`` is how many workers keep the host's slots full (its concurrency):
+    beyond those, a worker may hold a follow-up back (:meth:`follow_up`).
     """
 
-    def __init__(self, queues: list[HostQueue], per_host: t.Callable[[str], int]) -> None:
+    def __init__(
+        self,
+        queues: list[HostQueue],
+        per_host: t.Callable[[str], int],
+        busy: t.Callable[[str], int] | None = None,
+    ) -> None:
         self._queues = queues
+        self._by_host = {q.host: q for q in queues}
         self._per_host = per_host
+        self._busy = busy or (lambda host: per_host(host) // 2)
         self._first = 0  # queues before this one are empty
 
     def take(self, current: HostQueue | None) -> tuple[HostQueue, str] | None:
         """The next ``(queue, url)`` for a worker now on ``current`` (``None``: done)."""
         if current is not None and current.urls:
-            return current, current.urls.pop()
+            return current, self._pop(current)
         if current is not None:
             current.workers -= 1
         while self._first < len(self._queues) and not self._queues[self._first].urls:
             self._first += 1
         for index in range(self._first, len(self._queues)):
             queue = self._queues[index]
-            if queue.urls and queue.workers < self._per_host(queue.host):
+            # Workers holding a follow-up back do not count: the host keeps its quota
+            # of workers starting URLs (the pool still bounds them all).
+            if queue.urls and queue.workers - queue.parked < self._per_host(queue.host):
                 queue.workers += 1
-                return queue, queue.urls.pop()
+                return queue, self._pop(queue)
         return None
+
+    @staticmethod
+    def _pop(queue: HostQueue) -> str:
+        url = queue.urls.pop()
+        if not queue.urls and queue.drained is not None:
+            queue.drained.set()
+        return url
+
+    async def follow_up(self, url: str, host: str) -> None:
+        """Wait until a follow-up of ``url`` (its next request, to ``host``) may go.
+
+        It waits while its own host has URLs not yet started and, without this worker,
+        enough workers to keep the host's slots busy; so no slot idles for it, and no
+        worker waits on another host's queue. The follow-up then goes out with the host's
+        last URLs, paced and limited like any request.
+        """
+        queue = self._by_host.get(host.lower())
+        if queue is None or host_of(url) != queue.host:
+            return
+        queue.parked += 1
+        try:
+            while queue.urls and queue.workers - queue.parked >= max(1, self._busy(queue.host)):
+                if queue.drained is None:
+                    queue.drained = anyio.Event()
+                await queue.drained.wait()
+        finally:
+            queue.parked -= 1
