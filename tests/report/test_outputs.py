@@ -165,3 +165,32 @@ def test_a_full_step_summary_gets_nothing_more(tmp_path: Path) -> None:
     summary.write_bytes(b"y\n" * (STEP_SUMMARY_BUDGET // 2))
     write_outputs(_big_report(), [], color=False, environ={"GITHUB_STEP_SUMMARY": str(summary)})
     assert len(summary.read_bytes()) < 1024 * 1024
+
+
+def test_big_reports_are_written_in_pieces_and_whole(
+    report: Report, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from validator.report import get_reporter, outputs
+
+    monkeypatch.setattr(outputs, "WRITE_CHUNK", 7)  # many pieces
+    whole = get_reporter("json").format(report)
+    stdout = io.StringIO()
+    specs = [parse_output_spec("json"), parse_output_spec(f"json:{tmp_path}/r.json")]
+    write_outputs(report, specs, color=False, environ={}, stdout=stdout)
+    assert stdout.getvalue() == whole
+    assert (tmp_path / "r.json").read_text(encoding="utf-8") == whole
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("plain", "plain"),
+        ("Zürich — 東京", "Zürich — 東京"),
+        ("bad-\udcff.yaml é", "bad-\\udcff.yaml é"),
+    ],
+)
+def test_printable_escapes_lone_surrogates_only(text: str, shown: str) -> None:
+    from validator.escape import printable
+
+    assert printable(text) == shown
+    assert printable(text).encode("utf-8")

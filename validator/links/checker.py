@@ -207,12 +207,17 @@ async def _crawl_remembered(
         unavailable = network_unavailable(probes.values()) if not answered else None
         fetched = _unjudged(probes) if unavailable else {u: p.result for u, p in probes.items()}
         raw = {**fetched, **answered, **reused}
+        del probes, fetched  # each result is held once at a time (100,000 URLs at scale)
         with_history, to_store = apply_history(
             raw, records, wall, reused=reused, judged=not unavailable
         )
+        del raw
         if cache and to_store:
             cache.save_links(to_store)
-        runs = _run_log(cache, raw.values(), wall, judged=not unavailable) if cache else None
+        del to_store
+        runs = (
+            _run_log(cache, with_history.values(), wall, judged=not unavailable) if cache else None
+        )
     finally:
         if cache:
             cache.close()
@@ -274,7 +279,7 @@ def _per_place(
     findings: list[Finding] = []
     for url, occurrences in by_url.items():
         result = dataclasses.replace(
-            run.results[url],
+            run.results.pop(url),  # the copy without places is not kept beside this one
             locations=tuple(_dedupe_locations(r.location for r in occurrences)),
         )
         results.append(result)

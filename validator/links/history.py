@@ -66,17 +66,22 @@ def apply_history(
     """
     out: dict[str, LinkResult] = {}
     to_store: list[LinkRecord] = []
+    checked = iso(now)
+    # Most links share their history (never failed, checked now): one object for all,
+    # not one per link (100,000 links held 100,000 equal histories).
+    shared: dict[tuple[t.Any, ...], LinkHistory] = {}
     for url, result in results.items():
         old = records.get(url)
         if url in reused and old is not None:
-            history = LinkHistory(last_checked=iso(old.checked_at), from_cache=True)
+            history = _history(shared, last_checked=iso(old.checked_at), from_cache=True)
             out[url] = dataclasses.replace(result, history=history)
             continue
         first_failed, failures = _streak(result, old, now, judged)
-        history = LinkHistory(
+        history = _history(
+            shared,
             first_failed=iso(first_failed) if first_failed is not None else None,
             consecutive_failures=failures,
-            last_checked=iso(now),
+            last_checked=checked,
         )
         out[url] = dataclasses.replace(result, history=history)
         if result.verdict is not Verdict.SKIPPED and judged:
@@ -91,6 +96,15 @@ def apply_history(
                 )
             )
     return out, to_store
+
+
+def _history(shared: dict[tuple[t.Any, ...], LinkHistory], **fields: t.Any) -> LinkHistory:
+    """The one :class:`LinkHistory` with these fields (frozen, so it can be shared)."""
+    key = tuple(fields.items())
+    history = shared.get(key)
+    if history is None:
+        history = shared[key] = LinkHistory(**fields)
+    return history
 
 
 def failures(result: LinkResult) -> int:

@@ -56,10 +56,16 @@ def _dumps(value: t.Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 
-def _list(items: t.Iterable[t.Any]) -> str:
-    """A top-level key's list, as ``indent=2`` writes it, one item encoded at a time."""
-    parts = [_dumps(item).replace("\n", "\n    ") for item in items]
-    return "[\n    " + ",\n    ".join(parts) + "\n  ]" if parts else "[]"
+def _list(items: t.Iterable[t.Any]) -> list[str]:
+    """A top-level key's list, as ``indent=2`` writes it, one item encoded at a time:
+    the pieces, joined once with the rest of the report."""
+    parts = ["[\n    "]
+    for item in items:
+        parts += (_dumps(item).replace("\n", "\n    "), ",\n    ")
+    if len(parts) == 1:
+        return ["[]"]
+    parts[-1] = "\n  ]"
+    return parts
 
 
 class JsonReporter(Reporter):
@@ -78,7 +84,8 @@ class JsonReporter(Reporter):
         head, rest = _dumps(marked).split(_dumps(_FINDINGS), 1)
         findings = _list(f.to_dict() for f in report.sorted_findings())
         if report.links is None:
-            return head + findings + rest + "\n"
+            return "".join([head, *findings, rest, "\n"])
         middle, tail = rest.split(_dumps(_LINKS), 1)
         links = _list(link.to_dict() for link in _links(report))
-        return head + findings + middle + links + tail + "\n"
+        # one join: the text exists once, not once per concatenation
+        return "".join([head, *findings, middle, *links, tail, "\n"])

@@ -112,9 +112,18 @@ def _write(path: Path, text: str, *, append: bool = False) -> None:
         if path.parent != Path():
             path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a" if append else "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+            _write_text(fh, text)
     except OSError as e:
         raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
+
+
+WRITE_CHUNK = 1 << 20
+"""Characters encoded at a time: a big report is never held twice, as text and bytes."""
+
+
+def _write_text(fh: t.TextIO, text: str) -> None:
+    for start in range(0, len(text), WRITE_CHUNK):
+        fh.write(text[start : start + WRITE_CHUNK])
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -148,7 +157,7 @@ def write_outputs(
         # a file name the OS gave as undecodable bytes: shown escaped, never a crash
         text = printable(get_reporter(spec.format, **options).format(report))
         if spec.path is None:
-            out.write(text)
+            _write_text(out, text)
             out.flush()
         elif to_summary:
             _append_summary(spec.path, text)
