@@ -9,6 +9,7 @@ in double quotes only when a plain scalar would read back as something else.
 
 from __future__ import annotations
 
+import functools
 import json
 import typing as t
 
@@ -18,8 +19,11 @@ _FLOW_WIDTH = 80
 """Scalar lists longer than this (as flow text) are written one item per line."""
 _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
 _FLOW_INDICATORS = set(",[]{}")
+_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""The loader the catalog is read with (validator.catalog.source): libyaml when present."""
 
 
+@functools.lru_cache(maxsize=4096)
 def _plain_ok(text: str) -> bool:
     if not text or text != text.strip() or "\n" in text or text[0] in _INDICATORS:
         return False
@@ -27,7 +31,7 @@ def _plain_ok(text: str) -> bool:
         return False
     try:
         # The plain scalar must read back as the same string (not a number, bool, date).
-        return bool(yaml.safe_load(f"k: {text}") == {"k": text})
+        return bool(yaml.load(f"k: {text}", Loader=_LOADER) == {"k": text})
     except yaml.YAMLError:
         return False
 
