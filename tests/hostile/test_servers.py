@@ -4,7 +4,6 @@ decompression bombs, Retry-After in every form."""
 
 from __future__ import annotations
 
-import gzip
 import json
 import socket
 import time
@@ -15,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.hostile.rawserver import RawServer, Request, respond
+from tests.links.linkserver import bomb
 from validator.cli import main
 from validator.http import CrawlSettings, build_client
 from validator.hub.client import HubClient
@@ -114,15 +114,13 @@ def _endless(request: Request, sock: socket.socket) -> None:
         sock.sendall(chunk)
 
 
-BOMB = gzip.compress(b"<html>" + b" " * (64 << 20), compresslevel=9)
-
-
 def test_slow_endless_and_bomb_answers_are_bounded(tmp_path: Path) -> None:
+    gzipped = bomb()
     with RawServer() as server:
         server.routes["/slow"] = _slowloris
         server.routes["/endless"] = _endless
         server.routes["/bomb"] = lambda r, s: respond(
-            s, 200, BOMB, {"Content-Encoding": "gzip", "Content-Type": "text/html"}
+            s, 200, gzipped, {"Content-Encoding": "gzip", "Content-Type": "text/html"}
         )
         started = time.monotonic()
         links = _links(server, tmp_path, ["/slow", "/endless#x", "/bomb#x"], "--timeout", "1.5")
