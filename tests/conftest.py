@@ -8,6 +8,7 @@ servers on loopback; unit tests use respx, which never opens a socket.
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import os
 import socket
 import time
@@ -56,6 +57,11 @@ def _guarded_connect_ex(self: socket.socket, address: t.Any) -> t.Any:
     return _real_connect_ex(self, address)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """``heavy`` tests first (a stable sort: the same order in every xdist worker)."""
+    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+
+
 @pytest.fixture(autouse=True)
 def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", _guarded_getaddrinfo)
@@ -63,8 +69,29 @@ def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
 
 
+@pytest.fixture(scope="session")
+def _scratch_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("scratch")
+
+
+_scratch_numbers = itertools.count()
+
+
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: t.Any) -> None:
+def _scratch(request: pytest.FixtureRequest, _scratch_root: Path) -> Path:
+    """This test's own folder for what its commands write (the validator cache among it).
+
+    The test's ``tmp_path`` when it uses one; otherwise a fresh name in this worker's
+    temporary folder, created only if a command writes there: a ``tmp_path`` for every
+    test would cost each of the thousand tests a numbered folder and a symlink.
+    """
+    if "tmp_path" in request.fixturenames:
+        return t.cast(Path, request.getfixturevalue("tmp_path"))
+    return _scratch_root / str(next(_scratch_numbers))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, _scratch: Path) -> None:
     """Keep tests away from the developer's tokens, endpoints and cache."""
     for var in (
         "HF_TOKEN",
@@ -76,7 +103,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: t.Any) -> None:
         "GITHUB_ACTIONS",
     ):
         monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("VALIDATOR_CACHE_DIR", str(tmp_path / "validator-cache"))
+    monkeypatch.setenv("VALIDATOR_CACHE_DIR", str(_scratch / "validator-cache"))
     # Marker secrets for every test (tests/hostile/markers.py): whatever a command
     # prints or writes is searched for them. A test needing no token deletes it.
     for var, value in PLANTED.items():
@@ -86,13 +113,13 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: t.Any) -> None:
 _real_invoke = click.testing.CliRunner.invoke
 
 
-def _checked_invoke(tmp_path: Path) -> t.Callable[..., t.Any]:
+def _checked_invoke(scratch: Path) -> t.Callable[..., t.Any]:
     def invoke(
         self: click.testing.CliRunner, cli: t.Any, args: t.Any = None, **kwargs: t.Any
     ) -> t.Any:
         argv = [str(a) for a in args] if isinstance(args, list | tuple) else []
         envs = [os.environ, self.env, kwargs.get("env")]
-        places = written_places(tmp_path, argv, envs)
+        places = written_places(scratch, argv, envs)
         before = snapshot(places)
         result = _real_invoke(self, cli, args, **kwargs)
         shown = [result.stdout_bytes, result.stderr_bytes or b"", str(result.exception or "")]
@@ -105,9 +132,9 @@ def _checked_invoke(tmp_path: Path) -> t.Callable[..., t.Any]:
 
 
 @pytest.fixture(autouse=True)
-def _no_secret_in_any_output(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def _no_secret_in_any_output(monkeypatch: pytest.MonkeyPatch, _scratch: Path) -> None:
     """Every command run by any test: no planted marker secret in what it printed or wrote."""
-    monkeypatch.setattr(click.testing.CliRunner, "invoke", _checked_invoke(tmp_path))
+    monkeypatch.setattr(click.testing.CliRunner, "invoke", _checked_invoke(_scratch))
 
 
 class FastForward(timing.Timing):

@@ -2,8 +2,8 @@
 
 ``tests/conftest.py`` plants them in the environment of every test and, after every
 ``CliRunner.invoke``, searches stdout, stderr, the exception, and every file the command
-created or changed (under the test's ``tmp_path``, at each ``--output FORMAT:PATH``, and
-the GitHub step summary).
+created or changed (under the test's folder, its ``tmp_path`` when it has one; at each
+``--output FORMAT:PATH``; in the GitHub step summary).
 """
 
 from __future__ import annotations
@@ -48,10 +48,10 @@ def leaked(text: str | bytes) -> list[str]:
 
 
 def written_places(
-    tmp_path: Path, args: t.Sequence[str], envs: t.Iterable[t.Mapping[str, str | None] | None]
+    folder: Path, args: t.Sequence[str], envs: t.Iterable[t.Mapping[str, str | None] | None]
 ) -> list[Path]:
-    """Where a command may write: ``tmp_path``, its ``--output`` paths, the step summary."""
-    places = [tmp_path]
+    """Where a command may write: the test's folder, its ``--output`` paths, the step summary."""
+    places = [folder]
     for i, arg in enumerate(args):
         spec = args[i + 1] if arg == "--output" and i + 1 < len(args) else None
         spec = arg.removeprefix("--output=") if arg.startswith("--output=") else spec

