@@ -85,7 +85,7 @@ class RawServer:
 
     def start(self) -> RawServer:
         for server in self._servers:
-            thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+            thread = threading.Thread(target=server.serve_forever, args=(0.005,), daemon=True)
             thread.start()
             self._threads.append(thread)
         return self

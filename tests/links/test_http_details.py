@@ -120,7 +120,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 def test_ipv6_literal_hosts_are_extracted_and_checked() -> None:
     server = _Ipv6Server(("::1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.005}, daemon=True
+    )
     thread.start()
     try:
         port = server.server_address[1]
