@@ -280,7 +280,9 @@ def test_validate_online_without_dns_reports_network_unavailable_fast(
     assert "Network unavailable" in result.stderr
     assert set(lookup.calls.values()) == {1}, lookup.calls  # crawl and Hub share the answer
     assert "huggingface.co" in lookup.calls
-    assert elapsed < 2.0
+    # Under 2 s on a quiet machine (README "Speed"); the bound leaves room for a loaded
+    # one and still catches the per-URL waits it replaced (25 s).
+    assert elapsed < 5.0
 
 
 def test_links_on_a_runner_whose_resolver_fails_every_name_exits_3_at_once(
@@ -301,4 +303,4 @@ def test_links_on_a_runner_whose_resolver_fails_every_name_exits_3_at_once(
     assert result.exit_code == 3, result.output
     assert "Network unavailable: none of the" in result.stderr
     assert slow <= set(lookup.calls)  # the slow names were asked, and not waited for
-    assert elapsed < 2.0
+    assert elapsed < 5.0  # not the 10 s connect timeout (2 s on a quiet machine: README)
