@@ -37,6 +37,7 @@ from markdown_it.token import Token
 from validator.links.anchors import Slugger
 from validator.links.autolinks import find_bare_urls
 from validator.links.html import VERBATIM, scan_html
+from validator.links.linklist import plain_link_items
 
 _POSITIONED = ("link", "image", "autolink", "backticks", "html_inline")
 _DIRECTIVE = re.compile(
@@ -151,6 +152,7 @@ def _parser() -> MarkdownIt:
         if rule.name in _POSITIONED:
             md.inline.ruler.at(rule.name, _recording(rule.name, rule.fn), {"alt": rule.alt})
     md.block.ruler.before("fence", "math_block", _math_block, {"alt": ["paragraph"]})
+    md.block.ruler.before("table", "plain_link_items", plain_link_items)
     for block in list(md.block.ruler.__rules__):
         if block.name == "reference":
             md.block.ruler.at(block.name, _no_footnote_definitions(block.fn), {"alt": block.alt})
@@ -341,10 +343,18 @@ def _inline_and_collect(state: StateCore) -> None:
 _MD.core.ruler.at("inline", _inline_and_collect)
 
 
-def parse_markdown(text: str) -> MarkdownDoc:
-    """Every link of ``text`` with its line and column, and every anchor it defines."""
+def parse_markdown(text: str, *, fast: bool = True) -> MarkdownDoc:
+    """Every link of ``text`` with its line and column, and every anchor it defines.
+
+    ``fast=False`` reads lists of plain links with the full parser too (the tests
+    check that both give the same; see :mod:`validator.links.linklist`).
+    """
     collector = _Collector(text.replace("\r\n", "\n").replace("\r", "\n"))
-    _MD.parse(text, {"_collector": collector})
+    listed: list[tuple[str, int, int]] = []
+    _MD.parse(
+        text, {"_collector": collector, "_listed": listed} if fast else {"_collector": collector}
+    )
+    collector.links += [MarkdownLink(url, line, column, "link") for url, line, column in listed]
     off = collector.disabled_lines()
     links = sorted(
         (link for link in collector.links if link.line not in off),
