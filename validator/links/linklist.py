@@ -30,7 +30,9 @@ import typing as t
 
 _LINK = r"\[[^\[\]\\`<>\n]*\]\(([^\s()<>\\&\"'\x00-\x1f\x7f]+)\)"
 _LINK_RE = re.compile(_LINK)
-_ITEM = re.compile(rf"[-*+] (?=[\[A-Za-z])(?:{_LINK}|[^\[\]\\`<>!\s]|[ ])*(?<! )")
+_LINE = rf"[-*+] (?=[\[A-Za-z])(?:{_LINK}|[^\[\]\\`<>!\s]|[ ])*(?<! )"
+_ITEM = re.compile(_LINE)
+_RUN = re.compile(rf"(?:{_LINE}\n)+")
 
 ListedLink = tuple[str, int, int]
 """``(url, line, column)``, 1-based, column at the destination (as the full path)."""
@@ -47,14 +49,9 @@ def _links_of(text: str, line: int) -> list[ListedLink] | None:
     return found
 
 
-def plain_link_items(state: t.Any, start_line: int, end_line: int, silent: bool) -> bool:
-    """Block rule: a run of plain link items, all but its last line (see the module)."""
-    sink: list[ListedLink] | None = state.env.get("_listed")
-    if silent or sink is None or state.parentType != "root" or state.blkIndent:
-        return False
+def _line_by_line(state: t.Any, start_line: int, end_line: int, sink: list[ListedLink]) -> int:
+    """Lines read, one at a time (where the whole run may hold a bare URL)."""
     src, begins, ends = state.src, state.bMarks, state.eMarks
-    if src[begins[start_line] : begins[start_line] + 2] not in ("- ", "* ", "+ "):
-        return False
     line, pending = start_line, None
     while line < end_line:
         links = _links_of(src[begins[line] : ends[line]], line + 1)
@@ -64,9 +61,46 @@ def plain_link_items(state: t.Any, start_line: int, end_line: int, silent: bool)
             sink.extend(pending)
         pending = links
         line += 1
-    if line - start_line < 2:
+    return max(line - start_line - 1, 0)
+
+
+def _whole_run(state: t.Any, start_line: int, end_line: int, sink: list[ListedLink]) -> int:
+    """Lines read, the run at once (one regex over it), or -1 if it needs line by line."""
+    src, begins = state.src, state.bMarks
+    begin = begins[start_line]
+    run = _RUN.match(src, begin)
+    if run is None:
+        return 0
+    lines = min(run.group().count("\n"), end_line - start_line) - 1  # all but the last
+    if lines < 1:
+        return 0
+    end = begins[start_line + lines]
+    rest = _LINK_RE.sub(" ", src[begin:end])
+    if "://" in rest or "www." in rest.lower():
+        return -1
+    line = start_line
+    for match in _LINK_RE.finditer(src, begin, end):
+        at = match.start(1)
+        while begins[line + 1] <= at:
+            line += 1
+        sink.append((match.group(1), line + 1, at - begins[line] + 1))
+    return lines
+
+
+def plain_link_items(state: t.Any, start_line: int, end_line: int, silent: bool) -> bool:
+    """Block rule: a run of plain link items, all but its last line (see the module)."""
+    sink: list[ListedLink] | None = state.env.get("_listed")
+    if silent or sink is None or state.parentType != "root" or state.blkIndent:
         return False
-    state.line = line - 1  # the run's last line: the full rules read it
+    begin = state.bMarks[start_line]
+    if state.src[begin : begin + 2] not in ("- ", "* ", "+ "):
+        return False
+    lines = _whole_run(state, start_line, end_line, sink)
+    if lines < 0:
+        lines = _line_by_line(state, start_line, end_line, sink)
+    if not lines:
+        return False
+    state.line = start_line + lines  # the run's last line: the full rules read it
     return True
 
 
