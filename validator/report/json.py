@@ -12,6 +12,7 @@ import typing as t
 
 from validator import __version__
 from validator.findings import Report
+from validator.report import jsontext
 from validator.report.base import Reporter
 
 JSON_REPORT_VERSION = 1
@@ -61,7 +62,7 @@ def _list(items: t.Iterable[t.Any]) -> list[str]:
     the pieces, joined once with the rest of the report."""
     parts = ["[\n    "]
     for item in items:
-        parts += (_dumps(item).replace("\n", "\n    "), ",\n    ")
+        parts += (jsontext.dumps(item, "    "), ",\n    ")
     if len(parts) == 1:
         return ["[]"]
     parts[-1] = "\n  ]"

@@ -13,13 +13,14 @@ URI is percent-encoded (``a b.yaml`` → ``a%20b.yaml``).
 
 from __future__ import annotations
 
-import json
+import functools
 import typing as t
 from pathlib import Path, PurePosixPath
 
 from validator import __version__
 from validator.escape import file_uri_path
 from validator.findings import Finding, Report, Severity
+from validator.report import jsontext
 from validator.report.base import Reporter
 from validator.rulebook import RULES
 
@@ -70,7 +71,7 @@ def _rule(rule: str, first: Finding) -> dict[str, t.Any]:
     }
 
 
-def _result(f: Finding, index: int, root: Path) -> dict[str, t.Any]:
+def _result(f: Finding, index: int, uri: t.Callable[[str], str]) -> dict[str, t.Any]:
     region: dict[str, int] = {"startLine": max(f.line, 1)}
     if f.column > 0:
         region["startColumn"] = f.column
@@ -82,7 +83,7 @@ def _result(f: Finding, index: int, root: Path) -> dict[str, t.Any]:
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": _uri(f.file, root)},
+                    "artifactLocation": {"uri": uri(f.file)},
                     "region": region,
                 }
             }
@@ -111,7 +112,8 @@ class SarifReporter(Reporter):
             first.setdefault(f.rule, f)
         rule_ids = sorted(first)
         index = {rule: i for i, rule in enumerate(rule_ids)}
-        results = [_result(f, index[f.rule], root) for f in found]
+        uri = functools.lru_cache(maxsize=None)(lambda file: _uri(file, root))  # per file once
+        results = [_result(f, index[f.rule], uri) for f in found]
         run: dict[str, t.Any] = {
             "tool": {
                 "driver": {
@@ -133,4 +135,4 @@ class SarifReporter(Reporter):
                 }
             ]
         log = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
-        return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+        return jsontext.dumps(log) + "\n"
