@@ -68,6 +68,41 @@ def test_bad_yaml_gives_rule_place_and_one_line(
 
 
 @pytest.mark.parametrize(
+    ("text", "line", "column", "what"),
+    [
+        ("&top\na: 1\n", 1, 1, "anchor 'top'"),
+        ("a: [&x 1, *x]\n", 1, 5, "anchor 'x'"),
+        ("a: {b: &x 1, c: *x}\n", 1, 8, "anchor 'x'"),
+        ('a: {"b":&x 1}\n', 1, 9, "anchor 'x'"),
+        ("a:\n  - &x 1\n  - *x\n", 2, 5, "anchor 'x'"),
+        ("a:\n\t- 1\nb: *x\n", 0, 0, ""),  # a syntax error first: reported as one
+    ],
+)
+def test_anchors_and_aliases_are_found_wherever_yaml_allows_them(
+    text: str, line: int, column: int, what: str
+) -> None:
+    with pytest.raises(SourceError) as info:
+        parse(text)
+    if what:
+        assert (info.value.rule, info.value.line, info.value.column) == (
+            "yaml-anchor",
+            line,
+            column,
+        )
+        assert what in info.value.message
+
+
+def test_ampersands_and_stars_in_text_are_no_anchors() -> None:
+    text = "a: R & D\nb: https://x.example/?a=1&b=2\nc: '**bold**'\nd: 2*3\n"
+    assert parse(text).data == {
+        "a": "R & D",
+        "b": "https://x.example/?a=1&b=2",
+        "c": "**bold**",
+        "d": "2*3",
+    }
+
+
+@pytest.mark.parametrize(
     ("text", "words"),
     [("- a\n- b\n", "a list"), ("hello\n", "a string"), ("42\n", "a number")],
 )

@@ -26,8 +26,35 @@ MAX_DEPTH = 64
 PathKey = tuple[str | int, ...]
 Position = tuple[int, int]
 
-_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_ANCHOR_OR_ALIAS = re.compile(r"[&*]")
+_Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_MAX_REMEMBERED_TAGS = 50_000
+
+
+class _Loader(_Base):
+    """The safe loader, remembering the tag of each short plain scalar it resolved.
+
+    libyaml calls back into Python's resolver for every scalar, and a catalog's keys and
+    small values (``id``, ``name``, ``true``, ``2023-05``) repeat in every file.
+    """
+
+    _tags: t.ClassVar[dict[tuple[t.Any, str, t.Any], str]] = {}
+
+    def resolve(self, kind: t.Any, value: t.Any, implicit: t.Any) -> t.Any:
+        if kind is not yaml.ScalarNode or len(value) > 32:
+            return super().resolve(kind, value, implicit)
+        key = (kind, value, implicit)
+        tag = self._tags.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(self._tags) < _MAX_REMEMBERED_TAGS:
+                self._tags[key] = tag
+        return tag
+
+
+# An anchor (&name) or alias (*name) starts a node: at the start of the text or after
+# whitespace or a flow indicator, and a name follows at once. Anything else (``?a=1&b=2``,
+# ``R & D``) is text; only files with a candidate are scanned token by token.
+_ANCHOR_OR_ALIAS = re.compile(r"(?:\A|[\s\[\]{},:?-])[&*][^\s\[\]{},]")
 
 
 class SourceError(Exception):
@@ -100,45 +127,59 @@ def _scalar(node: yaml.ScalarNode) -> t.Any:
     return value
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 def _build(node: yaml.Node, path: PathKey, positions: dict[PathKey, Position]) -> t.Any:
-    if isinstance(node, yaml.ScalarNode):
-        return _scalar(node)
+    # The hot loop of loading (every value of every file): strings, most of a catalog,
+    # are taken as they are without a call to _scalar.
+    kind = type(node)
+    if kind is yaml.ScalarNode:
+        return node.value if node.tag == _STR else _scalar(t.cast(yaml.ScalarNode, node))
     if len(path) >= MAX_DEPTH:
         raise SourceError(
             "yaml-too-deep",
             f"values are nested more than {MAX_DEPTH} levels deep",
             *_mark(node),
         )
-    if isinstance(node, yaml.SequenceNode):
+    if kind is yaml.SequenceNode:
         items = []
         for i, child in enumerate(node.value):
-            positions[(*path, i)] = _mark(child)
-            items.append(_build(child, (*path, i), positions))
+            here = (*path, i)
+            mark = child.start_mark
+            positions[here] = (mark.line + 1, mark.column + 1)
+            items.append(_build(child, here, positions))
         return items
-    if isinstance(node, yaml.MappingNode):
+    if kind is yaml.MappingNode:
         result: dict[t.Any, t.Any] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise SourceError(
-                    "yaml-anchor", "merge keys ('<<') are not allowed", *_mark(key_node)
-                )
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise SourceError(
-                    "yaml-syntax", "mapping keys must be plain strings", *_mark(key_node)
-                )
-            key = _scalar(key_node)
-            key = key if isinstance(key, str) else str(key)
+            if key_node.tag == _STR and type(key_node) is yaml.ScalarNode:
+                key = key_node.value
+            else:
+                key = _key(key_node)
+            here = (*path, key)
             if key in result:
-                first = positions.get((*path, key), (0, 0))
+                first = positions.get(here, (0, 0))
                 raise SourceError(
                     "yaml-duplicate-key",
                     f"duplicate key '{key}' (first defined at line {first[0]})",
                     *_mark(key_node),
                 )
-            positions[(*path, key)] = _mark(key_node)
-            result[key] = _build(value_node, (*path, key), positions)
+            mark = key_node.start_mark
+            positions[here] = (mark.line + 1, mark.column + 1)
+            result[key] = _build(value_node, here, positions)
         return result
     raise SourceError("yaml-syntax", f"unsupported YAML node {type(node).__name__}", *_mark(node))
+
+
+def _key(node: yaml.Node) -> str:
+    """A mapping key that is not a plain string: a number or a boolean becomes its text."""
+    if node.tag == "tag:yaml.org,2002:merge":
+        raise SourceError("yaml-anchor", "merge keys ('<<') are not allowed", *_mark(node))
+    if not isinstance(node, yaml.ScalarNode):
+        raise SourceError("yaml-syntax", "mapping keys must be plain strings", *_mark(node))
+    key = _scalar(node)
+    return key if isinstance(key, str) else str(key)
 
 
 def _find_anchor(text: str) -> SourceError | None:
@@ -179,7 +220,7 @@ def parse_text(text: str, path: Path, display: str) -> Source:
     """Parse YAML text already read from ``path``; raise :class:`SourceError` if unusable."""
     if not text.strip():
         raise SourceError("yaml-empty", "file is empty", 1, 1)
-    if _ANCHOR_OR_ALIAS.search(text):
+    if ("&" in text or "*" in text) and _ANCHOR_OR_ALIAS.search(text):
         found = _find_anchor(text)
         if found:
             raise found

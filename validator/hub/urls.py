@@ -13,6 +13,7 @@ organisation (or user) page. A first segment that is a site section (``blog``,
 from __future__ import annotations
 
 import dataclasses
+import functools
 from urllib.parse import unquote, urlsplit
 
 HUB_HOSTS = frozenset({"huggingface.co", "www.huggingface.co", "hf.co"})
@@ -56,11 +57,14 @@ def is_hub_host(url: str) -> bool:
         return False
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_hf_url(url: str) -> HubLink | None:
     """What an http(s) Hugging Face URL names; ``None`` when it names no owner.
 
     Segments are percent-decoded; a dot segment (``org/..``) names nothing, since it
-    would ask the API about another path.
+    would ask the API about another path. Remembered (the answer is immutable): the
+    offline rules ask about each checkpoint URL several times, which was a fifth of
+    their time on a 10,000-entry catalog.
     """
     try:
         parts = urlsplit(url.strip())
