@@ -66,6 +66,9 @@ def parse_hf_url(url: str) -> HubLink | None:
     offline rules ask about each checkpoint URL several times, which was a fifth of
     their time on a 10,000-entry catalog.
     """
+    low = url.lower()
+    if "huggingface.co" not in low and "hf.co" not in low:
+        return None  # no Hub host in it: not worth splitting (most URLs of a catalog)
     try:
         parts = urlsplit(url.strip())
     except ValueError:
