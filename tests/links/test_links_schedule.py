@@ -96,6 +96,30 @@ def test_follow_up_waits_for_its_hosts_last_url_unless_the_host_would_idle() -> 
     anyio.run(main)
 
 
+def test_a_host_holding_follow_ups_back_takes_at_most_twice_its_workers() -> None:
+    async def main() -> None:
+        urls = [f"http://a/{i}" for i in range(20)] + ["http://b/1"]
+        dispatcher = Dispatcher(plan(urls, {}), lambda host: 2, lambda host: 1)
+        starter = dispatcher.take(None)
+        assert starter is not None and starter[0].host == "a"
+        async with anyio.create_task_group() as tg:
+            for _ in range(3):  # each holds a follow-up back: a takes another worker
+                job = dispatcher.take(None)
+                assert job is not None and job[0].host == "a"
+                tg.start_soon(dispatcher.follow_up, job[1], "a")
+                await checkpoint()
+            assert starter[0].workers == 4 and starter[0].parked == 3
+            # One worker starting a's URLs, three holding back: a has twice its two
+            # workers, so the next goes to b, though only one of a's starts URLs.
+            job = dispatcher.take(None)
+            assert job is not None and job[0].host == "b"
+            while dispatcher.take(starter[0]) is not None:
+                pass  # a drained: the follow-ups go
+        assert starter[0].parked == 0
+
+    anyio.run(main)
+
+
 def test_follow_ups_go_after_the_hosts_first_requests(server: Server, fast: CrawlSettings) -> None:
     # Two slots, four workers: two may hold a follow-up back while two start URLs.
     settings = dataclasses.replace(fast, host_concurrency=2)

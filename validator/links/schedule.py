@@ -107,10 +107,13 @@ class Dispatcher:
     """Hands URLs to a fixed pool of workers, busiest host first.
 
     A worker stays with its host while it has URLs, then joins the first host (in
-    plan order) that still has URLs and fewer than ``per_host`` workers starting them. Memory stays
-    flat however many hosts there are: the pool, not the host count, sets the tasks.
+    plan order) that still has URLs and fewer than ``per_host`` workers starting them.
     ``busy(host)`` is how many workers keep the host's slots full (its concurrency):
-    beyond those, a worker may hold a follow-up back (:meth:`follow_up`).
+    beyond those, a worker may hold a follow-up back (:meth:`follow_up`), and the host
+    may take as many workers again as ``per_host`` to go on starting URLs meanwhile, no
+    more: a host whose every URL redirects never holds the pool that other hosts need.
+    Memory stays flat however many hosts there are: the pool, not the host count, sets
+    the tasks.
     """
 
     def __init__(
@@ -135,12 +138,15 @@ class Dispatcher:
             self._first += 1
         for index in range(self._first, len(self._queues)):
             queue = self._queues[index]
-            # Workers holding a follow-up back do not count: the host keeps its quota
-            # of workers starting URLs (the pool still bounds them all).
-            if queue.urls and queue.workers - queue.parked < self._per_host(queue.host):
+            if queue.urls and self._room(queue):
                 queue.workers += 1
                 return queue, self._pop(queue)
         return None
+
+    def _room(self, queue: HostQueue) -> bool:
+        """Whether ``queue`` may take one more worker (see the class docstring)."""
+        most = self._per_host(queue.host)
+        return queue.workers - queue.parked < most and queue.workers < 2 * most
 
     @staticmethod
     def _pop(queue: HostQueue) -> str:
