@@ -182,6 +182,14 @@ def _key(node: yaml.Node) -> str:
     return key if isinstance(key, str) else str(key)
 
 
+def _refuse_anchors(text: str) -> None:
+    """Raise for the first anchor or alias (scanned only where one may be)."""
+    if ("&" in text or "*" in text) and _ANCHOR_OR_ALIAS.search(text):
+        found = _find_anchor(text)
+        if found:
+            raise found
+
+
 def _find_anchor(text: str) -> SourceError | None:
     """Locate the first anchor or alias token, if any (only scanned when '&' or '*' occur)."""
     try:
@@ -220,10 +228,7 @@ def parse_text(text: str, path: Path, display: str) -> Source:
     """Parse YAML text already read from ``path``; raise :class:`SourceError` if unusable."""
     if not text.strip():
         raise SourceError("yaml-empty", "file is empty", 1, 1)
-    if ("&" in text or "*" in text) and _ANCHOR_OR_ALIAS.search(text):
-        found = _find_anchor(text)
-        if found:
-            raise found
+    _refuse_anchors(text)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:

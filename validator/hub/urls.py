@@ -57,15 +57,8 @@ def is_hub_host(url: str) -> bool:
         return False
 
 
-@functools.lru_cache(maxsize=4096)
-def parse_hf_url(url: str) -> HubLink | None:
-    """What an http(s) Hugging Face URL names; ``None`` when it names no owner.
-
-    Segments are percent-decoded; a dot segment (``org/..``) names nothing, since it
-    would ask the API about another path. Remembered (the answer is immutable): the
-    offline rules ask about each checkpoint URL several times, which was a fifth of
-    their time on a 10,000-entry catalog.
-    """
+def _hub_path(url: str) -> str | None:
+    """The path of an http(s) URL on a Hub host, else ``None``."""
     low = url.lower()
     if "huggingface.co" not in low and "hf.co" not in low:
         return None  # no Hub host in it: not worth splitting (most URLs of a catalog)
@@ -75,7 +68,22 @@ def parse_hf_url(url: str) -> HubLink | None:
         return None
     if parts.scheme not in ("http", "https") or (parts.hostname or "") not in HUB_HOSTS:
         return None
-    segments = [unquote(s) for s in parts.path.split("/") if s]
+    return parts.path
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_hf_url(url: str) -> HubLink | None:
+    """What an http(s) Hugging Face URL names; ``None`` when it names no owner.
+
+    Segments are percent-decoded; a dot segment (``org/..``) names nothing, since it
+    would ask the API about another path. Remembered (the answer is immutable): the
+    offline rules ask about each checkpoint URL several times, which was a fifth of
+    their time on a 10,000-entry catalog.
+    """
+    path = _hub_path(url)
+    if path is None:
+        return None
+    segments = [unquote(s) for s in path.split("/") if s]
     if not segments or any(s in (".", "..") for s in segments):
         return None
     kind = _TYPE_PREFIXES.get(segments[0], "model")
