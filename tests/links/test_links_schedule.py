@@ -9,8 +9,9 @@ import anyio
 from anyio.lowlevel import checkpoint
 
 from tests.links.linkserver import Server
-from validator.http import Cache, CrawlSettings, LinkRecord
+from validator.http import Cache, CrawlSettings, LinkRecord, build_client
 from validator.links import check_links, refs_from_text
+from validator.links.crawl import Crawler, Probe
 from validator.links.methods import HeadPolicy
 from validator.links.queues import crawl
 from validator.links.schedule import HANG, PLAIN, RETRIED, SLOW, Dispatcher, plan, priority
@@ -132,6 +133,29 @@ def test_follow_ups_go_after_the_hosts_first_requests(server: Server, fast: Craw
     assert len(paths) == 16 and paths.count("/flaky?fu=1") == 2
     # The redirect's hop and the 503's retry go with the host's last URLs, not before.
     assert {"/ok", "/flaky?fu=1"} <= set(paths[-4:])
+
+
+def test_time_held_back_for_the_hosts_turn_is_not_the_urls_time(
+    server: Server, fast: CrawlSettings
+) -> None:
+    now = [0.0]
+
+    async def turn(url: str, host: str) -> None:
+        now[0] += 30.0  # the host's other URLs took half a minute to start
+
+    async def main() -> Probe:
+        client = build_client(fast)
+        try:
+            crawler = Crawler(fast, client, fast.limiter(), turn=turn)
+            crawler._clock = lambda: now[0]
+            return await crawler.check(server.url(1, "/r302?held=1"))
+        finally:
+            await client.aclose()
+
+    probe = anyio.run(main)
+    assert probe.result.verdict.value == "ok" and probe.result.attempts == 2
+    # Not 30 s: the next run must not take it for a slow URL (schedule.SLOW_MS).
+    assert probe.result.elapsed_ms < 1000
 
 
 def test_head_policy_learns_only_from_refusals_and_contradictions() -> None:

@@ -88,6 +88,8 @@ class _Check:
     redirects: list[tuple[int, str]] = dataclasses.field(default_factory=list)
     error_kind: str | None = None
     reached: bool = False
+    held: float = 0.0
+    """Seconds a follow-up waited for its host's last URL to start."""
 
     def remaining(self) -> float:
         return self.budget - self.spent
@@ -137,7 +139,7 @@ class Crawler:
             result,
             attempts=state.attempts,
             redirects=tuple(state.redirects),
-            elapsed_ms=int((self._clock() - state.started) * 1000),
+            elapsed_ms=int((self._clock() - state.started - state.held) * 1000),
         )
         return Probe(result, network_failure=state.error_kind, reached=state.reached)
 
@@ -293,7 +295,9 @@ class Crawler:
         """One request in one host slot, within the URL's remaining budget."""
         state.attempts += 1
         if state.attempts > 1 and self._turn is not None:
+            held = self._clock()
             await self._turn(state.url, url.host)
+            state.held += self._clock() - held  # not the URL's time: not "slow" next run
         outcome: Answer | NetworkError = RequestTimeout(
             f"no answer within {self.settings.timeout:g} s"
         )
