@@ -23,8 +23,6 @@ NOT_A_STREAM = {
     ("validate", "stdin_filename"): "a name the text on stdin stands for, never read",
     ("validate", "cache_path"): "an SQLite database, read and written in place",
     ("links", "cache_path"): "an SQLite database, read and written in place",
-    ("validate", "ignore_file"): "read by every stage; --exclude takes patterns inline",
-    ("links", "ignore_file"): "read by every stage; --exclude takes patterns inline",
 }
 """Options that name a file but cannot be a stream, and why."""
 
@@ -90,11 +88,30 @@ def test_links_reads_the_configuration_from_stdin(tmp_path: Path) -> None:
     assert "validator: config: <stdin>;" in err
 
 
-@pytest.mark.parametrize("command", ["validate", "links"])
-def test_stdin_is_read_once_so_a_dash_path_and_dash_config_conflict(command: str) -> None:
-    extra = ["--stdin-filename", "catalog/x.yaml"] if command == "validate" else []
-    code, out, err = _run(command, "-", *extra, "--config", "-", input="x")
+def test_links_reads_the_ignore_file_from_stdin(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text("See <https://example.com/a>.\n", encoding="utf-8")
+    args = ["links", str(page), "--no-cache", "--ignore-file", "-", "--format", "json"]
+    code, out, err = _run(*args, input="# ours\n^https://example\\.com/\n")
+    assert code == 0, err
+    assert [link["verdict"] for link in json.loads(out)["links"]] == ["skipped"]
+    code, out, err = _run(*args, input="ok\n(unclosed\n")
     assert (code, out) == (2, "")
-    assert err == (
-        "validator: standard input can be read once: give the path '-' or '--config -', not both\n"
-    )
+    assert err.startswith("validator: <stdin>:2: invalid regex '(unclosed': ")
+
+
+@pytest.mark.parametrize("command", ["validate", "links"])
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["-", "--config", "-"], "the path '-' and --config -"),
+        (["--config", "-", "--ignore-file", "-"], "--config - and --ignore-file -"),
+    ],
+)
+def test_stdin_is_read_once_so_two_dashes_conflict(
+    command: str, args: list[str], named: str
+) -> None:
+    extra = ["--stdin-filename", "catalog/x.yaml"] if command == "validate" else []
+    code, out, err = _run(command, *args, *extra, input="x")
+    assert (code, out) == (2, "")
+    assert err == f"validator: standard input can be read once, but {named} both ask for it\n"

@@ -81,15 +81,15 @@ def links_command(
         crawl_overrides = overrides_from_options(**crawl)
     except click.BadParameter as exc:
         fail(exc.format_message())
-    stdin, config_stdin = standard_input(paths, config_path)
+    stdin = standard_input(paths, config_path, crawl_overrides)
     options = RunOptions.for_links(
         paths or DEFAULT_PATHS,
         fail_on=Severity.parse(fail_on),
         config_path=config_path,
-        config_stdin=config_stdin,
-        crawl=crawl_overrides,
+        config_stdin=stdin.config,
+        crawl=stdin.crawl,
         fix_redirects=fix,
-        stdin=stdin,
+        stdin=stdin.text,
         input_format=input_format,
         allow_empty=allow_empty,
         selection=rules,

@@ -6,6 +6,7 @@ touches httpx or anyio.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import sys
@@ -15,7 +16,7 @@ from pathlib import Path
 import click
 
 from validator.http.settings import CrawlSettings, Knob
-from validator.links.filters import FilterError, parse_remap
+from validator.links.filters import FilterError, parse_ignore, parse_remap
 from validator.options import CrawlOverrides
 from validator.selection import Selection, check_selectors
 
@@ -103,24 +104,76 @@ config_option = click.option(
 """``--config``, the same for every command that reads the configuration."""
 
 
+@dataclasses.dataclass(frozen=True)
+class StandardInput:
+    """What standard input holds for a run, read once here (each stage reads the
+    configuration and the ignore file again): at most one of these."""
+
+    text: str | None = None
+    """The text of the path ``-``."""
+    config: bytes | None = None
+    """The configuration of ``--config -``."""
+    crawl: CrawlOverrides = dataclasses.field(default_factory=CrawlOverrides)
+    """The crawl options, the patterns of ``--ignore-file -`` among the excludes."""
+
+
 def standard_input(
-    paths: t.Sequence[Path], config_path: Path | None
-) -> tuple[str | None, bytes | None]:
-    """What standard input holds for this run: the text of the path ``-``, or the
-    configuration of ``--config -`` (read once here, as each stage reads it again)."""
+    paths: t.Sequence[Path], config_path: Path | None, crawl: CrawlOverrides
+) -> StandardInput:
+    """Read standard input for whichever one option names ``-``; fail when several do."""
+    from validator.cli.exits import fail
+    from validator.stdio import is_dash
+
+    ignore_file = crawl.values.get("ignore_file")
+    wanted = [
+        name
+        for name, given in (
+            ("the path '-'", any(is_dash(path) for path in paths)),
+            ("--config -", config_path is not None and is_dash(config_path)),
+            ("--ignore-file -", ignore_file is not None and is_dash(ignore_file)),
+        )
+        if given
+    ]
+    if len(wanted) > 1:
+        every = "both" if len(wanted) == 2 else "all"
+        fail(f"standard input can be read once, but {' and '.join(wanted)} {every} ask for it")
+    if not wanted:
+        return StandardInput(crawl=crawl)
+    if wanted[0] == "the path '-'":
+        return StandardInput(text=sys.stdin.read(), crawl=crawl)
+    raw = _read_stdin("the configuration" if wanted[0] == "--config -" else "the ignore file")
+    if wanted[0] == "--config -":
+        return StandardInput(config=raw, crawl=crawl)
+    return StandardInput(crawl=_stdin_ignore_file(raw, crawl))
+
+
+def _read_stdin(what: str) -> bytes:
     from validator.cli.exits import fail
     from validator.config import MAX_BYTES
-    from validator.stdio import STDIN_NAME, TooLarge, is_dash, read_bytes
+    from validator.stdio import STDIN_NAME, TooLarge, read_bytes
 
-    text_wanted = any(is_dash(path) for path in paths)
-    if config_path is None or not is_dash(config_path):
-        return (sys.stdin.read() if text_wanted else None), None
-    if text_wanted:
-        fail("standard input can be read once: give the path '-' or '--config -', not both")
     try:
-        return None, read_bytes(config_path, limit=MAX_BYTES, what="a configuration")
+        return read_bytes(Path("-"), limit=MAX_BYTES, what=what)
     except (OSError, TooLarge) as exc:
-        fail(f"{STDIN_NAME}: cannot read the configuration: {exc}")
+        fail(f"{STDIN_NAME}: cannot read {what}: {exc}")
+
+
+def _stdin_ignore_file(raw: bytes, crawl: CrawlOverrides) -> CrawlOverrides:
+    """``crawl`` with the patterns of ``--ignore-file -`` as excludes, and no ignore
+    file left to read (the null device stands for it, so the default one is not read)."""
+    from validator.cli.exits import fail
+    from validator.stdio import STDIN_NAME
+
+    try:
+        patterns = parse_ignore(raw.decode("utf-8"), STDIN_NAME)
+    except UnicodeDecodeError as exc:
+        fail(f"{STDIN_NAME}: cannot read the ignore file: not UTF-8 (byte {exc.start})")
+    except FilterError as exc:
+        fail(str(exc))
+    values = dict(crawl.values)
+    values["excludes"] = tuple(values.get("excludes", ())) + patterns
+    values["ignore_file"] = Path(os.devnull)
+    return CrawlOverrides(values)
 
 
 fail_on_option = click.option(
@@ -196,12 +249,16 @@ class _ShardType(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
+STREAMS = frozenset({"--ignore-file"})
+"""Crawl flags naming a file that may be ``-``, standard input (:func:`standard_input`);
+``--cache-path`` may not: it is an SQLite database, read and written in place."""
+
 _CLICK_TYPES: dict[str, t.Callable[[Knob], t.Any]] = {
     "shard": lambda _k: _ShardType(),
     "seconds": lambda k: click.FloatRange(min=k.minimum),
     "count": lambda _k: click.IntRange(min=0),
     "positive": lambda _k: click.IntRange(min=1),
-    "path": lambda _k: click.Path(dir_okay=False, path_type=Path),
+    "path": lambda k: click.Path(dir_okay=False, path_type=Path, allow_dash=k.flag in STREAMS),
     "folder": lambda _k: click.Path(file_okay=False, path_type=Path),
     "str": lambda _k: str,
 }

@@ -95,7 +95,7 @@ def validate_command(
         crawl_overrides = overrides_from_options(**crawl)
     except click.BadParameter as exc:
         fail(exc.format_message())
-    stdin, config_stdin = standard_input(paths, config_path)
+    stdin = standard_input(paths, config_path, crawl_overrides)
     options = RunOptions(
         paths=paths or (Path("catalog"),),
         fail_on=Severity.parse(fail_on),
@@ -104,13 +104,13 @@ def validate_command(
         hub=hub,
         changed_since=changed_since,
         config_path=config_path,
-        config_stdin=config_stdin,
-        crawl=crawl_overrides,
+        config_stdin=stdin.config,
+        crawl=stdin.crawl,
         fix_from_hub=fix_rules,
         schema_dir=schema_dir,
         allow_empty=allow_empty,
         selection=rules,
-        stdin=stdin,
+        stdin=stdin.text,
         stdin_filename=stdin_filename,
     )
     try:

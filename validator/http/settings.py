@@ -205,7 +205,7 @@ class CrawlSettings:
     """Regexes of input file paths (as shown, ``/``-separated) that ``links`` skips."""
     ignore_file: Path | None = _knob(
         None, kind="path", key="ignore-file", flag="--ignore-file",
-        help="File of URL regexes to exclude, one per line [.validatorignore].",
+        help="File of URL regexes to exclude, one per line ('-': stdin) [.validatorignore].",
     )  # fmt: skip
     """Exclude regexes, one per line, ``#`` comments; ``None``: ``.validatorignore``
     in the working directory when it exists."""

@@ -35,18 +35,23 @@ def ignore_patterns(path: Path | None, *, explicit: bool) -> tuple[str, ...]:
     if path is None or (not explicit and not path.is_file()):
         return ()
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        content = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise FilterError(f"cannot read the ignore file {path}: {exc}") from None
+    return parse_ignore(content, str(path))
+
+
+def parse_ignore(content: str, shown: str) -> tuple[str, ...]:
+    """The regexes of an ignore file's ``content`` (``shown`` names it in messages)."""
     patterns = []
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(content.splitlines(), start=1):
         text = line.strip()
         if not text or text.startswith("#"):
             continue
         try:
             re.compile(text)
         except re.error as exc:
-            raise FilterError(f"{path}:{number}: invalid regex {text!r}: {exc}") from None
+            raise FilterError(f"{shown}:{number}: invalid regex {text!r}: {exc}") from None
         patterns.append(text)
     return tuple(patterns)
 
@@ -115,5 +120,6 @@ __all__ = [
     "UrlFilters",
     "excluded_path",
     "ignore_patterns",
+    "parse_ignore",
     "parse_remap",
 ]
