@@ -20,6 +20,7 @@ one change to that output's function, with a test.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import typing as t
@@ -125,9 +126,13 @@ def md_code(value: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
+@functools.lru_cache(maxsize=4096)
 def file_uri_path(path: str) -> str:
     """``path`` percent-encoded for a URL; a name the OS gave as undecodable bytes
-    (``os.fsdecode``'s surrogates) keeps those bytes (``%FF``) instead of crashing."""
+    (``os.fsdecode``'s surrogates) keeps those bytes (``%FF``) instead of crashing.
+
+    Cached: a report links every finding of a file to it (100,000 quotes of the same
+    name took 0.5 s)."""
     return urllib.parse.quote(path, safe="/", errors="surrogateescape")
 
 
