@@ -50,6 +50,17 @@ def run_timed(
     cmd: list[str], cwd: Path | None = None, timeout: float = 900
 ) -> tuple[float, int, str]:
     """Wall seconds, peak RSS in MB (this child), stdout."""
+    wall, rss, _cpu, out = run_measured(cmd, cwd, timeout)
+    return wall, rss, out
+
+
+def run_measured(
+    cmd: list[str], cwd: Path | None = None, timeout: float = 900
+) -> tuple[float, int, float, str]:
+    """Wall seconds, peak RSS in MB, CPU seconds (user + sys) of the child, stdout.
+
+    CPU time is the figure to compare on a shared machine: wall time grows with the
+    load, CPU time much less."""
     start = time.monotonic()
     with tempfile.TemporaryFile() as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, cwd=cwd)
@@ -63,7 +74,8 @@ def run_timed(
             time.sleep(0.02)
         wall = time.monotonic() - start
         out.seek(0)
-        return wall, usage.ru_maxrss // 1024, out.read().decode("utf-8", "replace")
+        cpu = usage.ru_utime + usage.ru_stime
+        return wall, usage.ru_maxrss // 1024, cpu, out.read().decode("utf-8", "replace")
 
 
 def wrong(truth: dict[str, str], got: dict[str, str], exact: bool) -> list[str]:

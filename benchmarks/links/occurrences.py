@@ -5,18 +5,20 @@
 One Markdown page cites 1,000 distinct URLs on 10 loopback farm hosts 100 times each:
 half of them dead (404), so 50,000 occurrences are findings and every reporter has
 long occurrence lists to write. ``validator links`` runs once per output format, with
-no cache; for each: wall time (process start included) and peak RSS. The bar
-(issue 12): every format within 15 s and 400 MB.
+no cache; for each: wall time (process start included), CPU time (user + sys: the
+figure to compare on a shared machine), peak RSS and the load average at its start.
+The bar (issue 12): every format within 15 s and 400 MB.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
 
-from measure import FarmProcess, run_timed
+from measure import FarmProcess, run_measured
 from plan import host_ip
 
 FORMATS = ("text", "json", "markdown", "github", "sarif", "junit", "html")
@@ -54,12 +56,14 @@ def main() -> int:
                 cmd = [sys.executable, "-m", "validator", "links", str(doc), "--allow-private",
                        "--no-cache", "--no-progress", "--host-interval", "0",
                        "--max-retries", "0", "--output", f"{fmt}:{out}"]  # fmt: skip
-                wall, rss, _ = run_timed(cmd, cwd=Path(__file__).resolve().parents[2])
+                load = os.getloadavg()[0]
+                wall, rss, cpu, _ = run_measured(cmd, cwd=Path(__file__).resolve().parents[2])
                 size = out.stat().st_size if out.exists() else 0
                 ok = wall <= LIMIT_SECONDS and rss <= LIMIT_MB and size > 0
                 failed = failed or not ok
-                print(f"{fmt:<9} {wall:6.1f} s {rss:5d} MB  {size / 1e6:7.1f} MB written"
-                      f"  {'ok' if ok else 'OVER'}")  # fmt: skip
+                verdict = "ok" if ok else "OVER"
+                print(f"{fmt:<9} {wall:6.1f} s wall {cpu:6.1f} s CPU {rss:5d} MB  "
+                      f"{size / 1e6:7.1f} MB written  load {load:.1f}  {verdict}")  # fmt: skip
     finally:
         farm.stop()
     return 1 if failed else 0
