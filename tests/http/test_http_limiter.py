@@ -149,6 +149,35 @@ def test_a_backoff_arriving_during_an_interval_wait_is_honoured() -> None:
     assert started[1] >= 1005.0
 
 
+def test_a_request_woken_late_does_not_bring_the_next_one_closer() -> None:
+    # A busy event loop wakes the second request 0.8 s after its planned start; the
+    # third, planned one interval after the second, must still wait a full interval
+    # after the second really started, not go 0.2 s after it.
+    time = VirtualTime()
+    lim = limiter(time, host=(5, 1.0))
+    plain_sleep = time.sleep
+    late = [0.8]
+
+    async def busy_loop_sleep(seconds: float) -> None:
+        await plain_sleep(seconds + (late.pop() if late and seconds == 1.0 else 0.0))
+
+    lim._sleep = busy_loop_sleep
+    started: list[float] = []
+
+    async def ask() -> None:
+        async with lim.slot("h.example"):
+            started.append(time.now)
+
+    async def main() -> None:
+        async with anyio.create_task_group() as tg:
+            for _ in range(3):
+                tg.start_soon(ask)
+
+    anyio.run(main)
+    assert started[0] == 1000.0 and not late  # the second request did wake late
+    assert started[2] >= 1001.8 + 1.0
+
+
 def test_host_cap_reached_exactly() -> None:
     time = VirtualTime()
     lim = limiter(time, concurrency=50, host=(4, 0.0))

@@ -32,6 +32,7 @@ class _Host:
     semaphore: anyio.Semaphore
     pace: HostPace
     next_start: float = 0.0
+    last_start: float = float("-inf")
     paused_until: float = 0.0
     in_flight: int = 0
     max_in_flight: int = 0
@@ -101,11 +102,17 @@ class HostLimiter:
                 now = self._clock()
                 start = max(now, state.next_start, state.paused_until)
                 state.next_start = start + state.pace.interval
-                if start <= now:
-                    break
-                await self._sleep(start - now)
+                if start > now:
+                    await self._sleep(start - now)
+                    if self._clock() < state.paused_until:
+                        continue  # a backoff arrived while we slept: wait for it too
+                # Spaced by when requests really start: one woken late (a busy event
+                # loop) must not bring the next one closer than the interval.
+                while (gap := state.last_start + state.pace.interval - self._clock()) > 0:
+                    await self._sleep(gap)
                 if self._clock() >= state.paused_until:
-                    break  # otherwise a backoff arrived while we slept: wait for it too
+                    break
+            state.last_start = self._clock()  # no await since the checks above
             async with self._global:
                 state.in_flight += 1
                 started = self._clock()
