@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -29,3 +30,22 @@ def test_settings_and_hub_results_import_without_httpx() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_validating_one_entry_file_reads_no_markdown_and_no_jsonschema() -> None:
+    """A pre-commit run on one valid file: no docs check, no schema errors to word."""
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from validator.options import RunOptions\n"
+        "from validator.pipeline import run\n"
+        "result = run(RunOptions(paths=(Path('catalog/models/language/mpt-7b.yaml'),)))\n"
+        "assert not result.report.findings, result.report.findings\n"
+        "print(sorted(m for m in ('markdown_it', 'jsonschema', 'validator.links.extract')"
+        " if m in sys.modules))\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    )
+    assert out.stdout.strip() == "[]"

@@ -16,10 +16,14 @@ from pathlib import Path
 
 from validator.catalog.loader import walk
 from validator.findings import Finding, LinkResult, Verdict
-from validator.links.extract import LinkRef
 from validator.links.filters import UrlFilters
 from validator.links.local import MARKDOWN_SUFFIXES, LocalLinks, is_web, scheme
 from validator.links.verdicts import finding_for
+
+if t.TYPE_CHECKING:
+    # The extractor imports the Markdown parser: a run that reads no Markdown never
+    # needs it (validating single catalog files).
+    from validator.links.extract import LinkRef
 
 _LOCAL_HINT = "fix the path (relative to this file; /paths start at --root-dir) or remove the link"
 

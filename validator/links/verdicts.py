@@ -9,10 +9,15 @@ no rule. Severities come from the rule book; a caller may override them (as
 from __future__ import annotations
 
 import dataclasses
+import typing as t
 
 from validator.findings import Finding, LinkResult, Severity, Verdict
-from validator.links.extract import LinkRef
 from validator.rulebook import RULES
+
+if t.TYPE_CHECKING:
+    # The extractor imports the Markdown parser: a run that reads no Markdown never
+    # needs it (validating single catalog files).
+    from validator.links.extract import LinkRef
 
 
 @dataclasses.dataclass(frozen=True)
