@@ -7,8 +7,10 @@ still loaded, so one run reports everything that is wrong.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
+import gc
 import os
 import typing as t
 from pathlib import Path
@@ -181,8 +183,32 @@ def load_catalog(paths: list[Path], texts: t.Mapping[Path, str] | None = None) -
     """Load every catalog file under ``paths``; the license book is found even if not given.
 
     ``texts`` gives the content of some paths instead of the disk (``validate -``: an
-    editor's unsaved buffer, named by ``--stdin-filename``)."""
-    texts = texts or {}
+    editor's unsaved buffer, named by ``--stdin-filename``).
+
+    The cyclic garbage collector is paused meanwhile (:func:`collector_paused`).
+    """
+    with collector_paused():
+        return _load_catalog(paths, texts or {})
+
+
+@contextlib.contextmanager
+def collector_paused() -> t.Iterator[None]:
+    """Pause Python's cyclic garbage collector for a bulk step.
+
+    Loading and checking a catalog make hundreds of thousands of small objects (YAML
+    nodes, values, positions, findings), none of them in a cycle (reference counting
+    frees them); collecting while they pile up was a tenth of a 10,000-entry run.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load_catalog(paths: list[Path], texts: t.Mapping[Path, str]) -> LoadResult:
     files = discover(paths, texts)
     findings: list[Finding] = []
     sources: list[Source] = []

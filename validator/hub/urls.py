@@ -71,7 +71,7 @@ def _hub_path(url: str) -> str | None:
     return parts.path
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1 << 16)
 def parse_hf_url(url: str) -> HubLink | None:
     """What an http(s) Hugging Face URL names; ``None`` when it names no owner.
 

@@ -14,6 +14,7 @@ import importlib
 import pkgutil
 import typing as t
 
+from validator.catalog.loader import collector_paused
 from validator.catalog.model import Catalog, Entry
 from validator.findings import Finding
 from validator.rulebook import RULES, RuleInfo
@@ -55,6 +56,7 @@ def run_offline(catalog: Catalog, today: dt.date | None = None) -> list[Finding]
     """Run every offline rule over entries that passed the schema check."""
     context = RuleContext(catalog=catalog, today=today or dt.date.today())
     findings: list[Finding] = []
-    for check in offline_checks():
-        findings.extend(check(context))
+    with collector_paused():
+        for check in offline_checks():
+            findings.extend(check(context))
     return findings
