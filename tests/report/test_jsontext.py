@@ -52,3 +52,11 @@ def test_the_online_outcome_has_a_short_repr() -> None:
     # it drops when it restores the SIGINT handler: a full repr cost seconds at scale.
     outcome = OnlineOutcome(links=[object()] * 100_000)  # type: ignore[list-item]
     assert repr(outcome) == "OnlineOutcome(links=100000, findings=0)"
+
+
+def test_a_verbatim_piece_is_written_at_its_indentation() -> None:
+    piece = jsontext.Verbatim(lambda indent: f"[{len(indent)}]")
+    value = {"a": [1, {"b": piece}], "c": piece}
+    assert jsontext.dumps(value) == (
+        '{\n  "a": [\n    1,\n    {\n      "b": [6]\n    }\n  ],\n  "c": [2]\n}'
+    )

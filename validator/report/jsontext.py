@@ -18,7 +18,16 @@ import json
 import typing as t
 from json import encoder as _stdlib
 
-_CONTAINERS = (dict, list, tuple)
+
+class Verbatim:
+    """A piece of the text its owner writes itself, given the indentation of its line
+    (a long list written faster than item by item); the writer puts it in as is."""
+
+    def __init__(self, write: t.Callable[[str], str]) -> None:
+        self.write = write
+
+
+_CONTAINERS = (dict, list, tuple, Verbatim)
 _MARK = ",\x01"
 """An item separator no encoded string can hold (json escapes ``\x01``)."""
 
@@ -92,7 +101,9 @@ def _dict_items(value: dict[t.Any, t.Any], inner: str, nested: list[t.Any]) -> l
 
 
 def _encode(value: t.Any, indent: str) -> str:
-    if not isinstance(value, _CONTAINERS) or not value:
+    if isinstance(value, Verbatim):
+        return value.write(indent)
+    if not isinstance(value, (dict, list, tuple)) or not value:
         return _flat("")(value)
     inner = indent + "  "
     if isinstance(value, dict):
@@ -117,4 +128,4 @@ def dumps(value: t.Any, indent: str = "") -> str:
     return _encode(value, indent)
 
 
-__all__ = ["dumps"]
+__all__ = ["Verbatim", "dumps"]
