@@ -72,17 +72,42 @@ def walk(folder: Path, suffixes: t.Collection[str] = YAML_SUFFIXES) -> list[Path
     with the OS's reason (:func:`validator.catalog.source.load`).
     """
     found: list[Path] = []
-
-    def unreadable(exc: OSError) -> None:
-        found.append(Path(exc.filename) if exc.filename is not None else folder)
-
-    for root, dirs, files in os.walk(folder, onerror=unreadable):
-        base = Path(root)
-        for name in (*dirs, *files):
-            child = base / name
-            if child.suffix.lower() in suffixes and (child.is_file() or child.is_symlink()):
-                found.append(child)
+    pending = [os.fspath(folder)]
+    while pending:  # os.scandir: file types come with the listing, no stat per file
+        top = pending.pop()
+        try:
+            with os.scandir(top) as listing:
+                children = list(listing)
+        except OSError as exc:
+            found.append(Path(exc.filename) if exc.filename is not None else folder)
+            continue
+        for child in children:
+            if _suffix(child.name).lower() in suffixes and _is_file_or_link(child):
+                found.append(Path(child.path))
+            if _is_folder(child):
+                pending.append(child.path)
     return sorted(found)
+
+
+def _suffix(name: str) -> str:
+    """``PurePath.suffix`` of a file name, without making a path of it."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def _is_file_or_link(child: os.DirEntry[str]) -> bool:
+    try:
+        return child.is_symlink() or child.is_file()
+    except OSError:
+        return False
+
+
+def _is_folder(child: os.DirEntry[str]) -> bool:
+    """A folder to walk into (not a symlink to one, as os.walk does not follow them)."""
+    try:
+        return child.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def discover(paths: list[Path], texts: t.Collection[Path] = ()) -> list[Path]:
