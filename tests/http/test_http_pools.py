@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from tests.links.linkserver import HOSTS, Server
-from validator.http.client import SafeTransport
+from validator.http.client import SafeTransport, build_client
 from validator.http.pool import OriginPools
 from validator.http.settings import CrawlSettings
 
@@ -67,3 +67,23 @@ def test_connections_per_origin_bounded_and_unread_bodies_not_reused() -> None:
     assert server.max_in_flight == 2  # two connections in use at host 0, never more
     assert server.connections[HOSTS[0]] == 2  # six requests shared them
     assert server.connections[HOSTS[1]] == 2  # the huge body's, then one for both /ok
+
+
+def test_the_shared_client_keeps_cookies_a_server_sets() -> None:
+    seen: list[str | None] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers.get("cookie"))
+        if request.url.path == "/login":
+            return httpx.Response(302, headers={"Set-Cookie": "s=1; Path=/", "Location": "/"})
+        return httpx.Response(200)
+
+    async def main() -> None:
+        settings = CrawlSettings(allow_private=True)
+        async with build_client(settings, transport=httpx.MockTransport(answer)) as client:
+            for path in ("/page", "/login", "/page"):
+                await client.get(f"https://example.org{path}")
+            await client.get("https://example.net/page")  # another site: not sent
+
+    anyio.run(main)
+    assert seen == [None, None, "s=1", None]

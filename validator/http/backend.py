@@ -14,7 +14,9 @@ verifies the certificate against the original host name: httpcore passes
 from __future__ import annotations
 
 import ipaddress
+import select
 import socket
+import ssl
 import threading
 import typing as t
 
@@ -159,13 +161,14 @@ class SafeNetworkBackend(httpcore.AsyncNetworkBackend):
         last: BaseException | None = None
         for ip in addresses:
             try:
-                return await self.inner.connect_tcp(
+                stream = await self.inner.connect_tcp(
                     ip,
                     port,
                     timeout=timeout,
                     local_address=local_address,
                     socket_options=socket_options,
                 )
+                return _KnownSocketStream(stream)
             except httpcore.ConnectTimeout as exc:
                 last = exc
             except httpcore.ConnectError as exc:
@@ -187,6 +190,57 @@ class SafeNetworkBackend(httpcore.AsyncNetworkBackend):
     async def sleep(self, seconds: float) -> None:
         """Delegate (httpcore uses it for its own connect retries)."""
         await self.inner.sleep(seconds)
+
+
+class _KnownSocketStream(httpcore.AsyncNetworkStream):
+    """A network stream whose socket is looked up once, not at every request.
+
+    Before reusing an idle connection httpcore asks whether its socket is readable (the
+    server hung up); through anyio that lookup builds a table of every socket attribute
+    each time (3 % of a zero-latency crawl's CPU). Everything else is passed through.
+    """
+
+    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+        self._inner = inner
+        self._socket: socket.socket | None = inner.get_extra_info("socket")
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._inner.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        return _KnownSocketStream(
+            await self._inner.start_tls(ssl_context, server_hostname, timeout)
+        )
+
+    def get_extra_info(self, info: str) -> t.Any:
+        if info == "socket":
+            return self._socket
+        if info == "is_readable":
+            return _readable(self._socket)
+        return self._inner.get_extra_info(info)
+
+
+def _readable(sock: socket.socket | None) -> bool:
+    """Whether a read would not block: data, or the end (as httpcore decides it)."""
+    fd = -1 if sock is None else sock.fileno()
+    if fd < 0:
+        return True  # closed: the next read returns the end
+    if not hasattr(select, "poll"):  # Windows
+        return bool(select.select([fd], [], [], 0)[0])
+    poll = select.poll()
+    poll.register(fd, select.POLLIN)
+    return bool(poll.poll(0))
 
 
 def _innermost_reason(exc: BaseException | None) -> str:

@@ -90,6 +90,8 @@ class _Check:
     reached: bool = False
     held: float = 0.0
     """Seconds a follow-up waited for its host's last URL to start."""
+    origin: httpx.URL | None = None
+    """The URL as parsed once: credentials go only to its origin."""
 
     def remaining(self) -> float:
         return self.budget - self.spent
@@ -172,9 +174,10 @@ class Crawler:
         parsed = self._precheck(url)
         if isinstance(parsed, LinkResult):
             return parsed
+        state.origin = parsed
         fragment = parsed.fragment
         want_fragment = self.settings.check_fragments and anchors.checkable(fragment, parsed.host)
-        target = parsed.copy_with(fragment=None)
+        target = parsed.copy_with(fragment=None) if "#" in url else parsed
 
         if want_fragment:
             answer = await self._follow("GET", target, state, read_body=True)
@@ -310,7 +313,8 @@ class Crawler:
         async with self.limiter.slot(url.host) as ticket:
             started = self._clock()
             with anyio.move_on_after(remaining):
-                outcome = await self._send(method, url, read_body, httpx.URL(state.url))
+                origin = state.origin if state.origin is not None else url
+                outcome = await self._send(method, url, read_body, origin)
             state.spent += self._clock() - started
             ticket.status = outcome.status if isinstance(outcome, Answer) else None
             ticket.retry = retry
