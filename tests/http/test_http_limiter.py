@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import anyio
 import anyio.lowlevel
+import pytest
 
 from validator.http import HostLimiter
 
@@ -194,3 +195,44 @@ def test_host_cap_reached_exactly() -> None:
 
     anyio.run(main)
     assert lim.stats()["busy.example"]["max_in_flight"] == 4
+
+
+@pytest.mark.parametrize("handed_first", [False, True])
+def test_slots_first_come_first_served_and_a_cancelled_waiter_passes_its_turn(
+    handed_first: bool,
+) -> None:
+    from validator.http.limiter import Slots
+
+    slots = Slots(1)
+    order: list[str] = []
+    scopes: list[anyio.CancelScope] = []
+
+    async def take(name: str) -> None:
+        async with slots:
+            order.append(name)
+            await anyio.lowlevel.checkpoint()
+
+    async def b() -> None:
+        with anyio.CancelScope() as scope:
+            scopes.append(scope)
+            await take("b")
+
+    async def main() -> None:
+        await slots.acquire()  # the only slot is held: everyone below waits
+        async with anyio.create_task_group() as tg:
+            for task in (b, lambda: take("c"), lambda: take("d")):
+                tg.start_soon(task)
+                await anyio.lowlevel.checkpoint()
+            if handed_first:
+                slots.release()  # b's turn, but b is cancelled before it runs
+                scopes[0].cancel()
+            else:
+                scopes[0].cancel()  # b gives up while waiting
+                await anyio.lowlevel.checkpoint()
+                slots.release()
+        await take("e")  # every slot came back
+
+    anyio.run(main)
+    # handed its turn first, b may still get in before the cancel lands; never after c
+    assert order == (["c", "d", "e"] if not handed_first else order[:-3] + ["c", "d", "e"])
+    assert order[:-3] in ([], ["b"])
