@@ -44,6 +44,7 @@ import tempfile
 import typing as t
 from pathlib import Path
 
+import measure
 import peers
 from measure import FarmProcess, run_timed, wrong
 from plan import Limits, blind_bound, host_plans, kind_of, lower_bound, make_urls
@@ -125,8 +126,10 @@ def scenario(
         )
         for tool, runner, exact in tools:
             farm.call("/__reset")
+            farm_cpu, load = farm.cpu(), os.getloadavg()[0]
             with tempfile.TemporaryDirectory() as tmp:
                 res = runner(Path(tmp), truth, lambda: farm.call("/__reset"))
+            farm_cpu = farm.cpu() - farm_cpu
             if res is None:
                 print(f"{tool:<28} (not installed)")
                 continue
@@ -143,6 +146,11 @@ def scenario(
                 f"{tool:<28}{wall:>8.2f}{wall / bound if bound else 0:>9.2f}{own:>8}{len(bad):>7}"
                 f"{f'{peak} ({conc})':>11}{rss:>8}{n / wall:>9.0f}"
                 f"{sent.get(worst.host.split(':')[0], 0):>7}"
+            )
+            print(
+                f"   CPU: the tool {measure.last_cpu:.1f} s ({1e6 * measure.last_cpu / n:.0f} us "
+                f"per URL), the farm {farm_cpu:.1f} s{' (both runs)' if 'history' in tool else ''}"
+                f"; load {load:.2f} -> {os.getloadavg()[0]:.2f}"
             )
             print(
                 "   sent/needed at the busiest hosts:",

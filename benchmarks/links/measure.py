@@ -37,6 +37,14 @@ class FarmProcess:
             self.proc.wait(5)
         raise SystemExit("bench: the link farm did not start (5 ports tried)")
 
+    def cpu(self) -> float:
+        """CPU seconds (user + system) the farm has used so far (Linux; 0 elsewhere)."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def call(self, path: str) -> dict:
         with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=30) as r:
             return json.loads(r.read() or b"{}") if path.startswith("/__stats") else {}
@@ -44,6 +52,10 @@ class FarmProcess:
     def stop(self) -> None:
         self.proc.terminate()
         self.proc.wait(5)
+
+
+last_cpu = 0.0
+"""CPU seconds (user + system) of the last child :func:`run_timed` waited for."""
 
 
 def run_timed(
@@ -73,6 +85,8 @@ def run_measured(
                 proc.kill()
             time.sleep(0.02)
         wall = time.monotonic() - start
+        global last_cpu
+        last_cpu = usage.ru_utime + usage.ru_stime
         out.seek(0)
         cpu = usage.ru_utime + usage.ru_stime
         return wall, usage.ru_maxrss // 1024, cpu, out.read().decode("utf-8", "replace")
