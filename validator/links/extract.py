@@ -14,7 +14,7 @@ import dataclasses
 import typing as t
 from pathlib import Path
 
-from validator.catalog.loader import LICENSES_FILE, YAML_SUFFIXES, walk
+from validator.catalog.loader import LICENSES_FILE, YAML_SUFFIXES, collector_paused, walk
 from validator.catalog.model import Entry
 from validator.catalog.source import Source, SourceError, json_path, load
 from validator.findings import Finding, Location, Severity
@@ -200,8 +200,20 @@ def collect_paths(
     The path ``-`` stands for ``stdin`` (read as ``stdin_format``); files whose shown
     path matches one of ``exclude_paths`` (regexes) are not read. Raises
     :class:`FileNotFoundError` for a path that does not exist and :class:`InputError`
-    for a file of no known kind.
+    for a file of no known kind. The cyclic garbage collector is paused meanwhile: a
+    page of 100,000 links makes 300,000 acyclic objects, and its passes over them were
+    ~0.2 s of CPU.
     """
+    with collector_paused():
+        return _collect_paths(paths, stdin, stdin_format, exclude_paths)
+
+
+def _collect_paths(
+    paths: list[Path] | tuple[Path, ...],
+    stdin: str | None,
+    stdin_format: str,
+    exclude_paths: t.Sequence[str],
+) -> Collected:
     collected = Collected()
     for given in paths:
         if str(given) == "-":
