@@ -87,3 +87,23 @@ def test_the_shared_client_keeps_cookies_a_server_sets() -> None:
 
     anyio.run(main)
     assert seen == [None, None, "s=1", None]
+
+
+def test_a_connection_in_use_when_the_pools_close_is_closed_with_its_response() -> None:
+    server = Server().start()
+    try:
+        transport = SafeTransport(CrawlSettings(allow_private=True), limits=httpx.Limits())
+        pools = transport._pool
+        assert isinstance(pools, OriginPools)
+
+        async def main() -> None:
+            client = httpx.AsyncClient(transport=transport)
+            async with client.stream("GET", server.url(0, "/ok")) as response:
+                pool = next(iter(pools._pools.values()))
+                await client.aclose()  # the run ends with this response still open
+                await response.aread()
+            assert pool._idle == []  # not kept open in a pool nobody will ask again
+
+        anyio.run(main)
+    finally:
+        server.stop()

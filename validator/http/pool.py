@@ -40,6 +40,7 @@ class OriginPool:
         self._idle: list[Connection] = []
         self._busy = 0
         self._waiting: collections.deque[anyio.Event] = collections.deque()
+        self._closed = False
 
     @property
     def idle(self) -> bool:
@@ -103,7 +104,7 @@ class OriginPool:
     async def give_back(self, connection: Connection) -> None:
         """A response is closed: keep its connection when it can serve another request."""
         try:
-            if connection.is_idle() and len(self._idle) < self._max_idle:
+            if not self._closed and connection.is_idle() and len(self._idle) < self._max_idle:
                 self._idle.append(connection)
             else:
                 await _close(connection)
@@ -119,7 +120,8 @@ class OriginPool:
             self._waiting.popleft().set()
 
     async def aclose(self) -> None:
-        """Close every idle connection (connections in use close with their response)."""
+        """Close every idle connection; one in use closes when its response does."""
+        self._closed = True
         idle, self._idle = self._idle, []
         for connection in idle:
             await _close(connection)
