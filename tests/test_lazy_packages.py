@@ -21,6 +21,7 @@ def test_every_exported_name_resolves(package: str) -> None:
         _ = module.no_such_name
 
 
+@pytest.mark.heavy  # a fresh interpreter: started early, not last
 def test_settings_and_hub_results_import_without_httpx() -> None:
     code = (
         "import sys\n"
@@ -32,6 +33,7 @@ def test_settings_and_hub_results_import_without_httpx() -> None:
     assert out.stdout.strip() == "False"
 
 
+@pytest.mark.heavy  # a fresh interpreter: started early, not last
 def test_validating_one_entry_file_reads_no_markdown_and_no_jsonschema() -> None:
     """A pre-commit run on one valid file: no docs check, no schema errors to word."""
     code = (

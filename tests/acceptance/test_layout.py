@@ -7,8 +7,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 PACKAGE = Path(__file__).resolve().parents[2] / "validator"
 MODULES = sorted(PACKAGE.rglob("*.py"))
 
@@ -33,7 +31,6 @@ OVER_15: set[str] = set()
 ratchet as ``OVER_400`` (delete a name once its function is within the limit)."""
 
 
-@pytest.mark.heavy
 def test_no_function_is_above_complexity_15() -> None:
     # radon's count (`radon cc -s validator`): every boolean operator and comprehension
     # branch counts, so it is stricter than ruff's C901 (mccabe), which passed

@@ -65,7 +65,6 @@ def _pre_commit(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.heavy
 def test_clean_catalog_passes_all_files_and_one_staged_entry(repo: Path) -> None:
     everything = _pre_commit(repo, "--all-files")
     assert everything.returncode == 0, everything.stdout + everything.stderr
@@ -78,7 +77,6 @@ def test_clean_catalog_passes_all_files_and_one_staged_entry(repo: Path) -> None
     assert "Passed" in one.stdout
 
 
-@pytest.mark.heavy
 def test_a_broken_staged_entry_fails_the_hook(repo: Path) -> None:
     entry = repo / "catalog" / "models" / "code" / "starchat-alpha.yaml"
     text = entry.read_text(encoding="utf-8")

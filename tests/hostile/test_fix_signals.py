@@ -103,7 +103,6 @@ def server() -> RawServer:
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-@pytest.mark.heavy
 def test_fix_under_signals_leaves_every_file_old_or_new(server: RawServer, tmp_path: Path) -> None:
     """Each trial forks two runs at once, one for each signal, sent at the same moment."""
     old = _catalog(tmp_path / "old", server, new=False)

@@ -114,7 +114,6 @@ def _endless(request: Request, sock: socket.socket) -> None:
         sock.sendall(chunk)
 
 
-@pytest.mark.heavy
 def test_slow_endless_and_bomb_answers_are_bounded(tmp_path: Path) -> None:
     gzipped = bomb()
     with RawServer() as server:

@@ -22,7 +22,6 @@ def verdicts(outcome: LinkOutcome) -> dict[str, Verdict]:
     return {r.url: r.verdict for r in outcome.results}
 
 
-@pytest.mark.heavy
 def test_every_case_gets_its_verdict(server: Server, fast: CrawlSettings) -> None:
     u = server.url
     expected = {

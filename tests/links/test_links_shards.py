@@ -59,7 +59,6 @@ def _run(args: list[str]) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-@pytest.mark.heavy
 def test_merged_shards_equal_the_unsharded_report(server: Server, tmp_path: Path) -> None:
     urls = [server.url(h, p) for h in range(len(HOSTS)) for p in PATHS]
     urls += [server.url(1, "/ok#intro"), server.url(2, "/ok#nowhere"), "mailto:team@example.org"]

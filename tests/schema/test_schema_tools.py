@@ -56,6 +56,7 @@ def test_every_schema_is_valid_for_check_jsonschema() -> None:
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.heavy
 def test_every_catalog_file_passes_the_schema_its_modeline_names() -> None:
     groups = _modeline_schemas()
     # Every entry schema is named by some catalog file (defs.schema.json only by $ref).
