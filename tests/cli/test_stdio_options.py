@@ -115,3 +115,14 @@ def test_stdin_is_read_once_so_two_dashes_conflict(
     code, out, err = _run(command, *args, *extra, input="x")
     assert (code, out) == (2, "")
     assert err == f"validator: standard input can be read once, but {named} both ask for it\n"
+
+
+@pytest.mark.parametrize("command", ["validate", "links"])
+def test_a_dash_for_the_cache_is_refused_not_made_a_file(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _out, err = _run(command, str(NEG / "unknown-key.yaml"), "--cache-path", "-")
+    assert code == 2
+    assert "'-' cannot stand for this file" in err and err.count("\n") == 1
+    assert not (tmp_path / "-").exists()

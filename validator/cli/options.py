@@ -253,12 +253,29 @@ STREAMS = frozenset({"--ignore-file"})
 """Crawl flags naming a file that may be ``-``, standard input (:func:`standard_input`);
 ``--cache-path`` may not: it is an SQLite database, read and written in place."""
 
+
+class _PlacePath(click.Path):
+    """A file read and written in place (the cache): ``-`` is refused, not taken as a
+    file named ``-``."""
+
+    def convert(self, value: t.Any, param: t.Any, ctx: t.Any) -> t.Any:
+        if str(value) == "-":
+            self.fail("'-' cannot stand for this file: it is read and written in place", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+def _path_type(knob: Knob) -> click.Path:
+    if knob.flag in STREAMS:
+        return click.Path(dir_okay=False, path_type=Path, allow_dash=True)
+    return _PlacePath(dir_okay=False, path_type=Path)
+
+
 _CLICK_TYPES: dict[str, t.Callable[[Knob], t.Any]] = {
     "shard": lambda _k: _ShardType(),
     "seconds": lambda k: click.FloatRange(min=k.minimum),
     "count": lambda _k: click.IntRange(min=0),
     "positive": lambda _k: click.IntRange(min=1),
-    "path": lambda k: click.Path(dir_okay=False, path_type=Path, allow_dash=k.flag in STREAMS),
+    "path": _path_type,
     "folder": lambda _k: click.Path(file_okay=False, path_type=Path),
     "str": lambda _k: str,
 }
