@@ -10,6 +10,7 @@ jsonschema, never that the fixture is wrong.
 from __future__ import annotations
 
 import copy
+import functools
 import itertools
 import re
 import subprocess
@@ -30,10 +31,24 @@ SCHEMAS = SchemaSet(default_schema_dir())
 NAMES = sorted(
     p.name for p in default_schema_dir().glob("*.schema.json") if p.name != "defs.schema.json"
 )
-# Every code point but the surrogates, in one string and one per item.
-EVERY_CHAR = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+EVERY_CODE_POINT = "every-code-point"
+"""The xdist group of the tests that go over every code point: the list of 1.1 million
+one-character strings is built in one worker, when the first of them runs (0.2 s)."""
 
 
+@functools.cache
+def _every_char() -> list[str]:
+    """Every code point but the surrogates, one per item."""
+    return [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+
+
+@functools.cache
+def _every_string() -> str:
+    """The same in one string."""
+    return "".join(_every_char())
+
+
+@functools.cache  # one per schema: building one costs ~2 ms, and 900 mutations ask
 def _fast(name: str) -> FastCheck:
     fast = FastCheck.build(SCHEMAS.inlined(name))
     assert fast is not None, f"{name} is not fast-checked"
@@ -49,15 +64,18 @@ def _rs_exceptions(pattern: str, rare: str) -> set[str]:
     verdict ("match" or "miss"), in one call that reports only those."""
     schema = {"pattern": pattern} if rare == "miss" else {"not": {"pattern": pattern}}
     validator = jsonschema_rs.Draft202012Validator({"items": schema})
-    return {EVERY_CHAR[t.cast(int, e.instance_path[0])] for e in validator.iter_errors(EVERY_CHAR)}
+    every = _every_char()
+    return {every[t.cast(int, e.instance_path[0])] for e in validator.iter_errors(every)}
 
 
 def _python_exceptions(cls: str, rare: str) -> set[str]:
-    """The same for Python's ``re`` (one class: a match is one character)."""
-    every = "".join(EVERY_CHAR)
-    return set(re.findall(cls, every)) if rare == "match" else set(re.sub(cls, "", every))
+    """The same for Python's ``re`` (one class: a match is one character). A miss is
+    found by a look-ahead, so only the few misses are returned, not a million matches."""
+    pattern = cls if rare == "match" else f"(?!{cls})(?s:.)"
+    return set(re.findall(pattern, _every_string()))
 
 
+@pytest.mark.xdist_group(EVERY_CODE_POINT)
 @pytest.mark.parametrize(
     ("cls", "rare"), [(r"\d", "match"), (r"\s", "match"), (r"\S", "miss"), (".", "miss")]
 )
@@ -76,8 +94,9 @@ def test_dollar_before_a_final_newline_is_guarded() -> None:
     assert plain("a\nb")
 
 
+@pytest.mark.xdist_group(EVERY_CODE_POINT)
 def test_plain_refuses_every_unsafe_character() -> None:
-    every = "".join(EVERY_CHAR)
+    every = _every_string()
     unsafe = set(UNSAFE_TEXT.findall(every)) | {chr(0xD800), chr(0xDFFF)}  # lone surrogates
     assert 100 < len(unsafe) < 1000
     for c in unsafe:
