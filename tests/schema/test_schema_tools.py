@@ -15,7 +15,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from check_jsonschema import main as check_jsonschema_main
 from click.testing import CliRunner, Result
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,8 +22,14 @@ SCHEMA_DIR = ROOT / "schema"
 CATALOG_DIR = ROOT / "catalog"
 MODELINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$")
 
+# check-jsonschema is imported by the first test that runs it (~0.2 s), in one worker:
+# the tests of this module go to the same one.
+pytestmark = pytest.mark.xdist_group("check-jsonschema")
+
 
 def _check_jsonschema(*args: str) -> Result:
+    from check_jsonschema import main as check_jsonschema_main
+
     return CliRunner().invoke(check_jsonschema_main, list(args), catch_exceptions=False)
 
 
