@@ -5,11 +5,10 @@ still resolves, and importing the plain-data modules stays light."""
 from __future__ import annotations
 
 import importlib
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+
+from tests import fresh
 
 
 @pytest.mark.parametrize("package", ["validator.http", "validator.hub"])
@@ -22,32 +21,15 @@ def test_every_exported_name_resolves(package: str) -> None:
 
 
 @pytest.mark.heavy  # a fresh interpreter: started early, not last
+@pytest.mark.xdist_group(fresh.GROUP)
 def test_settings_and_hub_results_import_without_httpx() -> None:
-    code = (
-        "import sys\n"
-        "import validator.http.settings, validator.hub.result, validator.hub.urls\n"
-        "import validator.cli.options\n"
-        "print('httpx' in sys.modules)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    assert "httpx" not in fresh.modules_after("options")
 
 
-@pytest.mark.heavy  # a fresh interpreter: started early, not last
+@pytest.mark.heavy
+@pytest.mark.xdist_group(fresh.GROUP)
 def test_validating_one_entry_file_reads_no_markdown_and_no_jsonschema() -> None:
     """A pre-commit run on one valid file: no docs check, no schema errors to word."""
-    code = (
-        "import sys\n"
-        "from pathlib import Path\n"
-        "from validator.options import RunOptions\n"
-        "from validator.pipeline import run\n"
-        "result = run(RunOptions(paths=(Path('catalog/models/language/mpt-7b.yaml'),)))\n"
-        "assert not result.report.findings, result.report.findings\n"
-        "print(sorted(m for m in ('markdown_it', 'jsonschema', 'validator.links.extract')"
-        " if m in sys.modules))\n"
-    )
-    root = Path(__file__).resolve().parents[1]
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
-    )
-    assert out.stdout.strip() == "[]"
+    loaded = fresh.modules_after("one-entry")
+    assert not loaded & {"markdown_it", "jsonschema", "validator.links.extract"}
+    assert "validator.pipeline" in loaded  # the step ran
