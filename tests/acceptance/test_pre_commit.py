@@ -65,24 +65,29 @@ def _pre_commit(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_clean_catalog_passes_all_files_and_one_staged_entry(repo: Path) -> None:
+def test_clean_catalog_passes_all_files(repo: Path) -> None:
     everything = _pre_commit(repo, "--all-files")
     assert everything.returncode == 0, everything.stdout + everything.stderr
     assert "validate catalog entries" in everything.stdout
     assert "Passed" in everything.stdout
 
-    # One entry whose based_on target is in another file: only it is passed to the hook.
-    one = _pre_commit(repo, "--files", "catalog/models/code/starchat-alpha.yaml")
-    assert one.returncode == 0, one.stdout + one.stderr
-    assert "Passed" in one.stdout
 
-
-def test_a_broken_staged_entry_fails_the_hook(repo: Path) -> None:
-    entry = repo / "catalog" / "models" / "code" / "starchat-alpha.yaml"
+def test_a_broken_staged_entry_fails_the_hook_and_a_clean_one_beside_it_passes(
+    repo: Path,
+) -> None:
+    """Two staged entries whose ``based_on`` targets are in other files: only they are
+    passed to the hook (one run, ~0.7 s of CPU less than a run each), and only the
+    broken one is reported; the other's target is found in the catalog around it."""
+    broken = "catalog/models/code/starchat-alpha.yaml"
+    clean = "catalog/models/language/open-assistant-pythia-family.yaml"
+    assert "based_on: [pythia]" in (repo / clean).read_text(encoding="utf-8")
+    entry = repo / broken
     text = entry.read_text(encoding="utf-8")
     entry.write_text(text.replace("based_on: [starcoder]", "based_on: [gone]"), encoding="utf-8")
     _git(repo, "add", "-A")
-    result = _pre_commit(repo, "--files", "catalog/models/code/starchat-alpha.yaml")
-    assert result.returncode == 1
-    assert "reference-unknown" in result.stdout
+    result = _pre_commit(repo, "--files", broken, clean)
+    assert result.returncode == 1, result.stdout + result.stderr
     assert "Failed" in result.stdout
+    assert result.stdout.count("reference-unknown") == 1, result.stdout
+    assert broken in result.stdout and clean not in result.stdout, result.stdout  # by file
+    assert "in 2 files (2 entries)" in result.stdout, result.stdout  # both were checked
