@@ -20,6 +20,7 @@ at every connect, as before; this module only answers "which addresses".
 from __future__ import annotations
 
 import dataclasses
+import functools
 import ipaddress
 import socket
 import typing as t
@@ -239,7 +240,9 @@ class _GivenUp(Exception):
     """Internal: the resolver answers nothing but failures (:meth:`HostResolver.outage`)."""
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_literal(host: str) -> bool:
+    """Whether ``host`` is an IP address (asked once per attempt: parsed once per host)."""
     try:
         ipaddress.ip_address(host.strip("[]"))
     except ValueError:

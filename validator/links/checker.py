@@ -25,6 +25,7 @@ import httpx
 
 from validator.findings import Finding, LinkResult, Location, RunSummary, Severity, Verdict
 from validator.http import Cache, CrawlSettings, HostLimiter, LinkRecord
+from validator.http.urls import parse_url
 from validator.links import runlog
 from validator.links.crawl import Probe, Sleep
 from validator.links.extract import LinkRef
@@ -91,7 +92,7 @@ def network_unavailable(probes: t.Iterable[Probe]) -> str | None:
 
 def _host(url: str) -> str:
     try:
-        return httpx.URL(url).host
+        return parse_url(url).host
     except httpx.InvalidURL:
         return url
 
@@ -209,7 +210,7 @@ async def _crawl_remembered(
         raw = {**fetched, **answered, **reused}
         del probes, fetched  # each result is held once at a time (100,000 URLs at scale)
         with_history, to_store = apply_history(
-            raw, records, wall, reused=reused, judged=not unavailable
+            raw, records, wall, reused=reused, judged=not unavailable, store=cache is not None
         )
         del raw
         if cache and to_store:

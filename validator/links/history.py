@@ -58,11 +58,13 @@ def apply_history(
     *,
     reused: t.Collection[str] = (),
     judged: bool = True,
+    store: bool = True,
 ) -> tuple[dict[str, LinkResult], list[LinkRecord]]:
     """Attach history to each result; return them and the records to store.
 
     ``reused`` names the URLs whose results came from the cache; ``judged`` is false
     when the run could reach nothing (then no streak grows and nothing is stored).
+    ``store`` false (no cache): no records are made (100,000 of them were ~50 MB).
     """
     out: dict[str, LinkResult] = {}
     to_store: list[LinkRecord] = []
@@ -84,7 +86,7 @@ def apply_history(
             last_checked=checked,
         )
         out[url] = dataclasses.replace(result, history=history)
-        if result.verdict is not Verdict.SKIPPED and judged:
+        if store and judged and result.verdict is not Verdict.SKIPPED:
             to_store.append(
                 LinkRecord(
                     url=url,
