@@ -14,6 +14,8 @@ import typing as t
 
 import httpx
 
+from validator.http.urls import parse_url
+
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECTS = frozenset({301, 308})  # RFC 9110 §15.4.2, RFC 7538
 
@@ -80,7 +82,7 @@ def permanent_target(url: str, redirects: t.Sequence[tuple[int, str]]) -> str | 
         target = location
     if target is None:
         return None
-    fragment = httpx.URL(url).fragment
+    fragment = parse_url(url).fragment
     if fragment and "#" not in target:
         target = f"{target}#{fragment}"
     return target

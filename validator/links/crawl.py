@@ -55,6 +55,7 @@ from validator.http.redirects import (
     location_of,
 )
 from validator.http.resolver import run_resolver, settle
+from validator.http.urls import parse_url, without_fragment
 from validator.links import anchors
 from validator.links.filters import UrlFilters
 from validator.links.judge import Answer, verdict_of_answer, verdict_of_error
@@ -148,7 +149,7 @@ class Crawler:
     def _precheck(self, url: str) -> LinkResult | httpx.URL:
         """A result without any request, or the parsed URL to ask."""
         try:
-            parsed = httpx.URL(url)
+            parsed = parse_url(url)
         except httpx.InvalidURL as exc:
             return LinkResult(url, Verdict.ERROR, error=f"invalid URL: {exc}")
         if parsed.scheme not in ("http", "https"):
@@ -177,7 +178,7 @@ class Crawler:
         state.origin = parsed
         fragment = parsed.fragment
         want_fragment = self.settings.check_fragments and anchors.checkable(fragment, parsed.host)
-        target = parsed.copy_with(fragment=None) if "#" in url else parsed
+        target = without_fragment(parsed) if "#" in url else parsed
 
         if want_fragment:
             answer = await self._follow("GET", target, state, read_body=True)
