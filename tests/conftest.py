@@ -11,15 +11,18 @@ import ipaddress
 import itertools
 import os
 import socket
+import sys
 import time
 import typing as t
 from pathlib import Path
 
 import click.testing
 import pytest
+import respx
 
 from tests.hostile.markers import PLANTED, leaked, leaked_in_files, snapshot, written_places
 from validator import timing
+from validator.http import wire
 
 _real_getaddrinfo = socket.getaddrinfo
 _real_connect = socket.socket.connect
@@ -67,6 +70,32 @@ def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", _guarded_getaddrinfo)
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
     monkeypatch.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
+
+
+@pytest.fixture(autouse=True)
+def _httpx_path_under_respx(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """respx mocks httpx, and the crawler's own client goes around httpx
+    (:mod:`validator.http.wire`): a test module that mocks with respx runs the httpx
+    path. ``tests/http/test_http_wire.py`` shows both paths see the same answers."""
+    if _mocks_httpx(request.module):
+        monkeypatch.setattr(wire, "ENABLED", False)
+
+
+_respx_users: dict[str, bool] = {}
+
+
+def _mocks_httpx(module: t.Any) -> bool:
+    """Whether ``module`` uses respx, itself or through a helper module it imports from."""
+    name = getattr(module, "__name__", "")
+    if name not in _respx_users:
+        homes = {vars(module).get("respx")}
+        for value in vars(module).values():
+            home = sys.modules.get(getattr(value, "__module__", None) or "")
+            homes.add(vars(home).get("respx") if home is not None else None)
+        _respx_users[name] = respx in homes
+    return _respx_users[name]
 
 
 @pytest.fixture(scope="session")

@@ -33,27 +33,43 @@ ACCEPT_ENCODING = "gzip, deflate"
 
 
 @functools.cache
-def _ssl_context() -> ssl.SSLContext:
+def verifying_context() -> ssl.SSLContext:
     """The verifying TLS context (loading the CA bundle costs ~0.1 s: once, not per client)."""
     return httpx.create_ssl_context(trust_env=False)
+
+
+def safe_backend(settings: CrawlSettings) -> SafeNetworkBackend:
+    """The address policy and resolver of ``settings``: every connection goes through it.
+
+    Each host is resolved once per client (once per run when the run shares a
+    HostResolver through the settings): see validator.http.resolver.
+    """
+    resolver = run_resolver(settings) or HostResolver(
+        settings.resolver, timeout=settings.connect_timeout
+    )
+    return SafeNetworkBackend(
+        allow_private=settings.allow_private,
+        allowlist=settings.private_allowlist,
+        resolver=resolver,
+    )
+
+
+def pool_limits(settings: CrawlSettings) -> httpx.Limits:
+    """Enough connections for every global slot plus keep-alive headroom."""
+    return httpx.Limits(
+        max_connections=settings.concurrency + 16,
+        max_keepalive_connections=settings.concurrency + 16,
+        keepalive_expiry=30.0,
+    )
 
 
 class SafeTransport(httpx.AsyncHTTPTransport):
     """``httpx.AsyncHTTPTransport`` whose pools use the safe backend, one per origin."""
 
     def __init__(self, settings: CrawlSettings, *, limits: httpx.Limits) -> None:
-        ssl_context = _ssl_context()  # one per process, shared by every pool and client
+        ssl_context = verifying_context()  # one per process, shared by every pool and client
         super().__init__(verify=ssl_context, limits=limits, trust_env=False)
-        # Each host is resolved once per client (once per run when the run shares a
-        # HostResolver through the settings): see validator.http.resolver.
-        resolver = run_resolver(settings) or HostResolver(
-            settings.resolver, timeout=settings.connect_timeout
-        )
-        backend = SafeNetworkBackend(
-            allow_private=settings.allow_private,
-            allowlist=settings.private_allowlist,
-            resolver=resolver,
-        )
+        backend = safe_backend(settings)
 
         def make_pool(origin: httpcore.Origin) -> OriginPool:
             def connect() -> httpcore.AsyncHTTPConnection:
@@ -82,12 +98,7 @@ def build_client(
     ``transport`` replaces the safe transport (tests pass ``httpx.MockTransport`` or use
     respx). Timeouts are per phase from ``settings``; callers bound the total themselves.
     """
-    # Enough connections for every global slot plus keep-alive headroom.
-    limits = httpx.Limits(
-        max_connections=settings.concurrency + 16,
-        max_keepalive_connections=settings.concurrency + 16,
-        keepalive_expiry=30.0,
-    )
+    limits = pool_limits(settings)
     timeout = httpx.Timeout(settings.timeout, connect=settings.connect_timeout, pool=None)
     client = httpx.AsyncClient(
         transport=transport or SafeTransport(settings, limits=limits),
@@ -125,25 +136,32 @@ UNUSABLE_LOCATION = "x-validator-unusable-location"
 
 
 async def _set_aside_unusable_location(response: httpx.Response) -> None:
+    """The response hook of :func:`set_aside_unusable_location`."""
+    set_aside_unusable_location(response.headers, response.status_code, response.request.url)
+
+
+def set_aside_unusable_location(headers: httpx.Headers, status: int, url: httpx.URL) -> None:
     """Move a ``Location`` that httpx itself cannot turn into a request out of its way.
 
     Even when not following, httpx builds the next request of every redirect, and a
     ``Location: javascript:...`` (or ``mailto:``, ``data:``, a port out of range)
     makes that raise ``InvalidURL``, which is no ``HTTPError``: the whole crawl
     crashed. Under another name the header still reaches the redirect policy
-    (:func:`validator.http.redirects.location_of`), which judges it.
+    (:func:`validator.http.redirects.location_of`), which judges it. The crawler's
+    own HTTP/1.1 client (:mod:`validator.http.wire`) applies the same rule, so both
+    clients hand the crawler the same headers.
     """
-    location = response.headers.get("location")
-    if location is None or response.status_code not in range(300, 400):
+    location = headers.get("location")
+    if location is None or status not in range(300, 400):
         return
     try:
         target = httpx.URL(location)
         if target.scheme and not target.host:
-            target.copy_with(host=response.request.url.host)
-        response.request.url.join(target)
+            target.copy_with(host=url.host)
+        url.join(target)
     except (httpx.InvalidURL, ValueError, TypeError):
-        del response.headers["location"]
-        response.headers[UNUSABLE_LOCATION] = location
+        del headers["location"]
+        headers[UNUSABLE_LOCATION] = location
 
 
 def same_origin_host(a: httpx.URL, b: httpx.URL) -> bool:
@@ -180,7 +198,18 @@ class BodyTooLarge(Exception):
     """Internal marker: the limit was reached (the caller gets ``truncated=True``)."""
 
 
-async def read_limited(response: httpx.Response, limit: int) -> tuple[bytes, bool]:
+class RawResponse(t.Protocol):
+    """What the crawler reads of a response: ``httpx.Response`` or the wire client's."""
+
+    @property
+    def status_code(self) -> int: ...
+    @property
+    def headers(self) -> httpx.Headers: ...
+    def aiter_raw(self) -> t.AsyncIterator[bytes]: ...
+    async def aclose(self) -> None: ...
+
+
+async def read_limited(response: RawResponse, limit: int) -> tuple[bytes, bool]:
     """Read at most ``limit`` decoded bytes of a streamed response, then stop.
 
     Returns ``(body, truncated)``. Decompression uses ``max_length`` so a compressed

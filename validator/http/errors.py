@@ -108,7 +108,8 @@ def resolution_error(host: str, exc: socket.gaierror) -> NetworkError:
     return ResolverError(f"cannot resolve {host}: {reason}")
 
 
-def _describe_os_error(exc: OSError) -> str:
+def describe_os_error(exc: OSError) -> str:
+    """An OS error in a few words (``connection refused``, ``connection reset``...)."""
     names = {
         errno.ECONNREFUSED: "connection refused",
         errno.ENETUNREACH: "network unreachable",
@@ -146,7 +147,7 @@ def _text(exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
     cause = exc.__cause__ or exc.__context__
     if isinstance(cause, OSError) and not isinstance(cause, TimeoutError):
-        return _describe_os_error(cause)
+        return describe_os_error(cause)
     if "Connection refused" in text or "Errno 111" in text:
         return "connection refused"
     return text
@@ -164,6 +165,14 @@ def _timeout(exc: BaseException) -> RequestTimeout | None:
     return None
 
 
+def tls_failure(tls: ssl.SSLError) -> ConnectFailedError:
+    """A failed TLS handshake: the TCP connection was made, so the host, not our network."""
+    failed = ConnectFailedError(f"TLS: {getattr(tls, 'reason', None) or tls}")
+    failed.network_level = False
+    failed.peer_reached = True
+    return failed
+
+
 def translate(exc: BaseException) -> NetworkError:
     """Map a transport exception (httpx, httpcore, OSError) to a :class:`NetworkError`."""
     own = _own_error(exc) or _timeout(exc)
@@ -172,16 +181,13 @@ def translate(exc: BaseException) -> NetworkError:
     text = _text(exc)
     if isinstance(exc, httpx.ConnectError | httpcore.ConnectError):
         tls = _tls_cause(exc)
-        if tls is not None:  # the TCP connection was made: the host, not our network
-            failed = ConnectFailedError(f"TLS: {getattr(tls, 'reason', None) or tls}")
-            failed.network_level = False
-            failed.peer_reached = True
-            return failed
+        if tls is not None:
+            return tls_failure(tls)
         return ConnectFailedError(text)
     if isinstance(exc, socket.gaierror):
         return resolution_error("host", exc)
     if isinstance(exc, OSError):
-        return ConnectFailedError(_describe_os_error(exc))
+        return ConnectFailedError(describe_os_error(exc))
     if isinstance(exc, httpx.TooManyRedirects):
         return ProtocolFailure("too many redirects")
     if isinstance(exc, httpx.TransportError | httpcore.NetworkError | httpcore.ProtocolError):

@@ -27,17 +27,34 @@ Connection = httpcore.AsyncHTTPConnection
 OriginKey = tuple[bytes, bytes, int | None]
 
 
-class OriginPool:
+class PooledConnection(t.Protocol):
+    """What a pool needs of a connection: httpcore's, or the crawler's own (``wire``)."""
+
+    def is_available(self) -> bool: ...
+    def has_expired(self) -> bool: ...
+    def is_idle(self) -> bool: ...
+    async def aclose(self) -> None: ...
+
+
+C = t.TypeVar("C", bound=PooledConnection)
+
+
+class OriginPool(t.Generic[C]):
     """Connections to one origin: at most ``max_connections`` in use at once (a request
-    beyond waits for one to come back) and at most ``max_idle`` kept open idle."""
+    beyond waits for one to come back) and at most ``max_idle`` kept open idle.
+
+    :meth:`acquire` waits for room and hands out the newest reusable idle connection
+    (or ``None``: the caller opens one); :meth:`give_back` returns it, or
+    :meth:`release` gives up the room when no connection was made.
+    """
 
     def __init__(
-        self, make: t.Callable[[], Connection], *, max_connections: int, max_idle: int
+        self, make: t.Callable[[], C] | None = None, *, max_connections: int, max_idle: int
     ) -> None:
         self._make = make
         self._max = max(1, max_connections)
         self._max_idle = max_idle
-        self._idle: list[Connection] = []
+        self._idle: list[C] = []
         self._busy = 0
         self._waiting: collections.deque[anyio.Event] = collections.deque()
         self._closed = False
@@ -47,8 +64,8 @@ class OriginPool:
         """Whether no request is using a connection of this pool."""
         return self._busy == 0
 
-    async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
-        """Send ``request`` on an idle connection, or on a new one."""
+    async def acquire(self) -> C | None:
+        """Room for one request: the newest reusable idle connection, or ``None``."""
         while self._busy >= self._max:
             waiter = anyio.Event()
             self._waiting.append(waiter)
@@ -61,15 +78,23 @@ class OriginPool:
                     self._waiting.remove(waiter)
                 raise
         self._busy += 1
-        connection: Connection | None = None
         try:
-            connection = await self._reusable()
-            reused = connection is not None
+            return await self._reusable()
+        except BaseException:
+            self._release()
+            raise
+
+    async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
+        """Send ``request`` on an idle httpcore connection, or on a new one."""
+        assert self._make is not None, "a pool of httpcore connections has a factory"
+        connection = await self.acquire()
+        reused = connection is not None
+        try:
             while True:
                 if connection is None:
                     connection = self._make()
                 try:
-                    response = await connection.handle_async_request(request)
+                    response = await t.cast(Connection, connection).handle_async_request(request)
                     break
                 except httpcore.ConnectionNotAvailable:
                     # closed by the server between our check and the request: a fresh
@@ -84,7 +109,7 @@ class OriginPool:
             self._release()
             raise
         assert isinstance(response.stream, t.AsyncIterable)  # an async connection's body
-        stream = _ReturningStream(response.stream, self, connection)
+        stream = _ReturningStream(response.stream, self, t.cast(Connection, connection))
         return httpcore.Response(
             status=response.status,
             headers=response.headers,
@@ -92,7 +117,7 @@ class OriginPool:
             extensions=response.extensions,
         )
 
-    async def _reusable(self) -> Connection | None:
+    async def _reusable(self) -> C | None:
         """The newest idle connection still good for a request, closing stale ones."""
         while self._idle:
             connection = self._idle.pop()
@@ -101,7 +126,7 @@ class OriginPool:
             await _close(connection)
         return None
 
-    async def give_back(self, connection: Connection) -> None:
+    async def give_back(self, connection: C) -> None:
         """A response is closed: keep its connection when it can serve another request."""
         try:
             if not self._closed and connection.is_idle() and len(self._idle) < self._max_idle:
@@ -110,6 +135,10 @@ class OriginPool:
                 await _close(connection)
         finally:
             self._release()
+
+    def release(self) -> None:
+        """Give up the room :meth:`acquire` made when no connection could be opened."""
+        self._release()
 
     def _release(self) -> None:
         self._busy -= 1
@@ -127,7 +156,7 @@ class OriginPool:
             await _close(connection)
 
 
-async def _close(connection: Connection) -> None:
+async def _close(connection: PooledConnection) -> None:
     with anyio.CancelScope(shield=True):
         await connection.aclose()
 
@@ -136,7 +165,7 @@ class _ReturningStream:
     """A response body that hands its connection back to the pool once closed."""
 
     def __init__(
-        self, stream: t.AsyncIterable[bytes], pool: OriginPool, connection: Connection
+        self, stream: t.AsyncIterable[bytes], pool: OriginPool[t.Any], connection: Connection
     ) -> None:
         self._stream = stream
         self._pool = pool
@@ -163,7 +192,7 @@ class _ReturningStream:
             await self._pool.give_back(connection)
 
 
-class OriginPools:
+class OriginPools(t.Generic[C]):
     """One :class:`OriginPool` per origin (scheme, host, port); see the module docstring.
 
     ``make_pool(origin)`` builds the pool of an origin on its first request.
@@ -173,20 +202,26 @@ class OriginPools:
     """Pools kept beyond this are closed when idle, least recently used first, so a list
     spanning thousands of hosts does not hold thousands of idle sockets open."""
 
-    def __init__(self, make_pool: t.Callable[[httpcore.Origin], OriginPool]) -> None:
+    def __init__(self, make_pool: t.Callable[[httpcore.Origin], OriginPool[C]]) -> None:
         self._make_pool = make_pool
-        self._pools: collections.OrderedDict[OriginKey, OriginPool] = collections.OrderedDict()
+        self._pools: collections.OrderedDict[OriginKey, OriginPool[C]] = collections.OrderedDict()
+
+    async def pool(self, scheme: bytes, host: bytes, port: int | None) -> OriginPool[C]:
+        """The pool of an origin, created on first use (closing idle ones beyond the cap)."""
+        key = (scheme, host, port)
+        pool = self._pools.get(key)
+        if pool is None:
+            origin = httpcore.Origin(scheme, host, port or (443 if scheme == b"https" else 80))
+            pool = self._pools[key] = self._make_pool(origin)
+            await self._close_idle_pools()
+        else:
+            self._pools.move_to_end(key)
+        return pool
 
     async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
         """Send ``request`` through its origin's pool, created on first use."""
         url = request.url
-        key = (url.scheme, url.host, url.port)
-        pool = self._pools.get(key)
-        if pool is None:
-            pool = self._pools[key] = self._make_pool(url.origin)
-            await self._close_idle_pools()
-        else:
-            self._pools.move_to_end(key)
+        pool = await self.pool(url.scheme, url.host, url.port)
         return await pool.handle_async_request(request)
 
     async def _close_idle_pools(self) -> None:

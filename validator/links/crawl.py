@@ -48,6 +48,7 @@ from validator.http import (
     should_retry_status,
     translate,
 )
+from validator.http.client import RawResponse
 from validator.http.redirects import (
     RedirectChain,
     bad_port,
@@ -56,6 +57,7 @@ from validator.http.redirects import (
 )
 from validator.http.resolver import run_resolver, settle
 from validator.http.urls import parse_url, without_fragment
+from validator.http.wire import WireClient
 from validator.links import anchors
 from validator.links.filters import UrlFilters
 from validator.links.judge import Answer, verdict_of_answer, verdict_of_error
@@ -122,8 +124,10 @@ class Crawler:
         sleep: Sleep = timing.sleep,
         head: HeadPolicy | None = None,
         turn: Turn | None = None,
+        wire: WireClient | None = None,
     ) -> None:
         self.settings = settings
+        self._wire = wire  # the lean HTTP/1.1 path; None: every request through httpx
         self._turn = turn  # follow-ups' place in the host's queue (links.schedule)
         self.head = head if head is not None else HeadPolicy()
         self.client = client
@@ -158,7 +162,7 @@ class Crawler:
             return LinkResult(url, Verdict.ERROR, error="invalid URL: no host")
         if bad_port(parsed):
             return LinkResult(url, Verdict.ERROR, error=f"invalid URL: port {parsed.port}")
-        excluded = self._excluded(url)
+        excluded = self._filters.excluded(url)
         if excluded is not None:
             return LinkResult(url, Verdict.SKIPPED, error=f"excluded by '{excluded}'")
         if parsed.host.lower() in self._blocked:
@@ -166,10 +170,6 @@ class Crawler:
                 url, Verdict.BLOCKED, error=f"{parsed.host} refuses link checkers; not verified"
             )
         return parsed
-
-    def _excluded(self, url: str) -> str | None:
-        """The exclude pattern ``url`` matches, if any (an include wins)."""
-        return self._filters.excluded(url)
 
     async def _check(self, url: str, state: _Check) -> LinkResult:
         parsed = self._precheck(url)
@@ -236,7 +236,7 @@ class Crawler:
             nxt = chain.next_hop(current, answer.status, location)
             if isinstance(nxt, str):
                 return NetworkError(nxt)
-            excluded = self._excluded(str(nxt))
+            excluded = self._filters.excluded(str(nxt))
             if excluded is not None:
                 # Never request a target the user excluded (linkinator applies its
                 # skip rules to every hop): the link is judged no further.
@@ -346,9 +346,8 @@ class Crawler:
         self, method: str, url: httpx.URL, read_body: bool, origin: httpx.URL
     ) -> Answer | NetworkError:
         headers = self._headers(url, read_body, origin)
-        request = self.client.build_request(method, url, headers=headers)
         try:
-            response = await self.client.send(request, stream=True)
+            response = await self._open(method, url, headers)
         except (httpx.HTTPError, NetworkError, OSError) as exc:
             return translate(exc)
         try:
@@ -372,6 +371,13 @@ class Crawler:
             await response.aclose()
         return Answer(response.status_code, url, response.headers, body, truncated)
 
+    async def _open(self, method: str, url: httpx.URL, headers: dict[str, str]) -> RawResponse:
+        """Send a request; the body is left to read (see :mod:`validator.http.wire`)."""
+        if self._wire is not None:
+            return await self._wire.send(method, url, headers)
+        request = self.client.build_request(method, url, headers=headers)
+        return await self.client.send(request, stream=True)
+
 
 _GIVE_UP = -1.0
 """Sentinel of :meth:`Crawler._pause_host`: the server asked for too long a wait."""
@@ -380,7 +386,7 @@ DRAIN_LIMIT = 64 * 1024
 """Bodies up to this declared size are read to keep the connection (never a checkpoint)."""
 
 
-def _cheap_to_drain(method: str, response: httpx.Response) -> bool:
+def _cheap_to_drain(method: str, response: RawResponse) -> bool:
     """Whether reading the rest of a response is cheaper than a new connection.
 
     A HEAD answer has no body (RFC 9110 §9.3.2); a redirect or error page declares a

@@ -13,6 +13,8 @@ import anyio
 import httpx
 
 from validator.http import CrawlSettings, HostLimiter, LinkRecord, build_client
+from validator.http import wire as wire_path
+from validator.http.wire import wire_client
 from validator.links.crawl import Crawler, Probe, Sleep
 from validator.links.methods import HeadPolicy
 from validator.links.schedule import Dispatcher, plan
@@ -61,6 +63,9 @@ async def crawl(
     probes: dict[str, Probe] = {}
     own_client = client is None
     http = client or build_client(settings)
+    # Our own client: its requests go over the lean HTTP/1.1 path (validator.http.wire).
+    # An injected client (a test's mock transport) is used as given.
+    wire = wire_client(settings, http) if own_client and wire_path.ENABLED else None
     progress = _progress(settings.progress)
     task_id = progress.add_task("checking links", total=len(urls)) if progress else None
     try:
@@ -75,6 +80,7 @@ async def crawl(
             limiter,
             head=head,
             turn=dispatcher.follow_up,
+            wire=wire,
             **({"sleep": sleep} if sleep else {}),
         )
 
@@ -94,6 +100,8 @@ async def crawl(
     finally:
         if progress is not None:
             progress.stop()
+        if wire is not None:
+            await wire.aclose()
         if own_client:
             await http.aclose()
     return probes, limiter.stats()
