@@ -50,6 +50,8 @@ class WireResponse:
         self._complete = False
         self._keep_alive = False
         self._until_close = False
+        self._expected = ""
+        self._received = 0
         self._informational = False
         self._got_bytes = False
         self._error: BaseException | None = None
@@ -72,8 +74,9 @@ class WireResponse:
             return
         self.status_code = status
         self._keep_alive = self.parser.should_keep_alive()
-        names = {name.lower() for name, _ in self._raw}
-        self._until_close = b"content-length" not in names and b"transfer-encoding" not in names
+        fields = {name.lower(): value for name, value in self._raw}
+        self._expected = fields.get(b"content-length", b"").decode("latin-1")
+        self._until_close = not self._expected and b"transfer-encoding" not in fields
         if self._head:
             self._complete = True  # a HEAD answer has no body, whatever it declares
         self._wake(self._started)
@@ -84,6 +87,7 @@ class WireResponse:
             return
         self._chunks.append(body)
         self._buffered += len(body)
+        self._received += len(body)
         if self._buffered > HIGH_WATER:
             self._connection.pause()
         self._wake(self._waiter)
@@ -107,9 +111,15 @@ class WireResponse:
                 else ProtocolFailure(_DISCONNECTED if exc is None else _reset_text(exc))
             )
         else:
-            self._error = ProtocolFailure(_BODY_CUT if exc is None else _reset_text(exc))
+            self._error = ProtocolFailure(self._cut() if exc is None else _reset_text(exc))
         self._keep_alive = False
         self._wake(self._started if not self._started.done() else self._waiter)
+
+    def _cut(self) -> str:
+        """A body cut short, worded as h11 words it on the httpx path."""
+        if not self._expected:
+            return f"{_BODY_CUT}: incomplete chunked read"
+        return f"{_BODY_CUT} (received {self._received} bytes, expected {self._expected})"
 
     def fail(self, error: BaseException) -> None:
         self._error = error

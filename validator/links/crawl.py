@@ -365,7 +365,7 @@ class Crawler:
                 # Raw bytes, never decoded: a small gzip body may inflate to gigabytes.
                 async for _ in response.aiter_raw():
                     pass
-        except (httpx.HTTPError, OSError) as exc:
+        except (httpx.HTTPError, NetworkError, OSError) as exc:
             return translate(exc)
         finally:
             await response.aclose()
