@@ -8,10 +8,10 @@ framing, TLS, cookies, and header values that would split a request.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import json
 import socket
+import socketserver
 import ssl
 import threading
 import typing as t
@@ -255,36 +255,38 @@ def test_a_header_that_would_split_the_request_is_refused() -> None:
         assert server.seen("/x") == []
 
 
-class _TlsServer:
+class _TlsServer(socketserver.ThreadingTCPServer):
     """One HTTPS answer per connection on 127.0.0.2, with the vendored test certificate."""
 
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.2", 0), _TlsAnswer)
+        self.context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self.context.load_cert_chain(TLS / "server.pem", TLS / "server.key")
+        self.port = self.server_address[1]
+
     def __enter__(self) -> _TlsServer:
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        context.load_cert_chain(TLS / "server.pem", TLS / "server.key")
-        self.loop = asyncio.new_event_loop()
-
-        async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            try:
-                await reader.readuntil(b"\r\n\r\n")
-                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
-                await writer.drain()
-            except (OSError, asyncio.IncompleteReadError):
-                pass
-            finally:
-                writer.close()
-
-        server = self.loop.run_until_complete(
-            asyncio.start_server(answer, "127.0.0.2", 0, ssl=context)
-        )
-        self.port = server.sockets[0].getsockname()[1]
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
+        threading.Thread(target=self.serve_forever, args=(0.005,), daemon=True).start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(5)
-        self.loop.close()
+        self.shutdown()
+        self.server_close()
+
+
+class _TlsAnswer(socketserver.BaseRequestHandler):
+    def handle(self) -> None:
+        server = t.cast(_TlsServer, self.server)
+        try:
+            with server.context.wrap_socket(self.request, server_side=True) as tls:
+                tls.settimeout(5)
+                data = b""
+                while b"\r\n\r\n" not in data and (chunk := tls.recv(4096)):
+                    data += chunk
+                tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+        except (OSError, ssl.SSLError):
+            pass  # the client refused our certificate: the point of one test
 
 
 def test_tls_verifies_the_certificate_against_the_host() -> None:
