@@ -18,7 +18,6 @@ Usage, shared by the link checker and the Hub client::
 from __future__ import annotations
 
 import collections
-import contextlib
 import dataclasses
 import typing as t
 
@@ -91,6 +90,45 @@ class Ticket:
     retry: bool = False
 
 
+class _Slot:
+    """One request's slot at a host: the host's, then the global one (see
+    :meth:`HostLimiter.slot`). A class, not a generator context manager: it is entered
+    once per request, and a free slot is then taken without a trip through the loop."""
+
+    __slots__ = ("_limiter", "_state", "_ticket", "_started")
+
+    def __init__(self, limiter: HostLimiter, state: _Host) -> None:
+        self._limiter = limiter
+        self._state = state
+
+    async def __aenter__(self) -> Ticket:
+        limiter, state = self._limiter, self._state
+        await state.slots.acquire()
+        try:
+            await limiter._turn(state)
+            state.last_start = limiter._clock()  # no await since the checks of _turn
+            await limiter._global.acquire()
+        except BaseException:
+            state.slots.release()
+            raise
+        state.in_flight += 1
+        self._started = started = limiter._clock()
+        state.pace.started(started)
+        state.max_in_flight = max(state.max_in_flight, state.in_flight)
+        limiter._in_flight_total += 1
+        limiter.max_in_flight_total = max(limiter.max_in_flight_total, limiter._in_flight_total)
+        self._ticket = ticket = Ticket()
+        return ticket
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        limiter, state, ticket = self._limiter, self._state, self._ticket
+        state.in_flight -= 1
+        limiter._in_flight_total -= 1
+        state.pace.answered(limiter._clock() - self._started, ticket.status, ticket.retry)
+        limiter._global.release()
+        state.slots.release()
+
+
 class HostLimiter:
     """Hands out request slots per host; also enforces one global concurrency limit.
 
@@ -132,45 +170,32 @@ class HostLimiter:
             self._hosts[key] = state
         return state
 
-    @contextlib.asynccontextmanager
-    async def slot(self, host: str) -> t.AsyncIterator[Ticket]:
+    def slot(self, host: str) -> _Slot:
         """Wait for a free slot at ``host`` (and globally), respecting interval and backoff.
 
-        Yields a :class:`Ticket`; the time inside the block is the answer's latency.
+        ``async with limiter.slot(host) as ticket``: a :class:`Ticket`; the time inside
+        the block is the answer's latency.
         """
-        state = self._host(host)
-        async with state.slots:
+        return _Slot(self, self._host(host))
+
+    async def _turn(self, state: _Host) -> None:
+        """Wait until ``state``'s host may start a request (its interval, its pause)."""
+        while True:
             # Reserve a start time with no await between reading and writing next_start,
             # so two waiters never get the same start (one event-loop thread).
-            while True:
-                now = self._clock()
-                start = max(now, state.next_start, state.paused_until)
-                state.next_start = start + state.pace.interval
-                if start > now:
-                    await self._sleep(start - now)
-                    if self._clock() < state.paused_until:
-                        continue  # a backoff arrived while we slept: wait for it too
-                # Spaced by when requests really start: one woken late (a busy event
-                # loop) must not bring the next one closer than the interval.
-                while (gap := state.last_start + state.pace.interval - self._clock()) > 0:
-                    await self._sleep(gap)
-                if self._clock() >= state.paused_until:
-                    break
-            state.last_start = self._clock()  # no await since the checks above
-            async with self._global:
-                state.in_flight += 1
-                started = self._clock()
-                state.pace.started(started)
-                state.max_in_flight = max(state.max_in_flight, state.in_flight)
-                self._in_flight_total += 1
-                self.max_in_flight_total = max(self.max_in_flight_total, self._in_flight_total)
-                ticket = Ticket()
-                try:
-                    yield ticket
-                finally:
-                    state.in_flight -= 1
-                    self._in_flight_total -= 1
-                    state.pace.answered(self._clock() - started, ticket.status, ticket.retry)
+            now = self._clock()
+            start = max(now, state.next_start, state.paused_until)
+            state.next_start = start + state.pace.interval
+            if start > now:
+                await self._sleep(start - now)
+                if self._clock() < state.paused_until:
+                    continue  # a backoff arrived while we slept: wait for it too
+            # Spaced by when requests really start: one woken late (a busy event
+            # loop) must not bring the next one closer than the interval.
+            while (gap := state.last_start + state.pace.interval - self._clock()) > 0:
+                await self._sleep(gap)
+            if self._clock() >= state.paused_until:
+                return
 
     def back_off(self, host: str, seconds: float) -> None:
         """Pause every new request to ``host`` for ``seconds`` (never shortens a pause)."""

@@ -142,39 +142,37 @@ class Crawler:
         """Check one URL: its result (without locations or history) and network facts."""
         state = _Check(url=url, started=self._clock(), budget=self.settings.timeout)
         result = await self._check(url, state)
-        result = dataclasses.replace(
-            result,
-            attempts=state.attempts,
-            redirects=tuple(state.redirects),
-            elapsed_ms=int((self._clock() - state.started - state.held) * 1000),
-        )
         return Probe(result, network_failure=state.error_kind, reached=state.reached)
 
-    def _precheck(self, url: str) -> LinkResult | httpx.URL:
-        """A result without any request, or the parsed URL to ask."""
+    def _facts(self, state: _Check) -> dict[str, t.Any]:
+        """What every result carries besides its verdict (given to its one constructor)."""
+        elapsed = int((self._clock() - state.started - state.held) * 1000)
+        redirects = tuple(state.redirects)
+        return {"attempts": state.attempts, "redirects": redirects, "elapsed_ms": elapsed}
+
+    def _precheck(self, url: str) -> tuple[Verdict, str] | httpx.URL:
+        """The verdict and error of a URL not to request, or the parsed URL to ask."""
         try:
             parsed = parse_url(url)
         except httpx.InvalidURL as exc:
-            return LinkResult(url, Verdict.ERROR, error=f"invalid URL: {exc}")
+            return Verdict.ERROR, f"invalid URL: {exc}"
         if parsed.scheme not in ("http", "https"):
-            return LinkResult(url, Verdict.SKIPPED, error=f"{parsed.scheme or 'no'} scheme")
+            return Verdict.SKIPPED, f"{parsed.scheme or 'no'} scheme"
         if not parsed.host:
-            return LinkResult(url, Verdict.ERROR, error="invalid URL: no host")
+            return Verdict.ERROR, "invalid URL: no host"
         if bad_port(parsed):
-            return LinkResult(url, Verdict.ERROR, error=f"invalid URL: port {parsed.port}")
+            return Verdict.ERROR, f"invalid URL: port {parsed.port}"
         excluded = self._filters.excluded(url)
         if excluded is not None:
-            return LinkResult(url, Verdict.SKIPPED, error=f"excluded by '{excluded}'")
+            return Verdict.SKIPPED, f"excluded by '{excluded}'"
         if parsed.host.lower() in self._blocked:
-            return LinkResult(
-                url, Verdict.BLOCKED, error=f"{parsed.host} refuses link checkers; not verified"
-            )
+            return Verdict.BLOCKED, f"{parsed.host} refuses link checkers; not verified"
         return parsed
 
     async def _check(self, url: str, state: _Check) -> LinkResult:
         parsed = self._precheck(url)
-        if isinstance(parsed, LinkResult):
-            return parsed
+        if isinstance(parsed, tuple):
+            return LinkResult(url, parsed[0], error=parsed[1], **self._facts(state))
         state.origin = parsed
         fragment = parsed.fragment
         want_fragment = self.settings.check_fragments and anchors.checkable(fragment, parsed.host)
@@ -195,7 +193,7 @@ class Crawler:
                 self.head.learn(target.host, head, got)
         if isinstance(answer, _Excluded):
             error = f"redirects to {answer.url}, excluded by '{answer.pattern}'"
-            return LinkResult(url, Verdict.SKIPPED, error=error)
+            return LinkResult(url, Verdict.SKIPPED, error=error, **self._facts(state))
         if isinstance(answer, NetworkError):
             return self._failure(url, answer, state)
         return self._judge(url, answer, fragment if want_fragment else "", state)
@@ -214,10 +212,11 @@ class Crawler:
 
     def _failure(self, url: str, error: NetworkError, state: _Check) -> LinkResult:
         state.error_kind = error.kind if error.network_level else None
-        return verdict_of_error(url, error)
+        return verdict_of_error(url, error, **self._facts(state))
 
     def _judge(self, url: str, answer: Answer, fragment: str, state: _Check) -> LinkResult:
-        return verdict_of_answer(url, answer, fragment, state.redirects, self._accepted(answer.url))
+        accepted = self._accepted(answer.url)
+        return verdict_of_answer(url, answer, fragment, accepted, **self._facts(state))
 
     async def _follow(
         self, method: str, url: httpx.URL, state: _Check, *, read_body: bool

@@ -34,26 +34,33 @@ class Answer:
     truncated: bool = False
 
 
-def verdict_of_error(url: str, error: NetworkError) -> LinkResult:
-    """An unknown host is dead, a timeout a timeout, anything else an error."""
+def verdict_of_error(url: str, error: NetworkError, **facts: t.Any) -> LinkResult:
+    """An unknown host is dead, a timeout a timeout, anything else an error.
+
+    ``facts``: the result's other fields (attempts, redirects, time taken)."""
     if isinstance(error, UnknownHostError):
-        return LinkResult(url, Verdict.DEAD, error=error.message)
+        return LinkResult(url, Verdict.DEAD, error=error.message, **facts)
     if isinstance(error, RequestTimeout):
-        return LinkResult(url, Verdict.TIMEOUT, error=error.message)
-    return LinkResult(url, Verdict.ERROR, error=error.message)
+        return LinkResult(url, Verdict.TIMEOUT, error=error.message, **facts)
+    return LinkResult(url, Verdict.ERROR, error=error.message, **facts)
 
 
 def verdict_of_answer(
     url: str,
     answer: Answer,
     fragment: str,
-    redirects: t.Sequence[tuple[int, str]],
     accepted: frozenset[int],
+    *,
+    redirects: t.Sequence[tuple[int, str]] = (),
+    **facts: t.Any,
 ) -> LinkResult:
-    """The verdict an HTTP answer means (``fragment``: the anchor to look for, or "")."""
+    """The verdict an HTTP answer means (``fragment``: the anchor to look for, or "";
+    ``redirects``: the hops followed; ``facts``: the result's other fields, as for
+    :func:`verdict_of_error`)."""
     status = answer.status
     final = str(answer.url) if redirects else None
-    common: dict[str, t.Any] = {"status": status, "final_url": final}
+    common: dict[str, t.Any] = {"status": status, "final_url": final, **facts}
+    common["redirects"] = tuple(redirects)
     if status in accepted:
         # An accepted error page (accept = [200, 404]) is not the page the
         # fragment points into: its anchors are not looked for (lychee does so too).
