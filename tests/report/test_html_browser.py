@@ -1,77 +1,40 @@
 """The HTML report in a real browser: headless Chromium loads the page from disk.
 
 Chromium (Debian's ``chromium`` package; ``.ci/run`` installs it) renders the bundled
-catalog's last three nights; the test reads the rendered DOM (``--dump-dom``), the
-console (``--enable-logging=stderr --v=0`` prints each console message as a
-``CONSOLE`` line, uncaught errors included) and keeps a screenshot in ``artifacts/``
-for CI. Without Chromium the test fails and says how to install it: it never skips.
+catalog's last three nights; the test reads the rendered DOM, the console (every
+console call, uncaught error and browser log entry, over the DevTools protocol:
+``tests/report/browser.py``) and keeps a screenshot in ``artifacts/`` for CI. One
+browser serves both tests (its start is most of a render's cost). Without Chromium the
+tests fail and say how to install it: they never skip.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import struct
-import subprocess
-import tempfile
+import typing as t
 from pathlib import Path
 
 import pytest
 
+from tests.report.browser import Browser
 from tests.report.htmlnights import ROOT, parse, stats, three_nights
 from validator.report.html import HtmlReporter
 
 ARTIFACTS = ROOT / "artifacts"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--enable-logging=stderr",
-    "--v=0",
-]
 SIZE = (1280, 2200)
 
-
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-"""Debian's package first; the other names cover hosted runners (same flags, same DOM)."""
-
-
-def chromium() -> str:
-    found = os.environ.get("CHROMIUM") or next(filter(None, map(shutil.which, BROWSERS)), None)
-    if not found:
-        pytest.fail(
-            "chromium not found: install it with `apt-get update && apt-get install -y "
-            "chromium` (as root; `bash .ci/run` does this), or set CHROMIUM to its path"
-        )
-    return found
+# One worker runs both tests and the Nu checker's (test_html.py): one browser, and
+# three_nights() built once.
+pytestmark = [pytest.mark.heavy, pytest.mark.xdist_group("three-nights")]
 
 
-def render(page: Path, screenshot: Path) -> tuple[str, list[str]]:
-    """Load ``page`` from disk; return the rendered DOM and the console lines."""
-    with tempfile.TemporaryDirectory() as profile:
-        done = subprocess.run(
-            [
-                chromium(),
-                *FLAGS,
-                f"--user-data-dir={profile}",
-                f"--window-size={SIZE[0]},{SIZE[1]}",
-                f"--screenshot={screenshot}",
-                "--dump-dom",
-                page.resolve().as_uri(),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            stdin=subprocess.DEVNULL,
-        )
-    assert done.returncode == 0, done.stderr[-2000:]
-    console = [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
-    return done.stdout, console
+@pytest.fixture(scope="module")
+def browser() -> t.Iterator[Browser]:
+    started = Browser(SIZE)
+    try:
+        yield started
+    finally:
+        started.close()
 
 
 def png_size(path: Path) -> tuple[int, int]:
@@ -81,9 +44,7 @@ def png_size(path: Path) -> tuple[int, int]:
     return width, height
 
 
-@pytest.mark.heavy
-@pytest.mark.xdist_group("three-nights")  # three_nights() is built once per worker
-def test_report_renders_in_chromium() -> None:
+def test_report_renders_in_chromium(browser: Browser) -> None:
     report = three_nights()
     ARTIFACTS.mkdir(exist_ok=True)
     page = ARTIFACTS / "html-report.html"
@@ -91,7 +52,7 @@ def test_report_renders_in_chromium() -> None:
     shot = ARTIFACTS / "html-report.png"
     shot.unlink(missing_ok=True)
 
-    dom, console = render(page, shot)
+    dom, console = browser.render(page, shot)
 
     assert console == []
     root = parse(dom)
@@ -119,15 +80,16 @@ def test_report_renders_in_chromium() -> None:
     assert png_size(shot) == SIZE
 
 
-@pytest.mark.heavy
-def test_console_capture_sees_errors(tmp_path: Path) -> None:
+def test_console_capture_sees_errors(browser: Browser, tmp_path: Path) -> None:
     # The "no console errors" assertion above is only worth something if it can fail.
     page = tmp_path / "noisy.html"
     page.write_text(
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>t</title></head>'
-        "<body><p>x</p><script>console.error('noisy page'); missing();</script></body></html>",
+        '<body><p>x</p><img src="absent.png" alt="">'
+        "<script>console.error('noisy page'); missing();</script></body></html>",
         encoding="utf-8",
     )
-    _dom, console = render(page, tmp_path / "noisy.png")
-    assert any("noisy page" in line for line in console)
-    assert any("missing is not defined" in line for line in console)
+    _dom, console = browser.render(page, tmp_path / "noisy.png")
+    assert any("noisy page" in line for line in console)  # a console call
+    assert any("missing is not defined" in line for line in console)  # an uncaught error
+    assert any(line.startswith("log.error (network)") for line in console), console  # the log
