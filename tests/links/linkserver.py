@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 import collections
 import functools
-import gzip
 import threading
 import typing as t
+import zlib
 
 HOSTS = ("127.0.0.2", "127.0.0.3", "127.0.0.4")
 PAGE = (
@@ -24,8 +24,10 @@ PAGE = (
 
 @functools.cache
 def bomb() -> bytes:
-    """64 MiB of HTML in 64 KiB of gzip: built on first use (half a CPU-second), not at import."""
-    return gzip.compress(b"<html>" + b" " * (64 << 20), compresslevel=9)
+    """64 MiB of HTML in 64 KiB of gzip: built on first use, not at import. zlib's
+    run-length strategy finds the one long run in 0.2 s of CPU (level 9: 0.46 s)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS, 9, zlib.Z_RLE)
+    return packer.compress(b"<html>" + b" " * (64 << 20)) + packer.flush()
 
 
 class Server:
