@@ -23,7 +23,15 @@ import typing as t
 
 import httpx
 
-from validator.findings import Finding, LinkResult, Location, RunSummary, Severity, Verdict
+from validator.findings import (
+    Finding,
+    LinkHistory,
+    LinkResult,
+    Location,
+    RunSummary,
+    Severity,
+    Verdict,
+)
 from validator.http import Cache, CrawlSettings, HostLimiter, LinkRecord
 from validator.http.urls import parse_url
 from validator.links import runlog
@@ -165,9 +173,11 @@ def _rewritten_handover(handover: Handover, filters: UrlFilters) -> Handover:
 
 @dataclasses.dataclass
 class _Run:
-    """One crawl with the cache around it: results with history, and the run facts."""
+    """One crawl with the cache around it: results, their history, and the run facts."""
 
     results: dict[str, LinkResult]
+    """Without places or history: those are added once, per URL, by :func:`_per_place`."""
+    histories: dict[str, LinkHistory]
     unavailable: str | None
     stats: dict[str, dict[str, int | float]]
     runs: list[RunSummary] | None
@@ -209,20 +219,17 @@ async def _crawl_remembered(
         fetched = _unjudged(probes) if unavailable else {u: p.result for u, p in probes.items()}
         raw = {**fetched, **answered, **reused}
         del probes, fetched  # each result is held once at a time (100,000 URLs at scale)
-        with_history, to_store = apply_history(
+        histories, to_store = apply_history(
             raw, records, wall, reused=reused, judged=not unavailable, store=cache is not None
         )
-        del raw
         if cache and to_store:
             cache.save_links(to_store)
         del to_store
-        runs = (
-            _run_log(cache, with_history.values(), wall, judged=not unavailable) if cache else None
-        )
+        runs = _run_log(cache, raw.values(), wall, judged=not unavailable) if cache else None
     finally:
         if cache:
             cache.close()
-    return _Run(with_history, unavailable, stats, runs, len(answered))
+    return _Run(raw, histories, unavailable, stats, runs, len(answered))
 
 
 async def _crawl_probes(
@@ -281,7 +288,8 @@ def _per_place(
     for url, occurrences in by_url.items():
         result = dataclasses.replace(
             run.results.pop(url),  # the copy without places is not kept beside this one
-            locations=tuple(_dedupe_locations(r.location for r in occurrences)),
+            history=run.histories.pop(url),
+            locations=_places(occurrences),
         )
         results.append(result)
         if run.unavailable:
@@ -302,5 +310,8 @@ def _rewritten(ref: LinkRef, filters: UrlFilters) -> LinkRef:
     return ref if url == ref.url else dataclasses.replace(ref, url=url)
 
 
-def _dedupe_locations(locations: t.Iterable[Location]) -> list[Location]:
-    return list(dict.fromkeys(locations))
+def _places(occurrences: list[LinkRef]) -> tuple[Location, ...]:
+    """The distinct places of a URL, in order (most URLs occur once)."""
+    if len(occurrences) == 1:
+        return (occurrences[0].location,)
+    return tuple(dict.fromkeys(r.location for r in occurrences))

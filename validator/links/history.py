@@ -8,7 +8,6 @@ say how long a link has been failing. Storage is :class:`validator.http.Cache`.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import typing as t
 
@@ -59,14 +58,14 @@ def apply_history(
     reused: t.Collection[str] = (),
     judged: bool = True,
     store: bool = True,
-) -> tuple[dict[str, LinkResult], list[LinkRecord]]:
-    """Attach history to each result; return them and the records to store.
+) -> tuple[dict[str, LinkHistory], list[LinkRecord]]:
+    """Each result's history after this run, and the records to store.
 
     ``reused`` names the URLs whose results came from the cache; ``judged`` is false
     when the run could reach nothing (then no streak grows and nothing is stored).
     ``store`` false (no cache): no records are made (100,000 of them were ~50 MB).
     """
-    out: dict[str, LinkResult] = {}
+    out: dict[str, LinkHistory] = {}
     to_store: list[LinkRecord] = []
     checked = iso(now)
     # Most links share their history (never failed, checked now): one object for all,
@@ -75,17 +74,11 @@ def apply_history(
     for url, result in results.items():
         old = records.get(url)
         if url in reused and old is not None:
-            history = _history(shared, last_checked=iso(old.checked_at), from_cache=True)
-            out[url] = dataclasses.replace(result, history=history)
+            out[url] = _history(shared, None, 0, iso(old.checked_at), True)
             continue
         first_failed, failures = _streak(result, old, now, judged)
-        history = _history(
-            shared,
-            first_failed=iso(first_failed) if first_failed is not None else None,
-            consecutive_failures=failures,
-            last_checked=checked,
-        )
-        out[url] = dataclasses.replace(result, history=history)
+        since = iso(first_failed) if first_failed is not None else None
+        out[url] = _history(shared, since, failures, checked, False)
         if store and judged and result.verdict is not Verdict.SKIPPED:
             to_store.append(
                 LinkRecord(
@@ -100,12 +93,11 @@ def apply_history(
     return out, to_store
 
 
-def _history(shared: dict[tuple[t.Any, ...], LinkHistory], **fields: t.Any) -> LinkHistory:
+def _history(shared: dict[tuple[t.Any, ...], LinkHistory], *fields: t.Any) -> LinkHistory:
     """The one :class:`LinkHistory` with these fields (frozen, so it can be shared)."""
-    key = tuple(fields.items())
-    history = shared.get(key)
+    history = shared.get(fields)
     if history is None:
-        history = shared[key] = LinkHistory(**fields)
+        history = shared[fields] = LinkHistory(*fields)
     return history
 
 
