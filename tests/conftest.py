@@ -18,11 +18,9 @@ from pathlib import Path
 
 import click.testing
 import pytest
-import respx
 
 from tests.hostile.markers import PLANTED, leaked, leaked_in_files, snapshot, written_places
 from validator import timing
-from validator.http import wire
 
 _real_getaddrinfo = socket.getaddrinfo
 _real_connect = socket.socket.connect
@@ -80,6 +78,10 @@ def _httpx_path_under_respx(
     (:mod:`validator.http.wire`): a test module that mocks with respx runs the httpx
     path. ``tests/http/test_http_wire.py`` shows both paths see the same answers."""
     if _mocks_httpx(request.module):
+        # imported here, not at the top: the controller of an xdist run runs no test
+        # and would import httpx and respx for nothing (~0.3 s before the workers start)
+        from validator.http import wire
+
         monkeypatch.setattr(wire, "ENABLED", False)
 
 
@@ -90,6 +92,8 @@ def _mocks_httpx(module: t.Any) -> bool:
     """Whether ``module`` uses respx, itself or through a helper module it imports from."""
     name = getattr(module, "__name__", "")
     if name not in _respx_users:
+        import respx
+
         homes = {vars(module).get("respx")}
         for value in vars(module).values():
             home = sys.modules.get(getattr(value, "__module__", None) or "")
