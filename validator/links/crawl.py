@@ -30,7 +30,6 @@ import dataclasses
 import time
 import typing as t
 
-import anyio
 import httpx
 
 from validator import timing
@@ -49,6 +48,7 @@ from validator.http import (
     translate,
 )
 from validator.http.client import RawResponse
+from validator.http.deadline import Deadline
 from validator.http.redirects import (
     RedirectChain,
     bad_port,
@@ -312,7 +312,7 @@ class Crawler:
                 return known
         async with self.limiter.slot(url.host) as ticket:
             started = self._clock()
-            with anyio.move_on_after(remaining):
+            with Deadline(remaining):  # an anyio scope cost ~20 us a request
                 origin = state.origin if state.origin is not None else url
                 outcome = await self._send(method, url, read_body, origin)
             state.spent += self._clock() - started
