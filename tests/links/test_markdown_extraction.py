@@ -6,8 +6,12 @@ linkinator and lychee.
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
+from validator.links import autolinks
 from validator.links.autolinks import find_bare_urls
 from validator.links.html import scan_html, srcset_urls
 from validator.links.markdown import parse_markdown
@@ -275,3 +279,29 @@ def test_anchors_as_markdown_link_check_users_write_them() -> None:
         "l-is-it-in-the-base-image",
         "code-heading",
     }
+
+
+def test_a_line_that_is_one_plain_url_is_found_as_the_rules_find_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = random.Random(3)
+    pieces = ["a", "Z", "9", "-", ".", "_", "~", "/", "%", ":", "8080", "é", "(", ")", ";", "?"]
+    texts = [
+        f"{rng.choice(['http', 'https', 'HTTP'])}://"
+        + "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 14)))
+        for _ in range(3000)
+    ]
+    ends = ["", "/", "x", ".", ")", "_", "~", "%", ";", "&gt;", "\\(", "-"]
+    texts += [
+        f"https://{rng.choice(['a', 'a.b', 'a-b.c9', '127.0.0.1', 'a.', 'a_b.c'])}"
+        + rng.choice(["", ":8080", ":"])
+        + rng.choice(["", "/", "/ok/1", "/a.b/c~d", "/%20x"])
+        + rng.choice(ends)
+        for _ in range(2000)
+    ]
+    texts += ["http://127.0.0.10:8080/ok/1", "https://a.example", "https://a_b.example/x"]
+    fast = [autolinks.find_bare_urls(t, any_scheme=a) for t in texts for a in (False, True)]
+    assert sum(autolinks._PLAIN.fullmatch(t) is not None for t in texts) > 300
+    monkeypatch.setattr(autolinks, "_PLAIN", re.compile(r"(?!)"))  # the rules alone
+    slow = [autolinks.find_bare_urls(t, any_scheme=a) for t in texts for a in (False, True)]
+    assert fast == slow
