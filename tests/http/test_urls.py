@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from validator.http import urls
-from validator.http.urls import parse_url, without_fragment
+from validator.http.urls import parse_url, plain_host, without_fragment
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -119,3 +119,14 @@ def test_without_fragment_is_copy_with_no_fragment() -> None:
             continue
         mine, theirs = without_fragment(url), url.copy_with(fragment=None)
         assert (mine._uri_reference, str(mine)) == (theirs._uri_reference, str(theirs)), text
+
+
+def test_plain_host_is_the_host_httpx_parses() -> None:
+    texts = [*EDGES, *_repository_urls(), *_random_urls(2000), "http://XN--fiqs8s.icom.museum/"]
+    plain = 0
+    for text in texts:
+        host = plain_host(text)
+        if host is not None:
+            plain += 1
+            assert host == httpx.URL(text).host, text
+    assert plain > 500

@@ -10,6 +10,7 @@ finished chain: the URL a catalog should carry instead of the one it has.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import typing as t
 
 import httpx
@@ -23,10 +24,15 @@ PERMANENT_REDIRECTS = frozenset({301, 308})  # RFC 9110 §15.4.2, RFC 7538
 def location_of(headers: httpx.Headers) -> str | None:
     """The ``Location`` of an answer, also one the client set aside as unusable
     (``javascript:``, ``mailto:``, ``data:``...), so that it is judged, not dropped."""
-    from validator.http.client import UNUSABLE_LOCATION
-
-    location: str | None = headers.get("location") or headers.get(UNUSABLE_LOCATION)
+    location: str | None = headers.get("location") or headers.get(_unusable_location())
     return location
+
+
+@functools.cache
+def _unusable_location() -> str:
+    from validator.http.client import UNUSABLE_LOCATION  # on first use: it brings httpcore
+
+    return UNUSABLE_LOCATION
 
 
 def bad_port(url: httpx.URL) -> bool:
@@ -48,7 +54,7 @@ class RedirectChain:
     hops: list[tuple[int, str]] = dataclasses.field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._seen = {str(self.start)}
+        self._seen: set[str] | None = None  # made at the first hop: most chains have none
 
     def next_hop(self, current: httpx.URL, status: int, location: str) -> httpx.URL | str:
         """Record one hop; the next URL to ask, or the reason to stop (a sentence)."""
@@ -61,6 +67,8 @@ class RedirectChain:
             return f"redirect to unsupported scheme {nxt.scheme}"
         if bad_port(nxt):
             return f"invalid redirect target {location!r}: port {nxt.port}"
+        if self._seen is None:
+            self._seen = {str(self.start)}
         if str(nxt) in self._seen:
             return f"redirect loop back to {nxt}"
         if len(self.hops) > self.max_redirects:

@@ -63,6 +63,18 @@ def parse_url(text: str) -> httpx.URL:
     return httpx.URL(text)
 
 
+def plain_host(text: str) -> str | None:
+    """``parse_url(text).host`` of a plain URL, without building it (the schedule asks
+    every URL's host); ``None`` when ``text`` is not plain: ask :func:`parse_url`."""
+    match = _PLAIN.fullmatch(text) if _ENABLED else None
+    if match is None:
+        return None
+    host = match[2].lower()
+    if host.startswith("xn--") or (_IPV4_STYLE.fullmatch(host) and not _IPV4.fullmatch(host)):
+        return None  # httpx shows an IDNA host decoded, and refuses a bad IPv4 one
+    return host
+
+
 def without_fragment(url: httpx.URL) -> httpx.URL:
     """``url.copy_with(fragment=None)``: its components are already in httpx's form, so
     only the fragment changes (httpx would parse them all again)."""
@@ -101,4 +113,4 @@ else:
     _ENABLED = _self_check()
 
 
-__all__ = ["parse_url", "without_fragment"]
+__all__ = ["parse_url", "plain_host", "without_fragment"]

@@ -29,7 +29,7 @@ import anyio
 import httpx
 
 from validator.http import LinkRecord
-from validator.http.urls import parse_url
+from validator.http.urls import parse_url, plain_host
 
 SLOW_MS = 2000
 """A URL that took this long last time is started early (its answer is the tail)."""
@@ -40,6 +40,9 @@ HANG, RETRIED, SLOW, PLAIN = range(4)
 
 def host_of(url: str) -> str:
     """The lower-cased host of ``url`` (``""`` when it has none or is not a URL)."""
+    host = plain_host(url)
+    if host is not None:
+        return host
     try:
         return parse_url(url).host.lower()
     except httpx.InvalidURL:
