@@ -46,8 +46,7 @@ class Slots:
         its lock-free wait and its wake-up cost ~3x as much; half the workers of a
         crawl wait here for the global slots at zero latency). A cancelled waiter's
         future is cancelled with it (anyio cancels the task), so no slot goes to it."""
-        if self._free > 0 and not self._waiting:
-            self._free -= 1
+        if self.take():
             return
         turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiting.append(turn)
@@ -59,6 +58,13 @@ class Slots:
             elif turn in self._waiting:
                 self._waiting.remove(turn)
             raise
+
+    def take(self) -> bool:
+        """Take a free slot now if there is one nobody waits for (no await at all)."""
+        if self._free > 0 and not self._waiting:
+            self._free -= 1
+            return True
+        return False
 
     def release(self) -> None:
         """Give a slot back: to the first waiter still waiting, or to the free ones."""
@@ -109,11 +115,19 @@ class _Slot:
 
     async def __aenter__(self) -> Ticket:
         limiter, state = self._limiter, self._state
-        await state.slots.acquire()
+        if not state.slots.take():
+            await state.slots.acquire()
         try:
-            await limiter._turn(state)
-            state.last_start = limiter._clock()  # no await since the checks of _turn
-            await limiter._global.acquire()
+            now = limiter._clock()
+            interval = state.pace.interval
+            if now >= max(state.next_start, state.paused_until, state.last_start + interval):
+                state.next_start = now + interval  # what _turn does when nothing is to wait
+            else:
+                await limiter._turn(state)
+                now = limiter._clock()
+            state.last_start = now  # no await since the checks
+            if not limiter._global.take():
+                await limiter._global.acquire()
         except BaseException:
             state.slots.release()
             raise
