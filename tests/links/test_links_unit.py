@@ -228,3 +228,17 @@ def test_head_dropped_by_the_server_then_get() -> None:
         result = only(run(["https://example.com/p"]))
     assert result.verdict is Verdict.OK
     assert route.calls[-1].request.method == "GET"
+
+
+def test_a_placed_result_is_the_replaced_one() -> None:
+    import dataclasses
+
+    from validator.findings import LinkHistory, LinkResult, Location, Verdict
+
+    result = LinkResult("https://a.example/", Verdict.DEAD, 404, error="HTTP 404", attempts=2)
+    places, history = (Location("a.md", 3, 1),), LinkHistory(consecutive_failures=2)
+    placed = result.placed(places, history)
+    assert placed == dataclasses.replace(result, locations=places, history=history)
+    assert result.locations == () and result.history is None  # the original is untouched
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        placed.status = 200  # type: ignore[misc]

@@ -286,11 +286,8 @@ def _per_place(
     results: list[LinkResult] = []
     findings: list[Finding] = []
     for url, occurrences in by_url.items():
-        result = dataclasses.replace(
-            run.results.pop(url),  # the copy without places is not kept beside this one
-            history=run.histories.pop(url),
-            locations=_places(occurrences),
-        )
+        # the copy without places is not kept beside this one
+        result = run.results.pop(url).placed(_places(occurrences), run.histories.pop(url))
         results.append(result)
         if run.unavailable:
             # one run-level sentence instead of a finding per link: with nothing

@@ -50,9 +50,9 @@ from validator.http import (
 from validator.http.client import RawResponse
 from validator.http.deadline import Deadline
 from validator.http.redirects import (
+    REDIRECT_STATUSES,
     RedirectChain,
     bad_port,
-    is_redirect,
     location_of,
 )
 from validator.http.resolver import run_resolver, settle
@@ -229,8 +229,8 @@ class Crawler:
             answer = await self._attempts(method, current, state, read_body=read_body)
             if isinstance(answer, NetworkError):
                 return answer
-            location = location_of(answer.headers)
-            if not is_redirect(answer.status, location) or not location:
+            location = location_of(answer.headers) if answer.status in REDIRECT_STATUSES else None
+            if not location:  # no redirect (whose headers are not looked up: a scan each)
                 return answer
             nxt = chain.next_hop(current, answer.status, location)
             if isinstance(nxt, str):
@@ -301,9 +301,6 @@ class Crawler:
             held = self._clock()
             await self._turn(state.url, url.host)
             state.held += self._clock() - held  # not the URL's time: not "slow" next run
-        outcome: Answer | NetworkError = RequestTimeout(
-            f"no answer within {self.settings.timeout:g} s"
-        )
         if self._resolver is not None:
             # The host's name, once per run and outside its request slots: a name that
             # does not resolve fails each URL of the host at once (validator.http.resolver).
@@ -312,9 +309,11 @@ class Crawler:
                 return known
         async with self.limiter.slot(url.host) as ticket:
             started = self._clock()
-            with Deadline(remaining):  # an anyio scope cost ~20 us a request
+            with Deadline(remaining) as limit:  # an anyio scope cost ~20 us a request
                 origin = state.origin if state.origin is not None else url
                 outcome = await self._send(method, url, read_body, origin)
+            if limit.expired:
+                outcome = RequestTimeout(f"no answer within {self.settings.timeout:g} s")
             state.spent += self._clock() - started
             ticket.status = outcome.status if isinstance(outcome, Answer) else None
             ticket.retry = retry

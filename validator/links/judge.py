@@ -34,6 +34,10 @@ class Answer:
     truncated: bool = False
 
 
+def _html(answer: Answer) -> bool:
+    return anchors.is_html(answer.headers.get("content-type", ""))
+
+
 def verdict_of_error(url: str, error: NetworkError, **facts: t.Any) -> LinkResult:
     """An unknown host is dead, a timeout a timeout, anything else an error.
 
@@ -64,8 +68,7 @@ def verdict_of_answer(
     if status in accepted:
         # An accepted error page (accept = [200, 404]) is not the page the
         # fragment points into: its anchors are not looked for (lychee does so too).
-        html = anchors.is_html(answer.headers.get("content-type", ""))
-        if fragment and html and 200 <= status < 300:
+        if fragment and 200 <= status < 300 and _html(answer):
             if not answer.truncated and not anchors.has_fragment(answer.body, fragment):
                 return LinkResult(
                     url,

@@ -128,7 +128,7 @@ class Dispatcher:
     ) -> None:
         self._queues = queues
         self._by_host = {q.host: q for q in queues}
-        self._per_host = per_host
+        self._most = {q.host: per_host(q.host) for q in queues}  # asked at every switch
         self._busy = busy or (lambda host: per_host(host) // 2)
         self._first = 0  # queues before this one are empty
 
@@ -149,7 +149,7 @@ class Dispatcher:
 
     def _room(self, queue: HostQueue) -> bool:
         """Whether ``queue`` may take one more worker (see the class docstring)."""
-        most = self._per_host(queue.host)
+        most = self._most[queue.host]
         return queue.workers - queue.parked < most and queue.workers < 2 * most
 
     @staticmethod
