@@ -7,6 +7,7 @@ servers on loopback; unit tests use respx, which never opens a socket.
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import itertools
 import os
@@ -61,6 +62,15 @@ def _guarded_connect_ex(self: socket.socket, address: t.Any) -> t.Any:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """``heavy`` tests first (a stable sort: the same order in every xdist worker)."""
     items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Hand what collection built (~100,000 objects: modules, test items, rewritten code,
+    all alive to the end) to the permanent generation of Python's cyclic collector, so
+    its full collections walk only what the tests make: ~0.6 s of CPU per worker, and
+    ~0.2 s at exit. Garbage is collected first, so none of it is kept."""
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture(autouse=True)
