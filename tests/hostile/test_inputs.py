@@ -24,6 +24,8 @@ def _deny(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
     real_scandir, real_listdir = os.scandir, os.listdir
 
     def check(path: t.Any) -> None:
+        if isinstance(path, int):  # a folder opened by descriptor (shutil.rmtree's way)
+            return
         if Path(os.fsdecode(path)).resolve() == folder.resolve():
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fsdecode(path))
 
