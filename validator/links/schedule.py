@@ -130,7 +130,6 @@ class Dispatcher:
         self._by_host = {q.host: q for q in queues}
         self._most = {q.host: per_host(q.host) for q in queues}  # asked at every switch
         self._busy = busy or (lambda host: per_host(host) // 2)
-        self._first = 0  # queues before this one are empty
 
     def take(self, current: HostQueue | None) -> tuple[HostQueue, str] | None:
         """The next ``(queue, url)`` for a worker now on ``current`` (``None``: done)."""
@@ -138,14 +137,23 @@ class Dispatcher:
             return current, self._pop(current)
         if current is not None:
             current.workers -= 1
-        while self._first < len(self._queues) and not self._queues[self._first].urls:
-            self._first += 1
-        for index in range(self._first, len(self._queues)):
-            queue = self._queues[index]
-            if queue.urls and self._room(queue):
+        empty = 0
+        for queue in self._queues:
+            if not queue.urls:
+                empty += 1
+            elif self._room(queue):
                 queue.workers += 1
+                self._drop_empty(empty)
                 return queue, self._pop(queue)
+        self._drop_empty(empty)
         return None
+
+    def _drop_empty(self, seen: int) -> None:
+        """Forget the queues that have run dry once a scan has passed ``seen`` of them
+        (drained hosts lie between the busy ones: 1,000 hosts were scanned at every
+        worker switch). Plan order is kept."""
+        if seen > 16 or (seen and len(self._queues) < 64):
+            self._queues = [q for q in self._queues if q.urls]
 
     def _room(self, queue: HostQueue) -> bool:
         """Whether ``queue`` may take one more worker (see the class docstring)."""
