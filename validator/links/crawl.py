@@ -48,7 +48,7 @@ from validator.http import (
     translate,
 )
 from validator.http.client import RawResponse
-from validator.http.deadline import Deadline
+from validator.http.deadline import Deadlines
 from validator.http.redirects import (
     REDIRECT_STATUSES,
     RedirectChain,
@@ -137,6 +137,7 @@ class Crawler:
         self._resolver = run_resolver(settings)
         self._filters = UrlFilters.from_settings(settings)
         self._blocked = {h.lower() for h in settings.blocked_hosts}
+        self._deadlines = Deadlines()
 
     async def check(self, url: str) -> Probe:
         """Check one URL: its result (without locations or history) and network facts."""
@@ -309,7 +310,7 @@ class Crawler:
                 return known
         async with self.limiter.slot(url.host) as ticket:
             started = self._clock()
-            with Deadline(remaining) as limit:  # an anyio scope cost ~20 us a request
+            with self._deadlines.within(remaining) as limit:  # not an anyio scope: ~20 us
                 origin = state.origin if state.origin is not None else url
                 outcome = await self._send(method, url, read_body, origin)
             if limit.expired:
