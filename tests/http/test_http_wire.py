@@ -53,15 +53,15 @@ def _settings(timeout: float = 5.0) -> CrawlSettings:
 
 
 def _crawl(urls: list[str], *, httpx_path: bool, timeout: float = 5.0) -> dict[str, Probe]:
+    return anyio.run(_crawl_async, urls, httpx_path, timeout)
+
+
+async def _crawl_async(urls: list[str], httpx_path: bool, timeout: float) -> dict[str, Probe]:
     settings = _settings(timeout)
-
-    async def go() -> dict[str, Probe]:
-        if not httpx_path:
-            return (await crawl(urls, settings))[0]
-        async with build_client(settings) as client:
-            return (await crawl(urls, settings, client=client))[0]
-
-    return anyio.run(go)
+    if not httpx_path:
+        return (await crawl(urls, settings))[0]
+    async with build_client(settings) as client:
+        return (await crawl(urls, settings, client=client))[0]
 
 
 def _seen(probe: Probe, port: str = "") -> dict[str, t.Any]:
@@ -75,14 +75,25 @@ def _seen(probe: Probe, port: str = "") -> dict[str, t.Any]:
 
 
 def _both(urls: list[str], start: t.Callable[[], t.Any], timeout: float = 5.0) -> tuple[dict, dict]:
-    """Each path against a fresh server (so once-only faults happen to both)."""
+    """Both paths at once, each against a fresh server (so once-only faults happen to both)."""
+    with start() as via_httpx, start() as via_wire:
+        servers = (via_httpx, via_wire)
+        probes: list[dict[str, Probe]] = [{}, {}]
+
+        async def one(index: int) -> None:
+            targets = [u.format(server=servers[index]) for u in urls]
+            probes[index] = await _crawl_async(targets, index == 0, timeout)
+
+        async def both() -> None:
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(one, 0)
+                tg.start_soon(one, 1)
+
+        anyio.run(both)
     out = []
-    for httpx_path in (True, False):
-        with start() as server:
-            targets = [u.format(server=server) for u in urls]
-            probes = _crawl(targets, httpx_path=httpx_path, timeout=timeout)
-            port = server.base.rsplit(":", 1)[1]
-            out.append({url.replace(server.base, ""): _seen(p, port) for url, p in probes.items()})
+    for server, seen in zip(servers, probes, strict=True):
+        port = server.base.rsplit(":", 1)[1]
+        out.append({url.replace(server.base, ""): _seen(p, port) for url, p in seen.items()})
     return out[0], out[1]
 
 
