@@ -86,6 +86,26 @@ def headers_for_hop(
     return {k: v for k, v in headers.items() if not is_sensitive(k)}
 
 
+class HopHeaders:
+    """The headers each request of a crawl adds to the client's: the host's own headers
+    (``hosts.<name>.headers``) and every credential header, sent only to the origin the
+    redirect chain started at (:func:`headers_for_hop`). The credentials are picked out
+    once per run, and a host with nothing to add costs no copy (most requests)."""
+
+    def __init__(
+        self, headers: t.Mapping[str, str], host_headers: t.Callable[[str], t.Mapping[str, str]]
+    ) -> None:
+        self._credentials = {k: v for k, v in headers.items() if is_sensitive(k)}
+        self._host_headers = host_headers
+
+    def for_hop(self, hop: httpx.URL, origin: httpx.URL) -> dict[str, str]:
+        """The headers for ``hop`` of a chain that started at ``origin`` (a new dict)."""
+        own = self._host_headers(hop.host)
+        if not (own or self._credentials):
+            return {}
+        return headers_for_hop({**self._credentials, **own}, origin, hop)
+
+
 def redact(text: str, secrets: t.Iterable[str | None]) -> str:
     """``text`` with every occurrence of each non-empty secret replaced by ``***``."""
     for secret in secrets:
@@ -97,6 +117,7 @@ def redact(text: str, secrets: t.Iterable[str | None]) -> str:
 __all__ = [
     "SENSITIVE_HEADERS",
     "CredentialError",
+    "HopHeaders",
     "check_secret",
     "headers_for_hop",
     "is_sensitive",

@@ -27,13 +27,14 @@ to :class:`Crawler` host by host. Cache, history and findings come after, in
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 import typing as t
 
 import httpx
 
 from validator import timing
-from validator.credentials import headers_for_hop, is_sensitive
+from validator.credentials import HopHeaders
 from validator.findings import LinkResult, Verdict
 from validator.http import (
     CrawlSettings,
@@ -138,6 +139,8 @@ class Crawler:
         self._filters = UrlFilters.from_settings(settings)
         self._blocked = {h.lower() for h in settings.blocked_hosts}
         self._deadlines = Deadlines()
+        self._hop_headers = HopHeaders(settings.headers, lambda host: settings.host(host).headers)
+        self._accepted_at = functools.cache(settings.accepted)  # asked 2-3 times a URL
 
     async def check(self, url: str) -> Probe:
         """Check one URL: its result (without locations or history) and network facts."""
@@ -209,7 +212,7 @@ class Crawler:
         return answer.status not in self._accepted(answer.url) and answer.status != 429
 
     def _accepted(self, url: httpx.URL) -> frozenset[int]:
-        return self.settings.accepted(url.host)
+        return self._accepted_at(url.host)
 
     def _failure(self, url: str, error: NetworkError, state: _Check) -> LinkResult:
         state.error_kind = error.kind if error.network_level else None
@@ -244,12 +247,7 @@ class Crawler:
             current = nxt
 
     def _headers(self, url: httpx.URL, read_body: bool, origin: httpx.URL) -> dict[str, str]:
-        # Credentials (global or this hop's host's) go only to the origin the chain
-        # started at: a redirect to another scheme, host or port drops them.
-        credentials = {k: v for k, v in self.settings.headers.items() if is_sensitive(k)}
-        headers = headers_for_hop(
-            {**credentials, **self.settings.host(url.host).headers}, origin, url
-        )
+        headers = self._hop_headers.for_hop(url, origin)  # credentials: to the origin only
         if read_body:
             headers.setdefault("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
         return headers
