@@ -145,7 +145,7 @@ class LinkHistory:
         return out
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class LinkResult:
     """The outcome of checking one distinct URL."""
 
@@ -167,10 +167,13 @@ class LinkResult:
 
     def placed(self, locations: tuple[Location, ...], history: LinkHistory | None) -> LinkResult:
         """This result with its places and history: ``dataclasses.replace`` without its
-        ~6 us per link (the fields copied as they are, as the generated ``__init__``
+        ~5 us per link (the fields copied as they are, as the generated ``__init__``
         sets them; no field here has a factory or a check)."""
         new = object.__new__(LinkResult)
-        new.__dict__.update(self.__dict__, locations=locations, history=history)
+        for name in _RESULT_FIELDS:
+            _set(new, name, getattr(self, name))
+        _set(new, "locations", locations)
+        _set(new, "history", history)
         return new
 
     def to_dict(self) -> dict[str, t.Any]:
@@ -191,6 +194,10 @@ class LinkResult:
         if self.answered_by:
             out["answered_by"] = self.answered_by
         return out
+
+
+_RESULT_FIELDS = tuple(f.name for f in dataclasses.fields(LinkResult))
+_set = object.__setattr__
 
 
 @dataclasses.dataclass(frozen=True)
