@@ -13,6 +13,7 @@ import pytest
 
 from validator.links import autolinks
 from validator.links.autolinks import find_bare_urls
+from validator.links.extract import refs_from_text
 from validator.links.html import scan_html, srcset_urls
 from validator.links.markdown import parse_markdown
 
@@ -301,7 +302,9 @@ def test_a_line_that_is_one_plain_url_is_found_as_the_rules_find_it(
     ]
     texts += ["http://127.0.0.10:8080/ok/1", "https://a.example", "https://a_b.example/x"]
     fast = [autolinks.find_bare_urls(t, any_scheme=a) for t in texts for a in (False, True)]
+    fast_refs = refs_from_text("\n".join(texts), "urls.txt")
     assert sum(autolinks._PLAIN.fullmatch(t) is not None for t in texts) > 300
     monkeypatch.setattr(autolinks, "_PLAIN", re.compile(r"(?!)"))  # the rules alone
     slow = [autolinks.find_bare_urls(t, any_scheme=a) for t in texts for a in (False, True)]
     assert fast == slow
+    assert fast_refs == refs_from_text("\n".join(texts), "urls.txt")

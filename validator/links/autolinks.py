@@ -74,6 +74,11 @@ _PLAIN = re.compile(
 (a valid domain, no ``_``, no trailing punctuation): a line of a URL list."""
 
 
+def is_plain(text: str) -> bool:
+    """Whether ``text`` is one plain URL, found as it is (see :data:`_PLAIN`)."""
+    return _PLAIN.fullmatch(text) is not None
+
+
 def find_bare_urls(text: str, *, any_scheme: bool = False) -> list[BareUrl]:
     """Every extended autolink of ``text``, in order.
 
@@ -82,7 +87,7 @@ def find_bare_urls(text: str, *, any_scheme: bool = False) -> list[BareUrl]:
     that is one plain URL is taken as it is (~27 us a line less for a list of URLs;
     ``tests/links/test_markdown_extraction.py`` holds it to the rules).
     """
-    if _PLAIN.fullmatch(text):
+    if is_plain(text):
         return [BareUrl(text, 0, len(text))]
     found: list[BareUrl] = []
     pos = 0
@@ -103,4 +108,4 @@ def find_bare_urls(text: str, *, any_scheme: bool = False) -> list[BareUrl]:
     return found
 
 
-__all__ = ["BareUrl", "find_bare_urls"]
+__all__ = ["BareUrl", "find_bare_urls", "is_plain"]

@@ -18,7 +18,7 @@ from validator.catalog.loader import LICENSES_FILE, YAML_SUFFIXES, collector_pau
 from validator.catalog.model import Entry
 from validator.catalog.source import Source, SourceError, json_path, load
 from validator.findings import Finding, Location, Severity
-from validator.links.autolinks import find_bare_urls
+from validator.links.autolinks import find_bare_urls, is_plain
 from validator.links.filters import excluded_path
 from validator.links.html import scan_html
 from validator.links.local import HTML_SUFFIXES, MARKDOWN_SUFFIXES
@@ -130,6 +130,9 @@ def refs_from_text(text: str, file: str) -> list[LinkRef]:
     """Every ``scheme://`` or ``www.`` URL in free text, by GFM's autolink rules."""
     out: list[LinkRef] = []
     for lineno, line in enumerate(text.splitlines(), start=1):
+        if is_plain(line):  # a line of a URL list: what find_bare_urls finds, made directly
+            out.append(LinkRef(line, Location(file, lineno, 1)))
+            continue
         found = find_bare_urls(line, any_scheme=True)
         out.extend(_ref(bare.url, file, lineno, bare.offset + 1) for bare in found)
     return out
