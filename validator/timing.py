@@ -7,7 +7,7 @@ forward to the process-wide :class:`Timing` in force. Tests install one that rec
 each wait and moves its clock forward instead of waiting (``tests/conftest.py``), so no
 test sleeps for real and none has to patch a module.
 
-Deadlines on I/O (``anyio.move_on_after``, socket timeouts) are real time, not this
+Deadlines on I/O (:mod:`validator.http.deadline`, socket timeouts) are real time, not this
 clock: a request takes as long as it takes.
 """
 
