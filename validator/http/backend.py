@@ -173,10 +173,7 @@ class SafeNetworkBackend(httpcore.AsyncNetworkBackend):
                 last = exc
             except httpcore.ConnectError as exc:
                 last = exc
-        if isinstance(last, httpcore.ConnectTimeout):
-            raise _ConnectTimeout(f"connect to {host} timed out", phase="connect") from last
-        reason = _innermost_reason(last)
-        raise _ConnectError(f"cannot connect to {host}:{port}: {reason}") from last
+        raise connect_failure(host, port, last) from last
 
     async def connect_unix_socket(
         self,
@@ -243,6 +240,14 @@ def _readable(sock: socket.socket | None) -> bool:
     return bool(poll.poll(0))
 
 
+def connect_failure(host: str, port: int, last: BaseException | None) -> NetworkError:
+    """The error when no address of ``host`` took the connection, for both clients
+    (httpcore's connections through this backend, and :mod:`validator.http.wire`)."""
+    if isinstance(last, httpcore.ConnectTimeout | TimeoutError):
+        return _ConnectTimeout(f"connect to {host} timed out", phase="connect")
+    return _ConnectError(f"cannot connect to {host}:{port}: {_innermost_reason(last)}")
+
+
 def _innermost_reason(exc: BaseException | None) -> str:
     """The most specific OS error text in a chain ("Connection refused", not "All ...")."""
     reason = str(exc) if exc else "connection failed"
@@ -264,4 +269,10 @@ class _ConnectTimeout(RequestTimeout, httpcore.ConnectTimeout):
     """A connect timeout raised from inside httpcore."""
 
 
-__all__ = ["NetworkError", "SafeNetworkBackend", "is_public_address", "system_resolver"]
+__all__ = [
+    "NetworkError",
+    "SafeNetworkBackend",
+    "connect_failure",
+    "is_public_address",
+    "system_resolver",
+]

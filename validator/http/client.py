@@ -80,11 +80,7 @@ class SafeTransport(httpx.AsyncHTTPTransport):
                     network_backend=backend,
                 )
 
-            most = limits.max_connections or 1024  # None: unbounded, as in httpcore
-            idle = limits.max_keepalive_connections
-            return OriginPool(
-                connect, max_connections=most, max_idle=most if idle is None else min(idle, most)
-            )
+            return OriginPool.for_limits(limits, connect)
 
         # httpx only calls handle_async_request, aclose and the context methods on it.
         self._pool = OriginPools(make_pool)  # type: ignore[assignment]

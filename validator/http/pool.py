@@ -22,6 +22,7 @@ import typing as t
 
 import anyio
 import httpcore
+import httpx
 
 Connection = httpcore.AsyncHTTPConnection
 OriginKey = tuple[bytes, bytes, int | None]
@@ -58,6 +59,16 @@ class OriginPool(t.Generic[C]):
         self._busy = 0
         self._waiting: collections.deque[anyio.Event] = collections.deque()
         self._closed = False
+
+    @classmethod
+    def for_limits(
+        cls, limits: httpx.Limits, make: t.Callable[[], C] | None = None
+    ) -> OriginPool[C]:
+        """A pool sized by httpx's ``limits`` (``None``: unbounded, as in httpcore)."""
+        most = limits.max_connections or 1024
+        idle = limits.max_keepalive_connections
+        keep = most if idle is None else min(idle, most)
+        return cls(make, max_connections=most, max_idle=keep)
 
     @property
     def idle(self) -> bool:

@@ -29,7 +29,7 @@ import typing as t
 import anyio
 import httpx
 
-from validator.http.backend import SafeNetworkBackend
+from validator.http.backend import SafeNetworkBackend, connect_failure
 from validator.http.client import (
     pool_limits,
     safe_backend,
@@ -38,10 +38,8 @@ from validator.http.client import (
 )
 from validator.http.connection import NotAvailable, WireConnection, WireResponse
 from validator.http.errors import (
-    ConnectFailedError,
     NetworkError,
     ProtocolFailure,
-    RequestTimeout,
     tls_failure,
 )
 from validator.http.pool import OriginPool, OriginPools
@@ -74,11 +72,8 @@ class WireClient:
         self._cookies = cookies
         self._connect_timeout = connect_timeout
         self._expiry = limits.keepalive_expiry or 0.0
-        most = limits.max_connections or 1024
-        idle = limits.max_keepalive_connections
-        keep = most if idle is None else min(idle, most)
         self._pools: OriginPools[WireConnection] = OriginPools(
-            lambda _origin: OriginPool(max_connections=most, max_idle=keep)
+            lambda _origin: OriginPool.for_limits(limits)
         )
         self._defaults = {name.lower(): (name, value) for name, value in defaults.items()}
         self._default_block = _header_lines(self._defaults.values())
@@ -161,10 +156,7 @@ class WireClient:
                 raise tls_failure(exc) from exc
             except (OSError, TimeoutError) as exc:
                 last = exc
-        if isinstance(last, TimeoutError):
-            raise RequestTimeout(f"connect to {host} timed out", phase="connect") from last
-        reason = getattr(last, "strerror", None) or str(last or "connection failed")
-        raise ConnectFailedError(f"cannot connect to {host}:{port}: {reason}") from last
+        raise connect_failure(host, port, last) from last
 
     async def aclose(self) -> None:
         await self._pools.aclose()
