@@ -114,6 +114,15 @@ def test_both_paths_judge_the_link_server_alike() -> None:
     assert via_wire["/ok#nowhere"]["verdict"] != "ok"
 
 
+def test_both_paths_word_a_refused_connection_alike() -> None:
+    with socket.socket() as probe:  # a port nothing listens on once this socket is closed
+        probe.bind((HOSTS[1], 0))
+        url = f"http://{HOSTS[1]}:{probe.getsockname()[1]}/x"
+    seen = [_seen(_crawl([url], httpx_path=p)[url]) for p in (True, False)]
+    assert seen[1] == seen[0]
+    assert seen[1]["verdict"] == "error" and "Connection refused" in seen[1]["error"], seen[1]
+
+
 def test_both_paths_time_out_on_a_hang_and_go_on() -> None:
     urls = ["{server.base}/hang", "{server.base}/ok", "{server.base}/missing"]
     via_httpx, via_wire = _both(urls, _LinkServer, timeout=0.5)

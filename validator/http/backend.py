@@ -14,6 +14,7 @@ verifies the certificate against the original host name: httpcore passes
 from __future__ import annotations
 
 import ipaddress
+import os
 import select
 import socket
 import ssl
@@ -254,7 +255,10 @@ def _innermost_reason(exc: BaseException | None) -> str:
     seen: set[int] = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
-        if isinstance(exc, OSError) and exc.strerror:
+        if isinstance(exc, OSError) and exc.errno:
+            # the system's words: asyncio's strerror is "Connect call failed ('ip', port)"
+            reason = os.strerror(exc.errno)
+        elif isinstance(exc, OSError) and exc.strerror:
             reason = exc.strerror
         nested = getattr(exc, "exceptions", None)  # ExceptionGroup from happy eyeballs
         exc = nested[0] if nested else (exc.__cause__ or exc.__context__)
